@@ -1,0 +1,150 @@
+"""The exception tree.
+
+Every failure a request can cause is one of these, so an adapter needs a single
+``except WebhookError`` and reads ``status`` and ``code`` off the exception::
+
+    WebhookError                      status  code
+    ├── VerificationError             401     verification_failed
+    │   ├── MissingHeader             401     missing_header
+    │   ├── MalformedHeader           401     malformed_header
+    │   ├── SignatureMismatch         401     signature_mismatch
+    │   ├── TimestampOutsideTolerance 401     timestamp_outside_tolerance
+    │   └── InvalidCredentials        401     invalid_credentials
+    ├── PayloadError                  400     invalid_payload
+    │   ├── BodyTooLarge              413     body_too_large
+    │   └── UnsupportedMediaType      415     unsupported_media_type
+    └── ConfigurationError            500     configuration_error   (also a ValueError)
+
+``code`` is the short public reason an adapter may put in a response body.
+``str(exc)`` is the detail for logs. Neither ever contains a secret, a token, an
+expected signature or a header value as received: details name the header and the
+kind of problem only, so they are safe to log at WARNING.
+
+``ConfigurationError`` is raised when a provider is *created* with a bad setup (an
+empty secret, an unknown option); it never comes out of request handling.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+__all__ = [
+    "BodyTooLarge",
+    "ConfigurationError",
+    "InvalidCredentials",
+    "MalformedHeader",
+    "MissingHeader",
+    "PayloadError",
+    "SignatureMismatch",
+    "TimestampOutsideTolerance",
+    "UnsupportedMediaType",
+    "VerificationError",
+    "WebhookError",
+]
+
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class WebhookError(Exception):
+    """Base of every error this library raises for a request it cannot accept.
+
+    Attributes:
+        status: the HTTP status an adapter should answer with.
+        code: a short, stable, public reason code (safe in a response body).
+        headers: extra response headers the answer needs (``WWW-Authenticate``).
+    """
+
+    status: int = 400
+    code: str = "webhook_error"
+
+    def __init__(self, detail: str | None = None, *, headers: Mapping[str, str] | None = None) -> None:
+        self.detail = detail or self.code.replace("_", " ")
+        self.headers: Mapping[str, str] = MappingProxyType(dict(headers)) if headers else _NO_HEADERS
+        super().__init__(self.detail)
+
+
+class VerificationError(WebhookError):
+    """The request could not be shown to come from the provider (401)."""
+
+    status = 401
+    code = "verification_failed"
+
+
+class MissingHeader(VerificationError):
+    """A header the scheme needs is absent or empty."""
+
+    code = "missing_header"
+
+    def __init__(self, header: str, *, headers: Mapping[str, str] | None = None) -> None:
+        self.header = header
+        super().__init__(f"missing header {header!r}", headers=headers)
+
+
+class MalformedHeader(VerificationError):
+    """A header is present but cannot be parsed (or is repeated)."""
+
+    code = "malformed_header"
+
+    def __init__(self, header: str, problem: str, *, headers: Mapping[str, str] | None = None) -> None:
+        self.header = header
+        self.problem = problem
+        super().__init__(f"malformed header {header!r}: {problem}", headers=headers)
+
+
+class SignatureMismatch(VerificationError):
+    """No signature in the request matches any configured secret."""
+
+    code = "signature_mismatch"
+
+
+class TimestampOutsideTolerance(VerificationError):
+    """The signed timestamp is too old or too far in the future.
+
+    Attributes:
+        age: seconds between the signed timestamp and now; negative when the
+            timestamp lies in the future.
+        tolerance: the configured tolerance in seconds.
+    """
+
+    code = "timestamp_outside_tolerance"
+
+    def __init__(self, age: float, tolerance: float) -> None:
+        self.age = age
+        self.tolerance = tolerance
+        when = f"{age:.0f} s old" if age > 0 else f"{-age:.0f} s in the future"
+        super().__init__(f"timestamp is {when}; tolerance is {tolerance:g} s")
+
+
+class InvalidCredentials(VerificationError):
+    """A token, key or username/password pair does not match any configured one."""
+
+    code = "invalid_credentials"
+
+
+class PayloadError(WebhookError):
+    """The body is not something the provider sends (400)."""
+
+    status = 400
+    code = "invalid_payload"
+
+
+class BodyTooLarge(PayloadError):
+    """The body is over the configured size limit (413)."""
+
+    status = 413
+    code = "body_too_large"
+
+
+class UnsupportedMediaType(PayloadError):
+    """The request's content type is not one the provider sends (415)."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class ConfigurationError(WebhookError, ValueError):
+    """A provider or receiver was set up wrongly; raised at creation, never per request."""
+
+    status = 500
+    code = "configuration_error"

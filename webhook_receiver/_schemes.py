@@ -1,0 +1,603 @@
+"""Verification schemes: HMAC signatures, bearer tokens, basic credentials.
+
+A scheme checks one request against configured secrets and either returns or raises
+a :class:`~webhook_receiver.VerificationError`. Providers are thin presets over these
+few schemes, so every provider goes through the same steps in the same order:
+
+1. read and parse the headers the scheme needs (``MissingHeader``/``MalformedHeader``);
+2. check the signed timestamp against the clock, old *and* future
+   (``TimestampOutsideTolerance``); this is cheap, so it runs before any hashing;
+3. compute the MAC over the raw body bytes (never a decoded/re-encoded string), once
+   per configured secret, and compare it with every signature in the request using
+   :func:`hmac.compare_digest` (``SignatureMismatch``).
+
+Secrets live only inside these objects; their reprs show counts, never values.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hmac
+import math
+import string
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Literal, NamedTuple, Protocol, TypeAlias
+
+from ._errors import (
+    ConfigurationError,
+    InvalidCredentials,
+    MalformedHeader,
+    SignatureMismatch,
+    TimestampOutsideTolerance,
+)
+from ._headers import Headers
+
+__all__ = [
+    "BasicAuth",
+    "BearerToken",
+    "Clock",
+    "Digest",
+    "Encoding",
+    "HmacScheme",
+    "HmacSignature",
+    "InsecureConfigurationWarning",
+    "KeyedListSignature",
+    "Keyring",
+    "Scheme",
+    "SecretInput",
+    "SharedKey",
+    "StandardWebhooksSignature",
+    "TimestampUnit",
+    "TokenValidator",
+    "Unverified",
+    "system_clock",
+]
+
+Clock: TypeAlias = Callable[[], float]
+"""A function returning the current time as unix seconds."""
+
+SecretInput: TypeAlias = "str | bytes | Sequence[str | bytes]"
+"""One secret, or several (rotation: any of them may match)."""
+
+Digest: TypeAlias = Literal["sha1", "sha256", "sha512"]
+Encoding: TypeAlias = Literal["hex", "base64"]
+TimestampUnit: TypeAlias = Literal["s", "ms", "auto"]
+
+DEFAULT_TOLERANCE = 300.0
+# A request carrying more signatures than this is not a key rotation but an attempt
+# to make us run thousands of comparisons.
+MAX_SIGNATURES = 64
+# Timestamps with more digits are not times (16 digits of milliseconds is year 318857).
+_MAX_TIMESTAMP_DIGITS = 16
+# 10**11 seconds is the year 5138 while 10**11 milliseconds is 1973: any real
+# timestamp at or above it is in milliseconds.
+_MILLISECONDS_FROM = 10**11
+# Below this size, one-shot hmac.digest over prefix+body+suffix beats streaming even
+# though it copies the body; above it the copy starts to show next to the hash.
+_CONCAT_LIMIT = 64 * 1024
+
+
+class InsecureConfigurationWarning(UserWarning):
+    """Emitted when a provider is created with verification explicitly switched off."""
+
+
+def system_clock() -> float:
+    """The default clock: ``time.time()``, looked up at each call so freezegun applies."""
+    return time.time()
+
+
+def encode_secret(value: object, option: str) -> bytes:
+    """One configured secret as bytes (``str`` is UTF-8 encoded); empty is an error."""
+    if isinstance(value, str):
+        encoded = value.encode("utf-8")
+    elif isinstance(value, bytes | bytearray | memoryview):
+        encoded = bytes(value)
+    else:
+        raise ConfigurationError(f"{option} must be str or bytes, not {type(value).__name__}")
+    if not encoded.strip():
+        raise ConfigurationError(f"{option} must not be empty")
+    return encoded
+
+
+def encode_secrets(value: object, option: str) -> tuple[bytes, ...]:
+    """One secret or a sequence of them (rotation) as a tuple of bytes."""
+    if value is None:
+        raise ConfigurationError(f"{option} is required")
+    if isinstance(value, str | bytes | bytearray | memoryview):
+        return (encode_secret(value, option),)
+    if not isinstance(value, Sequence):
+        raise ConfigurationError(f"{option} must be str, bytes or a list of them")
+    secrets = tuple(encode_secret(item, option) for item in value)
+    if not secrets:
+        raise ConfigurationError(f"{option} must name at least one value")
+    return secrets
+
+
+def check_tolerance_option(tolerance: float) -> float:
+    """Validate the ``tolerance`` option: a positive, finite number of seconds."""
+    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
+        raise ConfigurationError("tolerance must be a number of seconds")
+    if not math.isfinite(tolerance) or tolerance <= 0:
+        raise ConfigurationError("tolerance must be a positive, finite number of seconds")
+    return float(tolerance)
+
+
+def wire_bytes(text: str) -> bytes:
+    """The bytes a header value had on the wire (see ``Headers``: latin-1 decoded)."""
+    try:
+        return text.encode("latin-1")
+    except UnicodeEncodeError:
+        # Only reachable when the caller built the headers from Python strings.
+        return text.encode("utf-8", "surrogatepass")
+
+
+def parse_timestamp(raw: str, header: str, unit: TimestampUnit) -> float:
+    """A signed timestamp as unix seconds; ``auto`` tells seconds from milliseconds by size.
+
+    Only plain ASCII digits are a timestamp: signs, fractions, exponents and spaces
+    are malformed, because no provider sends them and ``int()`` would accept some.
+    """
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > _MAX_TIMESTAMP_DIGITS:
+        raise MalformedHeader(header, "timestamp is not a whole number of (milli)seconds")
+    value = int(raw)
+    if unit == "ms" or (unit == "auto" and value >= _MILLISECONDS_FROM):
+        return value / 1000
+    return float(value)
+
+
+def check_timestamp(signed_at: float, now: float, tolerance: float) -> None:
+    """Reject a timestamp more than ``tolerance`` seconds before *or after* ``now``."""
+    age = now - signed_at
+    if not -tolerance <= age <= tolerance:
+        raise TimestampOutsideTolerance(age, tolerance)
+
+
+def decode_signature(text: str, encoding: Encoding, header: str) -> bytes:
+    """Decode one received signature; any decoding problem is a ``MalformedHeader``."""
+    try:
+        if encoding == "hex":
+            return bytes.fromhex(text)
+        return base64.b64decode(text, validate=True)
+    except (ValueError, binascii.Error):
+        raise MalformedHeader(header, f"signature is not valid {encoding}") from None
+
+
+class Keyring:
+    """The secrets for one HMAC digest, and the comparison against received signatures."""
+
+    __slots__ = ("_digest", "_keys")
+
+    def __init__(self, keys: tuple[bytes, ...], digest: Digest) -> None:
+        if digest not in ("sha1", "sha256", "sha512"):
+            raise ConfigurationError("digest must be 'sha1', 'sha256' or 'sha512'")
+        if not keys:
+            raise ConfigurationError("at least one secret is required")
+        self._keys = keys
+        self._digest: Digest = digest
+
+    @property
+    def digest(self) -> Digest:
+        """The hash function's name."""
+        return self._digest
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def mac(self, key_index: int, prefix: bytes, body: bytes, suffix: bytes = b"") -> bytes:
+        """HMAC of ``prefix + body + suffix`` under the ``key_index``-th secret."""
+        key = self._keys[key_index]
+        if not prefix and not suffix:
+            return hmac.digest(key, body, self._digest)
+        if len(body) <= _CONCAT_LIMIT:
+            return hmac.digest(key, b"".join((prefix, body, suffix)), self._digest)
+        mac = hmac.new(key, prefix, self._digest)
+        mac.update(body)
+        if suffix:
+            mac.update(suffix)
+        return mac.digest()
+
+    def matches(self, candidates: Sequence[bytes], prefix: bytes, body: bytes, suffix: bytes = b"") -> bool:
+        """True if any candidate equals the MAC under any secret (constant-time compare)."""
+        for index in range(len(self._keys)):
+            expected = self.mac(index, prefix, body, suffix)
+            for candidate in candidates:
+                if hmac.compare_digest(expected, candidate):
+                    return True
+        return False
+
+    def __repr__(self) -> str:
+        return f"Keyring({len(self._keys)} secret(s), {self._digest})"
+
+
+class Scheme(Protocol):
+    """Something that checks one request; providers delegate ``verify`` to one of these."""
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Return if the request is authentic, else raise a ``VerificationError``."""
+
+
+class Unverified:
+    """Accepts every request. Only reachable through an explicit ``auth="none"``."""
+
+    __slots__ = ()
+
+    def __init__(self, owner: str) -> None:
+        warnings.warn(
+            f"{owner} is configured with auth='none': requests are NOT authenticated and anyone "
+            "who can reach the endpoint can send events",
+            InsecureConfigurationWarning,
+            stacklevel=4,
+        )
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Accept the request."""
+
+    def __repr__(self) -> str:
+        return "Unverified()"
+
+
+class Signed(NamedTuple):
+    """What an HMAC scheme reads off the headers before hashing."""
+
+    timestamp: str | None
+    timestamp_header: str
+    prefix: bytes
+    suffix: bytes
+    candidates: list[bytes]
+
+
+class HmacScheme:
+    """Shared flow of every HMAC scheme: read headers, check timestamp, compare MACs.
+
+    Subclasses only say how to read their headers (:meth:`read`).
+    """
+
+    __slots__ = ("_keyring", "_tolerance", "_unit")
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        *,
+        tolerance: float = DEFAULT_TOLERANCE,
+        timestamp_unit: TimestampUnit = "s",
+    ) -> None:
+        self._keyring = keyring
+        self._tolerance = check_tolerance_option(tolerance)
+        if timestamp_unit not in ("s", "ms", "auto"):
+            raise ConfigurationError("timestamp_unit must be 's', 'ms' or 'auto'")
+        self._unit: TimestampUnit = timestamp_unit
+
+    @property
+    def keyring(self) -> Keyring:
+        """The configured secrets."""
+        return self._keyring
+
+    @property
+    def tolerance(self) -> float:
+        """Seconds a signed timestamp may differ from now, either way."""
+        return self._tolerance
+
+    def read(self, headers: Headers) -> Signed:
+        """Parse this scheme's headers."""
+        raise NotImplementedError
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Raise unless a signature in ``headers`` is the MAC of ``body`` under a secret."""
+        signed = self.read(headers)
+        if signed.timestamp is not None:
+            signed_at = parse_timestamp(signed.timestamp, signed.timestamp_header, self._unit)
+            check_timestamp(signed_at, now, self._tolerance)
+        if not self._keyring.matches(signed.candidates, signed.prefix, body, signed.suffix):
+            raise SignatureMismatch(
+                f"none of {len(signed.candidates)} signature(s) matches any of {len(self._keyring)} secret(s)"
+            )
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self._keyring!r}, tolerance={self._tolerance:g})"
+
+
+_TEMPLATE_FIELDS = frozenset({"timestamp"})
+
+
+def _split_template(template: str, has_timestamp: bool) -> tuple[str, str]:
+    """Split a signed-payload template such as ``"v0:{timestamp}:{body}"`` around ``{body}``."""
+    if template.count("{body}") != 1:
+        raise ConfigurationError("payload template must contain {body} exactly once")
+    before, after = template.split("{body}")
+    allowed = _TEMPLATE_FIELDS if has_timestamp else frozenset()
+    for part in (before, after):
+        try:
+            fields = {field for _, field, _, _ in string.Formatter().parse(part) if field is not None}
+        except ValueError as exc:
+            raise ConfigurationError(f"payload template is not a valid format string: {exc}") from None
+        unknown = fields - allowed
+        if unknown:
+            raise ConfigurationError(
+                f"payload template uses {sorted(unknown)}; it may use {{body}}"
+                + (" and {timestamp}" if has_timestamp else " (and {timestamp} with timestamp_header)")
+            )
+    return before, after
+
+
+class HmacSignature(HmacScheme):
+    """A signature in one header, optionally with a timestamp in another.
+
+    Covers GitHub (``sha256=<hex>`` over the body), Customer.io (hex SHA-1), Slack
+    (``v0=<hex>`` over ``v0:{timestamp}:{body}``) and any provider a user describes with
+    the generic ``"hmac"`` provider.
+    """
+
+    __slots__ = ("_after", "_before", "_encoding", "_header", "_prefix", "_timestamp_header")
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        *,
+        header: str,
+        encoding: Encoding = "hex",
+        prefix: str = "",
+        timestamp_header: str | None = None,
+        payload: str | None = None,
+        tolerance: float = DEFAULT_TOLERANCE,
+        timestamp_unit: TimestampUnit = "s",
+    ) -> None:
+        if not header:
+            raise ConfigurationError("header is required")
+        if encoding not in ("hex", "base64"):
+            raise ConfigurationError("encoding must be 'hex' or 'base64'")
+        super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
+        self._header = header
+        self._timestamp_header = timestamp_header
+        self._encoding: Encoding = encoding
+        self._prefix = prefix.lower()
+        if payload is None:
+            payload = "{timestamp}.{body}" if timestamp_header else "{body}"
+        self._before, self._after = _split_template(payload, timestamp_header is not None)
+
+    def read(self, headers: Headers) -> Signed:
+        """Read the signature (and timestamp) headers."""
+        value = headers.require(self._header)
+        if self._prefix:
+            if not value.lower().startswith(self._prefix):
+                raise MalformedHeader(self._header, f"expected the prefix {self._prefix!r}")
+            value = value[len(self._prefix) :]
+        candidates = [decode_signature(value.strip(), self._encoding, self._header)]
+        if not self._timestamp_header:
+            return Signed(None, "", self._before.encode(), self._after.encode(), candidates)
+        timestamp = headers.require(self._timestamp_header)
+        return Signed(
+            timestamp,
+            self._timestamp_header,
+            self._before.format(timestamp=timestamp).encode(),
+            self._after.format(timestamp=timestamp).encode(),
+            candidates,
+        )
+
+
+class KeyedListSignature(HmacScheme):
+    """``t=<timestamp>,<key>=<signature>[,<key>=<signature>...]`` in one header.
+
+    Stripe (``v1``, MAC over ``<t>.<body>``) and Courier (``signature``, MAC over
+    ``<t><body>``). Spaces around entries are tolerated, unknown keys are ignored,
+    any one of several signatures may match; a repeated ``t`` is malformed.
+    """
+
+    __slots__ = ("_header", "_separator", "_signature_key")
+
+    def __init__(
+        self,
+        keyring: Keyring,
+        *,
+        header: str,
+        signature_key: str,
+        separator: bytes,
+        tolerance: float = DEFAULT_TOLERANCE,
+        timestamp_unit: TimestampUnit = "s",
+    ) -> None:
+        super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
+        self._header = header
+        self._signature_key = signature_key
+        self._separator = separator
+
+    def read(self, headers: Headers) -> Signed:
+        """Parse ``t=`` and the signature entries."""
+        header = self._header
+        entries = headers.require(header).split(",")
+        if len(entries) > MAX_SIGNATURES + 1:
+            raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
+        timestamp: str | None = None
+        candidates: list[bytes] = []
+        for entry in entries:
+            key, sep, value = entry.strip().partition("=")
+            if not sep:
+                if not key:
+                    continue  # a stray comma
+                raise MalformedHeader(header, "an entry is not key=value")
+            if key == "t":
+                if timestamp is not None:
+                    raise MalformedHeader(header, "t= appears more than once")
+                timestamp = value.strip()
+            elif key == self._signature_key:
+                candidates.append(decode_signature(value.strip(), "hex", header))
+        if timestamp is None:
+            raise MalformedHeader(header, "no t= timestamp")
+        if not candidates:
+            raise MalformedHeader(header, f"no {self._signature_key}= signature")
+        return Signed(timestamp, header, wire_bytes(timestamp) + self._separator, b"", candidates)
+
+
+class StandardWebhooksSignature(HmacScheme):
+    """The Standard Webhooks scheme (Svix and others).
+
+    ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` (space-separated
+    ``v1,<base64>`` entries; other versions such as ``v1a`` are skipped), MAC over
+    ``<id>.<timestamp>.<body>``. The ``svix-`` header prefix is accepted as well.
+    """
+
+    __slots__ = ()
+
+    def read(self, headers: Headers) -> Signed:
+        """Read id, timestamp and signatures under the ``webhook-`` or ``svix-`` prefix."""
+        prefix = "svix-" if "webhook-signature" not in headers and "svix-signature" in headers else "webhook-"
+        msg_id = headers.require(prefix + "id")
+        timestamp = headers.require(prefix + "timestamp")
+        header = prefix + "signature"
+        entries = headers.require(header).split()
+        if len(entries) > MAX_SIGNATURES:
+            raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
+        candidates: list[bytes] = []
+        for entry in entries:
+            version, sep, value = entry.partition(",")
+            if not sep:
+                raise MalformedHeader(header, "an entry is not <version>,<signature>")
+            if version == "v1":
+                candidates.append(decode_signature(value, "base64", header))
+        if not candidates:
+            raise SignatureMismatch("no v1 signature to check (only other versions were sent)")
+        signed_prefix = wire_bytes(msg_id) + b"." + wire_bytes(timestamp) + b"."
+        return Signed(timestamp, prefix + "timestamp", signed_prefix, b"", candidates)
+
+    @staticmethod
+    def decode_secret(secret: object) -> bytes:
+        """``whsec_<base64>`` (or bare base64) as key bytes; ``bytes`` are used as they are."""
+        if isinstance(secret, bytes | bytearray):
+            return encode_secret(bytes(secret), "secret")
+        if not isinstance(secret, str):
+            raise ConfigurationError(f"secret must be str or bytes, not {type(secret).__name__}")
+        text = secret.removeprefix("whsec_")
+        try:
+            key = base64.b64decode(text, validate=True)
+        except (ValueError, binascii.Error):
+            raise ConfigurationError("secret must be 'whsec_' followed by base64") from None
+        return encode_secret(key, "secret")
+
+
+def _authorization(
+    headers: Headers, header: str, scheme: str, challenge: dict[str, str] | None = None
+) -> str:
+    """The credentials part of ``<scheme> <credentials>``; the scheme word is case-insensitive."""
+    value = headers.require(header, error_headers=challenge)
+    word, _, credentials = value.partition(" ")
+    credentials = credentials.strip()
+    if word.lower() != scheme.lower() or not credentials:
+        raise MalformedHeader(header, f"expected '{scheme} <credentials>'", headers=challenge)
+    return credentials
+
+
+def _any_equal(received: bytes, configured: tuple[bytes, ...]) -> bool:
+    # Compare against every configured value, without stopping early, so the time
+    # taken says nothing about which one (if any) matched.
+    found = False
+    for value in configured:
+        found |= hmac.compare_digest(received, value)
+    return found
+
+
+class BearerToken:
+    """``Authorization: Bearer <token>`` matching one of the configured tokens."""
+
+    __slots__ = ("_header", "_tokens")
+
+    def __init__(self, tokens: tuple[bytes, ...], *, header: str = "Authorization") -> None:
+        self._tokens = tokens
+        self._header = header
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Raise unless the bearer token is one of the configured tokens."""
+        token = _authorization(headers, self._header, "Bearer")
+        if not _any_equal(wire_bytes(token), self._tokens):
+            raise InvalidCredentials("bearer token does not match")
+
+    def __repr__(self) -> str:
+        return f"BearerToken({len(self._tokens)} token(s), header={self._header!r})"
+
+
+class BasicAuth:
+    """``Authorization: Basic base64(user:password)`` matching a configured pair.
+
+    Failures carry a ``WWW-Authenticate`` challenge, as RFC 7617 asks of a 401.
+    """
+
+    __slots__ = ("_challenge", "_credentials")
+
+    def __init__(self, credentials: tuple[tuple[bytes, bytes], ...], *, realm: str = "webhooks") -> None:
+        if not credentials:
+            raise ConfigurationError("at least one username/password pair is required")
+        if '"' in realm or "\\" in realm:
+            raise ConfigurationError("realm must not contain quotes or backslashes")
+        self._credentials = credentials
+        self._challenge = {"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'}
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Raise unless the credentials are one of the configured pairs."""
+        encoded = _authorization(headers, "Authorization", "Basic", self._challenge)
+        try:
+            decoded = base64.b64decode(encoded, validate=True)
+        except (ValueError, binascii.Error):
+            raise MalformedHeader(
+                "Authorization", "credentials are not base64", headers=self._challenge
+            ) from None
+        username, sep, password = decoded.partition(b":")
+        if not sep:
+            raise MalformedHeader(
+                "Authorization", "credentials are not user:password", headers=self._challenge
+            )
+        found = False
+        for expected_user, expected_password in self._credentials:
+            # & rather than `and`: both comparisons always run.
+            found |= hmac.compare_digest(username, expected_user) & hmac.compare_digest(
+                password, expected_password
+            )
+        if not found:
+            raise InvalidCredentials("username or password does not match", headers=self._challenge)
+
+    def __repr__(self) -> str:
+        return f"BasicAuth({len(self._credentials)} credential pair(s))"
+
+
+class SharedKey:
+    """A header whose whole value is a shared key (Xtremepush's "Signed Payload")."""
+
+    __slots__ = ("_header", "_keys")
+
+    def __init__(self, keys: tuple[bytes, ...], *, header: str) -> None:
+        if not header:
+            raise ConfigurationError("header is required")
+        self._keys = keys
+        self._header = header
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Raise unless the header holds one of the configured keys."""
+        if not _any_equal(wire_bytes(headers.require(self._header)), self._keys):
+            raise InvalidCredentials(f"{self._header} does not hold a configured key")
+
+    def __repr__(self) -> str:
+        return f"SharedKey({len(self._keys)} key(s), header={self._header!r})"
+
+
+class TokenValidator:
+    """A bearer token checked by a callable the application supplies (OAuth 2.0).
+
+    The validator receives the token and returns ``True`` to accept it. Anything it
+    raises propagates unchanged: a token service that is down is a server-side failure
+    (the sender should retry), not a forged request.
+    """
+
+    __slots__ = ("_header", "_validator")
+
+    def __init__(self, validator: Callable[[str], bool], *, header: str = "Authorization") -> None:
+        if not callable(validator):
+            raise ConfigurationError("token_validator must be callable")
+        self._validator = validator
+        self._header = header
+
+    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+        """Raise unless the validator accepts the bearer token."""
+        if self._validator(_authorization(headers, self._header, "Bearer")) is not True:
+            raise InvalidCredentials("token was not accepted by the validator")
+
+    def __repr__(self) -> str:
+        return f"TokenValidator({getattr(self._validator, '__qualname__', 'validator')})"

@@ -1,0 +1,141 @@
+"""The provider base class and the helpers providers share for their options."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import ClassVar
+
+from .._errors import ConfigurationError
+from .._headers import Headers, HeadersLike
+from .._schemes import (
+    BasicAuth,
+    BearerToken,
+    Clock,
+    Scheme,
+    SecretInput,
+    Unverified,
+    encode_secret,
+    encode_secrets,
+    system_clock,
+)
+
+__all__ = ["Credentials", "Provider", "auth_scheme", "basic_auth", "bearer_token"]
+
+Credentials = Sequence[tuple[str | bytes, str | bytes]]
+"""Several ``(username, password)`` pairs, for rotating basic credentials."""
+
+
+class Provider:
+    """A webhook sender this library knows how to verify.
+
+    Subclasses pick a verification scheme from their options; :meth:`verify` is the
+    same for all of them. Create one with its class (``Courier(secret=...)``) or by
+    name (``providers.create("courier", secret=...)``).
+    """
+
+    name: ClassVar[str] = "provider"
+    """The name :func:`webhook_receiver.providers.create` knows this provider by."""
+
+    __slots__ = ("_clock", "_scheme")
+
+    def __init__(self, scheme: Scheme, *, clock: Clock | None = None) -> None:
+        if clock is not None and not callable(clock):
+            raise ConfigurationError("clock must be a callable returning unix seconds")
+        self._scheme = scheme
+        self._clock: Clock = clock or system_clock
+
+    @property
+    def scheme(self) -> Scheme:
+        """The verification scheme this provider was configured with."""
+        return self._scheme
+
+    def verify(self, headers: HeadersLike, body: bytes, *, now: float | None = None) -> None:
+        """Return if the request is authentic; raise a ``VerificationError`` if not.
+
+        Args:
+            headers: any mapping of header names to values (looked up
+                case-insensitively), a list of ``(name, value)`` pairs as ``str`` or
+                ``bytes`` (ASGI, WSGI), or a :class:`~webhook_receiver.Headers`.
+            body: the raw request body, exactly as received.
+            now: the current time as unix seconds; defaults to the provider's clock.
+        """
+        if not isinstance(body, bytes | bytearray | memoryview):
+            raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
+        self._scheme.verify(Headers.of(headers), body, self._clock() if now is None else now)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
+
+
+def bearer_token(token: SecretInput | None, *, header: str = "Authorization") -> BearerToken:
+    """A bearer-token scheme from the ``token`` option (one token or a list)."""
+    return BearerToken(encode_secrets(token, "token"), header=header)
+
+
+def basic_auth(
+    username: str | bytes | None,
+    password: str | bytes | None,
+    credentials: Credentials | None,
+    *,
+    realm: str = "webhooks",
+) -> BasicAuth:
+    """A basic-auth scheme from ``username``/``password`` and/or a ``credentials`` list."""
+    pairs: list[tuple[bytes, bytes]] = []
+    if username is not None or password is not None:
+        if username is None or password is None:
+            raise ConfigurationError("basic auth needs both username and password")
+        pairs.append((encode_secret(username, "username"), encode_secret(password, "password")))
+    for item in credentials or ():
+        if not isinstance(item, tuple | list) or len(item) != 2:
+            raise ConfigurationError("credentials must be a list of (username, password) pairs")
+        pairs.append((encode_secret(item[0], "username"), encode_secret(item[1], "password")))
+    if not pairs:
+        raise ConfigurationError("basic auth needs username and password (or credentials)")
+    return BasicAuth(tuple(pairs), realm=realm)
+
+
+def auth_scheme(
+    owner: str,
+    auth: str | None,
+    allowed: Sequence[str],
+    *,
+    username: str | bytes | None = None,
+    password: str | bytes | None = None,
+    credentials: Credentials | None = None,
+    token: SecretInput | None = None,
+) -> Scheme | None:
+    """The none/basic/bearer part of providers whose sender offers a choice of auth.
+
+    ``auth`` may be left out when the options make it plain (``token`` means bearer,
+    ``username``/``password`` mean basic); turning verification off always takes an
+    explicit ``auth="none"``. Returns ``None`` for an ``auth`` the caller handles itself.
+    """
+    if auth is None:
+        if token is not None:
+            auth = "bearer"
+        elif username is not None or password is not None or credentials:
+            auth = "basic"
+        if auth is None:
+            raise ConfigurationError(
+                f"{owner}: choose auth= one of {', '.join(map(repr, allowed))} "
+                "(verification is only switched off by an explicit auth='none')"
+            )
+    if auth not in allowed:
+        raise ConfigurationError(f"{owner}: auth must be one of {', '.join(map(repr, allowed))}")
+    given = {
+        "token": token is not None,
+        "username": username is not None,
+        "password": password is not None,
+        "credentials": bool(credentials),
+    }
+    wanted = {"basic": {"username", "password", "credentials"}, "bearer": {"token"}}.get(auth)
+    stray = sorted(name for name, present in given.items() if present and name not in (wanted or ()))
+    if stray and auth in ("none", "basic", "bearer"):
+        raise ConfigurationError(f"{owner}: auth={auth!r} does not use {', '.join(stray)}")
+    if auth == "none":
+        return Unverified(owner)
+    if auth == "basic":
+        return basic_auth(username, password, credentials)
+    if auth == "bearer":
+        return bearer_token(token)
+    return None

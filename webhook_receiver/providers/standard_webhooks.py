@@ -1,0 +1,48 @@
+"""Standard Webhooks (https://www.standardwebhooks.com), as sent by Svix and others.
+
+Headers ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` (or the same
+with the ``svix-`` prefix); the signature header holds space-separated ``v1,<base64>``
+entries, each an HMAC-SHA256 over ``<id>.<timestamp>.<body>``. The secret is given as
+``whsec_<base64>``; ``bytes`` are taken as the raw key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from .._errors import ConfigurationError
+from .._schemes import DEFAULT_TOLERANCE, Clock, Keyring, StandardWebhooksSignature
+from ._base import Provider
+
+__all__ = ["StandardWebhooks"]
+
+
+class StandardWebhooks(Provider):
+    """Standard Webhooks / Svix."""
+
+    name = "standard-webhooks"
+
+    __slots__ = ()
+
+    def __init__(
+        self,
+        *,
+        secret: str | bytes | Sequence[str | bytes],
+        tolerance: float = DEFAULT_TOLERANCE,
+        clock: Clock | None = None,
+    ) -> None:
+        """Args:
+        secret: ``whsec_<base64>`` (or raw key bytes), or several during a rotation.
+        tolerance: seconds the signed timestamp may differ from now, either way.
+        """
+        values: list[object]
+        if isinstance(secret, str | bytes | bytearray):
+            values = [secret]
+        elif isinstance(secret, Sequence):
+            values = list(secret)
+        else:
+            raise ConfigurationError("secret must be str, bytes or a list of them")
+        if not values:
+            raise ConfigurationError("secret must name at least one value")
+        keys = tuple(StandardWebhooksSignature.decode_secret(value) for value in values)
+        super().__init__(StandardWebhooksSignature(Keyring(keys, "sha256"), tolerance=tolerance), clock=clock)
