@@ -11,7 +11,9 @@ import pytest
 NOW = 1_700_000_000
 """The fixed "now" every vector was signed against (2023-11-14T22:13:20Z)."""
 
-VECTORS: list[dict[str, Any]] = json.loads((Path(__file__).parent / "vectors" / "verification.json").read_text())
+VECTORS: list[dict[str, Any]] = json.loads(
+    (Path(__file__).parent / "vectors" / "verification.json").read_text()
+)
 
 
 @pytest.fixture

@@ -90,7 +90,13 @@ def test_every_provider_has_vectors() -> None:
 def test_vectors_cover_every_failure_kind_for_signed_providers() -> None:
     for name in ("courier", "stripe", "standard-webhooks", "slack"):
         kinds = {v["expect"] for v in VECTORS if v["provider"] == name}
-        assert kinds >= {"ok", "SignatureMismatch", "TimestampOutsideTolerance", "MissingHeader", "MalformedHeader"}
+        assert kinds >= {
+            "ok",
+            "SignatureMismatch",
+            "TimestampOutsideTolerance",
+            "MissingHeader",
+            "MalformedHeader",
+        }
     for name in ("github", "customerio"):
         kinds = {v["expect"] for v in VECTORS if v["provider"] == name}
         assert kinds >= {"ok", "SignatureMismatch", "MissingHeader", "MalformedHeader"}

@@ -9,7 +9,7 @@ silent pick of one of the two.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TypeAlias
 
 from ._errors import MalformedHeader, MissingHeader
@@ -32,30 +32,27 @@ class Headers(Mapping[str, str]):
     Iterating yields lower-cased names. Looking up a header that was sent more than
     once raises :class:`~webhook_receiver.MalformedHeader`; use :meth:`getlist` to
     see every value.
+
+    Nothing is copied or normalised up front: a verifier reads two or three headers
+    out of a dozen, so each lookup scans the raw pairs (skipping names of another
+    length before comparing case-insensitively), which costs less than building an
+    index the request would use three times.
     """
 
-    __slots__ = ("_repeated", "_single")
+    __slots__ = ("_pairs",)
 
     def __init__(self, raw: HeadersLike = ()) -> None:
-        single: dict[str, str] = {}
-        repeated: dict[str, list[str]] = {}
-        items: Iterable[tuple[str | bytes, str | bytes]]
         if isinstance(raw, Headers):
-            self._single: dict[str, str] = raw._single
-            self._repeated: dict[str, list[str]] = raw._repeated
-            return
-        items = raw.items() if isinstance(raw, Mapping) else raw
-        for name, value in items:
-            key = _text(name).lower()
-            text = _text(value)
-            if key in repeated:
-                repeated[key].append(text)
-            elif key in single:
-                repeated[key] = [single.pop(key), text]
-            else:
-                single[key] = text
-        self._single = single
-        self._repeated = repeated
+            self._pairs: Collection[tuple[str | bytes, str | bytes]] = raw._pairs
+        elif isinstance(raw, dict):
+            self._pairs = raw.items()  # a live view; no copy
+        elif isinstance(raw, Mapping):
+            # A framework's own mapping may merge or hide repeats; take what it shows.
+            self._pairs = list(raw.items())
+        elif isinstance(raw, list | tuple):
+            self._pairs = raw
+        else:
+            self._pairs = list(raw)
 
     @classmethod
     def of(cls, raw: HeadersLike) -> Headers:
@@ -65,7 +62,7 @@ class Headers(Mapping[str, str]):
     @classmethod
     def from_environ(cls, environ: Mapping[str, object]) -> Headers:
         """Build headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
-        pairs: list[tuple[str, str]] = []
+        pairs: list[tuple[str | bytes, str | bytes]] = []
         for key, value in environ.items():
             if not isinstance(value, str):
                 continue
@@ -75,34 +72,36 @@ class Headers(Mapping[str, str]):
                 pairs.append((key.replace("_", "-"), value))
         return cls(pairs)
 
-    def __getitem__(self, name: str) -> str:
-        key = name.lower()
-        try:
-            return self._single[key]
-        except KeyError:
-            if key in self._repeated:
-                raise MalformedHeader(name, "sent more than once") from None
-            raise
-
-    def __contains__(self, name: object) -> bool:
-        if not isinstance(name, str):
-            return False
-        key = name.lower()
-        return key in self._single or key in self._repeated
-
-    def __iter__(self) -> Iterator[str]:
-        yield from self._single
-        yield from self._repeated
-
-    def __len__(self) -> int:
-        return len(self._single) + len(self._repeated)
-
     def getlist(self, name: str) -> list[str]:
         """Every value sent for ``name``, in order (empty if absent)."""
         key = name.lower()
-        if key in self._single:
-            return [self._single[key]]
-        return list(self._repeated.get(key, ()))
+        size = len(key)
+        key_bytes = key.encode("latin-1", "replace")
+        found: list[str] = []
+        for header, value in self._pairs:
+            if len(header) == size and (header in (key, key_bytes) or _text(header).lower() == key):
+                found.append(_text(value))
+        return found
+
+    def __getitem__(self, name: str) -> str:
+        values = self.getlist(name)
+        if len(values) == 1:
+            return values[0]
+        if values:
+            raise MalformedHeader(name, "sent more than once")
+        raise KeyError(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.getlist(name))
+
+    def _names(self) -> dict[str, None]:
+        return dict.fromkeys(_text(header).lower() for header, _ in self._pairs)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __len__(self) -> int:
+        return len(self._names())
 
     def require(self, name: str, *, error_headers: Mapping[str, str] | None = None) -> str:
         """The single, non-empty value of ``name``, stripped of surrounding whitespace.
@@ -114,13 +113,10 @@ class Headers(Mapping[str, str]):
             MissingHeader: the header is absent or blank.
             MalformedHeader: the header was sent more than once.
         """
-        key = name.lower()
-        value = self._single.get(key)
-        if value is None:
-            if key in self._repeated:
-                raise MalformedHeader(name, "sent more than once", headers=error_headers)
-            raise MissingHeader(name, headers=error_headers)
-        value = value.strip()
+        values = self.getlist(name)
+        if len(values) > 1:
+            raise MalformedHeader(name, "sent more than once", headers=error_headers)
+        value = values[0].strip() if values else ""
         if not value:
             raise MissingHeader(name, headers=error_headers)
         return value

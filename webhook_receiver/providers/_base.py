@@ -63,6 +63,14 @@ class Provider:
             raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
         self._scheme.verify(Headers.of(headers), body, self._clock() if now is None else now)
 
+    def sign(self, body: bytes, *, now: float | None = None) -> dict[str, str]:
+        """The headers this provider's sender would attach to ``body``, using the first secret.
+
+        For tests and tools: ``provider.verify(provider.sign(body), body)`` passes.
+        ``now`` is the signing time in unix seconds (default: the provider's clock).
+        """
+        return self._scheme.sign(bytes(body), self._clock() if now is None else now)
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
 

@@ -1,0 +1,162 @@
+"""Verification cost per provider, as a ratio to the raw HMAC floor measured in the same run.
+
+For every body size, each round times every candidate once, in a shuffled order, so
+machine noise hits all of them alike; the table shows the median over rounds of each
+candidate's time divided by the floor's time in the same round, and the spread
+(min-max of that ratio).
+
+The floor is what a hand-written check must do at least:
+``hmac.compare_digest(hmac.new(key, signed_bytes, digest).digest(), expected)`` over
+bytes already assembled. The providers' own libraries (stripe, standardwebhooks,
+slack_sdk) are measured as anchors where installed.
+
+    python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hmac
+import platform
+import random
+import statistics
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from webhook_receiver import providers
+
+NOW = 1_700_000_000
+SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-32-bytes-long!!").decode()
+
+
+def body_of(size: int) -> bytes:
+    """A JSON document of exactly ``size`` bytes (standardwebhooks parses what it verifies)."""
+    head = b'{"type":"message:updated","data":{"id":"1-5e2b2615","status":"DELIVERED"},"pad":"'
+    return head + b"x" * (size - len(head) - 2) + b'"}'
+
+
+def floor(key: bytes, signed: bytes, digest: str, expected: bytes) -> Callable[[], None]:
+    def run() -> None:
+        assert hmac.compare_digest(hmac.new(key, signed, digest).digest(), expected)
+
+    return run
+
+
+def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
+    """Per provider: {candidate name: callable}, the floor included."""
+    out: dict[str, dict[str, Callable[[], None]]] = {}
+    raw_key = base64.b64decode(SECRET.removeprefix("whsec_"))
+
+    def ours(name: str, **options: object) -> Callable[[], None]:
+        provider = providers.create(name, **options)
+        headers = provider.sign(body, now=NOW)
+        return lambda: provider.verify(headers, body, now=NOW)
+
+    for name, key, digest, signed in (
+        ("courier", SECRET.encode(), "sha256", f"{NOW * 1000}".encode() + body),
+        ("stripe", SECRET.encode(), "sha256", f"{NOW}.".encode() + body),
+        ("github", SECRET.encode(), "sha256", body),
+        ("slack", SECRET.encode(), "sha256", f"v0:{NOW}:".encode() + body),
+        ("customerio", SECRET.encode(), "sha1", body),
+        ("standard-webhooks", raw_key, "sha256", b"msg_1." + f"{NOW}.".encode() + body),
+    ):
+        expected = hmac.new(key, signed, digest).digest()
+        out[name] = {
+            "floor": floor(key, signed, digest, expected),
+            "webhook_receiver": ours(name, secret=SECRET),
+        }
+
+    try:
+        import stripe
+
+        header = stripe.WebhookSignature.generate_signature_header(body.decode(), SECRET, timestamp=NOW)
+        out["stripe"]["stripe"] = lambda: stripe.WebhookSignature.verify_header(
+            body, header, SECRET, tolerance=None
+        )
+    except ImportError:
+        pass
+    try:
+        import standardwebhooks
+        import standardwebhooks.webhooks as sw_module
+
+        wh = standardwebhooks.Webhook(SECRET)
+        sig = wh.sign("msg_1", datetime.fromtimestamp(NOW, tz=UTC), body.decode())
+        sw_headers = {"webhook-id": "msg_1", "webhook-timestamp": str(NOW), "webhook-signature": sig}
+
+        class FixedNow(datetime):
+            @classmethod
+            def now(cls, tz: object = None) -> FixedNow:  # type: ignore[override]
+                return cls.fromtimestamp(NOW, tz=UTC)
+
+        # standardwebhooks reads the wall clock; pin it (freezegun would also stop perf_counter).
+        sw_module.datetime = FixedNow  # type: ignore[misc]
+        out["standard-webhooks"]["standardwebhooks"] = lambda: wh.verify(body, sw_headers)
+        provider = providers.create("standard-webhooks", secret=SECRET)
+        ours_headers = dict(sw_headers)
+        out["standard-webhooks"]["webhook_receiver"] = lambda: provider.verify(ours_headers, body, now=NOW)
+    except ImportError:
+        pass
+    try:
+        from slack_sdk.signature import Clock, SignatureVerifier
+
+        class Fixed(Clock):
+            def now(self) -> float:
+                return float(NOW)
+
+        verifier = SignatureVerifier(SECRET, clock=Fixed())
+        slack_sig = verifier.generate_signature(timestamp=str(NOW), body=body)
+        slack_headers = {"x-slack-request-timestamp": str(NOW), "x-slack-signature": slack_sig or ""}
+        is_valid = verifier.is_valid_request
+        out["slack"]["slack_sdk"] = lambda: is_valid(body, slack_headers)  # type: ignore[arg-type]
+    except ImportError:
+        pass
+    return out
+
+
+def time_once(fn: Callable[[], None], repeat: int) -> float:
+    start = time.perf_counter_ns()
+    for _ in range(repeat):
+        fn()
+    return (time.perf_counter_ns() - start) / repeat
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--sizes", default="1024,16384,262144,1048576")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print(f"# python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu ?'}")
+    print(f"# {args.rounds} interleaved rounds; ratio = candidate time / floor time in the same round")
+    print(f"{'provider':<18} {'size':>8} {'candidate':<18} {'median us':>10} {'ratio':>7} {'spread':>13}")
+    rng = random.Random(1)
+    for size in sizes:
+        body = body_of(size)
+        repeat = max(5, 2_000_000 // (size + 2000))
+        for provider, fns in candidates(body).items():
+            times: dict[str, list[float]] = {name: [] for name in fns}
+            ratios: dict[str, list[float]] = {name: [] for name in fns}
+            for fn in fns.values():
+                time_once(fn, max(1, repeat // 5))  # warm up
+            for _ in range(args.rounds):
+                order = list(fns)
+                rng.shuffle(order)
+                this_round = {name: time_once(fns[name], repeat) for name in order}
+                for name, ns in this_round.items():
+                    times[name].append(ns)
+                    ratios[name].append(ns / this_round["floor"])
+            for name in fns:
+                med = statistics.median(times[name]) / 1000
+                r = ratios[name]
+                print(
+                    f"{provider:<18} {size:>8} {name:<18} {med:>10.2f} {statistics.median(r):>7.3f} "
+                    f"{min(r):>6.3f}-{max(r):<6.3f}"
+                )
+
+
+if __name__ == "__main__":
+    main()

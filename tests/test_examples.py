@@ -1,0 +1,24 @@
+"""The examples run as users run them, so they never rot."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_verify_signed_samples_runs_and_every_outcome_is_expected() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "verify_signed_samples.py")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "UNEXPECTED" not in result.stdout
+    assert "35 of 35 requests ended as expected." in result.stdout
+    for provider in ("courier", "courier-channel", "customerio", "kourier", "xtremepush", "stripe", "github"):
+        assert f"\n{provider} " in result.stdout

@@ -1,0 +1,150 @@
+"""The public surface: names, the exception tree, framework-freedom, packaging."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import webhook_receiver
+from webhook_receiver import providers
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_all_is_exactly_the_public_surface() -> None:
+    assert set(webhook_receiver.__all__) == {
+        "BodyTooLarge",
+        "Clock",
+        "ConfigurationError",
+        "Headers",
+        "HeadersLike",
+        "InsecureConfigurationWarning",
+        "InvalidCredentials",
+        "MalformedHeader",
+        "MissingHeader",
+        "PayloadError",
+        "SecretInput",
+        "SignatureMismatch",
+        "TimestampOutsideTolerance",
+        "UnsupportedMediaType",
+        "VerificationError",
+        "WebhookError",
+        "__version__",
+        "providers",
+    }
+    for name in webhook_receiver.__all__:
+        assert hasattr(webhook_receiver, name), name
+
+
+def test_providers_all_names_every_provider_class() -> None:
+    assert set(providers.__all__) == {
+        "PROVIDERS",
+        "Basic",
+        "Bearer",
+        "Courier",
+        "CourierChannel",
+        "CustomerIO",
+        "GitHub",
+        "Hmac",
+        "Kourier",
+        "Provider",
+        "Slack",
+        "StandardWebhooks",
+        "Stripe",
+        "Xtremepush",
+        "create",
+    }
+    assert set(providers.PROVIDERS) == {
+        "courier",
+        "courier-channel",
+        "customerio",
+        "kourier",
+        "xtremepush",
+        "stripe",
+        "standard-webhooks",
+        "github",
+        "slack",
+        "bearer",
+        "basic",
+        "hmac",
+    }
+    for name, cls in providers.PROVIDERS.items():
+        assert cls.name == name
+        assert getattr(providers, cls.__name__) is cls
+        assert cls.__doc__
+
+
+@pytest.mark.parametrize(
+    ("name", "parent", "status", "code"),
+    [
+        ("WebhookError", Exception, 400, "webhook_error"),
+        ("VerificationError", "WebhookError", 401, "verification_failed"),
+        ("MissingHeader", "VerificationError", 401, "missing_header"),
+        ("MalformedHeader", "VerificationError", 401, "malformed_header"),
+        ("SignatureMismatch", "VerificationError", 401, "signature_mismatch"),
+        ("TimestampOutsideTolerance", "VerificationError", 401, "timestamp_outside_tolerance"),
+        ("InvalidCredentials", "VerificationError", 401, "invalid_credentials"),
+        ("PayloadError", "WebhookError", 400, "invalid_payload"),
+        ("BodyTooLarge", "PayloadError", 413, "body_too_large"),
+        ("UnsupportedMediaType", "PayloadError", 415, "unsupported_media_type"),
+        ("ConfigurationError", "WebhookError", 500, "configuration_error"),
+    ],
+)
+def test_exception_tree_statuses_and_codes(name: str, parent: type | str, status: int, code: str) -> None:
+    cls = getattr(webhook_receiver, name)
+    parent_cls = getattr(webhook_receiver, parent) if isinstance(parent, str) else parent
+    assert issubclass(cls, parent_cls)
+    assert cls.status == status
+    assert cls.code == code
+
+
+def test_configuration_error_is_also_a_value_error() -> None:
+    assert issubclass(webhook_receiver.ConfigurationError, ValueError)
+
+
+def test_import_pulls_in_no_web_framework() -> None:
+    code = (
+        "import sys, webhook_receiver, webhook_receiver.providers;"
+        "bad = [m for m in ('flask', 'django', 'starlette', 'fastapi', 'werkzeug') if m in sys.modules];"
+        "print(','.join(bad))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert result.stdout.strip() == ""
+
+
+def test_core_modules_do_not_import_frameworks() -> None:
+    frameworks = ("flask", "django", "starlette", "fastapi", "werkzeug")
+    for path in (ROOT / "webhook_receiver").rglob("*.py"):
+        if "adapters" in path.parts:
+            continue
+        for line in path.read_text().splitlines():
+            stripped = line.strip()
+            if stripped.startswith(("import ", "from ")):
+                module = stripped.split()[1].split(".")[0]
+                assert module not in frameworks, f"{path}: {line}"
+
+
+def test_package_ships_py_typed() -> None:
+    assert (ROOT / "webhook_receiver" / "py.typed").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'webhook_receiver = ["py.typed"]' in pyproject
+
+
+def test_core_has_no_runtime_dependencies() -> None:
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert "\ndependencies = []\n" in pyproject
+
+
+def test_every_public_name_has_a_docstring() -> None:
+    for name in webhook_receiver.__all__:
+        obj = getattr(webhook_receiver, name)
+        if isinstance(obj, type):  # type aliases (Clock, SecretInput) carry no docstring
+            assert obj.__doc__, name
+    for cls in providers.PROVIDERS.values():
+        assert cls.__init__.__doc__, cls.__name__
+        assert cls.verify.__doc__
