@@ -82,6 +82,11 @@ def test_vector_with_dict_headers_in_other_case(vector: dict[str, Any]) -> None:
     _check(vector, lambda: provider.verify(headers, memoryview(vector["body"].encode()), now=vector["now"]))
 
 
+def test_vector_ids_are_unique() -> None:
+    ids = [v["id"] for v in VECTORS]
+    assert len(ids) == len(set(ids))
+
+
 def test_every_provider_has_vectors() -> None:
     covered = {v["provider"] for v in VECTORS}
     assert covered == set(providers.PROVIDERS)

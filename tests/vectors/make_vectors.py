@@ -33,9 +33,10 @@ def add(
     now: float = NOW,
     expect: str = "ok",
 ) -> None:
+    auth = f"{options['auth']}: " if "auth" in options else ""
     vectors.append(
         {
-            "id": f"{provider}/{case}",
+            "id": f"{provider}/{auth}{case}",
             "provider": provider,
             "options": options,
             "headers": headers,
@@ -440,6 +441,10 @@ def basic_cases(provider: str, options: dict[str, Any], user: str, password: str
         [["Authorization", "Bearer x"]],
         expect="MalformedHeader",
     )
+    add("duplicated header", provider, options, basic(user, password) * 2, expect="MalformedHeader")
+    rotated = {k: v for k, v in options.items() if k not in ("username", "password")}
+    rotated["credentials"] = [["old-user", "old-p4ss"], [user, password]]
+    add("rotated credentials", provider, rotated, basic(user, password))
 
 
 basic_cases(
@@ -448,44 +453,41 @@ basic_cases(
     "AzureDiamond",
     "hunter2",
 )
-add(
-    "rotated credentials",
-    "courier-channel",
-    {"credentials": [["old-user", "old-p4ss"], ["AzureDiamond", "hunter2"]]},
-    basic("AzureDiamond", "hunter2"),
-)
 add("non-ASCII password", "basic", {"username": "zoë", "password": "pässwörd"}, basic("zoë", "pässwörd"))
 basic_cases("basic", {"username": "user", "password": "p4ss-w0rd"}, "user", "p4ss-w0rd")
 basic_cases("xtremepush", {"auth": "basic", "username": "xp", "password": "xp-pass"}, "xp", "xp-pass")
 
 # Xtremepush signed payload: the key itself, or an HMAC of the body under it.
 x_key = {"auth": "signed", "key": "xp-generated-key"}
-add("signed key valid", "xtremepush", x_key, [["X-Signature", "xp-generated-key"]])
+add("key valid", "xtremepush", x_key, [["X-Signature", "xp-generated-key"]])
 add(
-    "signed key wrong",
+    "key wrong",
     "xtremepush",
     x_key,
     [["X-Signature", "xp-generated-kez"]],
     expect="InvalidCredentials",
 )
-add("signed key missing", "xtremepush", x_key, [], expect="MissingHeader")
+add("key missing", "xtremepush", x_key, [], expect="MissingHeader")
 add(
-    "signed key rotated",
+    "key duplicated", "xtremepush", x_key, [["X-Signature", "xp-generated-key"]] * 2, expect="MalformedHeader"
+)
+add(
+    "key rotated",
     "xtremepush",
     {"key": ["k1", "xp-generated-key"]},
     [["X-Signature", "xp-generated-key"]],
 )
 add(
-    "signed key, custom header",
+    "key, custom header",
     "xtremepush",
     dict(x_key, header="X-XP-Key"),
     [["x-xp-key", "xp-generated-key"]],
 )
 x_hmac = {"auth": "signed", "key": "xp-hmac-key", "signature": "hmac-sha256"}
 xgood = mac(b"xp-hmac-key", BODY.encode()).hex()
-add("signed hmac valid", "xtremepush", x_hmac, [["X-Signature", xgood]])
+add("hmac valid", "xtremepush", x_hmac, [["X-Signature", xgood]])
 add(
-    "signed hmac tampered",
+    "hmac tampered",
     "xtremepush",
     x_hmac,
     [["X-Signature", xgood]],
@@ -493,7 +495,7 @@ add(
     expect="SignatureMismatch",
 )
 add(
-    "signed hmac: the key itself is not accepted",
+    "hmac: the key itself is not accepted",
     "xtremepush",
     x_hmac,
     [["X-Signature", "xp-hmac-key"]],
