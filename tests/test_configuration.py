@@ -13,6 +13,7 @@ from webhook_receiver import (
     InvalidCredentials,
     MalformedHeader,
     MissingHeader,
+    ValidatorFailed,
     providers,
 )
 
@@ -157,13 +158,16 @@ class TestOAuth2Validator:
         with pytest.raises(MalformedHeader):
             provider.verify({"Authorization": "Basic abc"}, b"{}")
 
-    def test_validator_failure_propagates_as_a_server_side_error(self) -> None:
+    def test_validator_failure_is_a_retryable_server_side_error(self) -> None:
         def broken(token: str) -> bool:
             raise ConnectionError("token service down")
 
         provider = providers.Xtremepush(auth="oauth2", token_validator=broken)
-        with pytest.raises(ConnectionError):
+        with pytest.raises(ValidatorFailed) as info:
             provider.verify({"Authorization": "Bearer t"}, b"{}")
+        assert info.value.status == 503
+        assert isinstance(info.value.__cause__, ConnectionError)
+        assert "token service down" not in str(info.value)
 
 
 def test_basic_auth_failures_carry_a_challenge() -> None:

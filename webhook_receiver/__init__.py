@@ -2,10 +2,16 @@
 
 The core is framework-free and uses only the standard library::
 
-    from webhook_receiver import providers
+    from webhook_receiver import Receiver, providers
+    from webhook_receiver.providers import courier
 
-    courier = providers.create("courier", secret="...")
-    courier.verify(request_headers, raw_body)   # raises a VerificationError if forged
+    receiver = Receiver(providers.create("courier", secret="..."))
+
+    @receiver.on(courier.MessageUpdated)
+    def delivered(event: courier.MessageUpdated) -> None:
+        print(event.message.id, event.message.status)
+
+    reply = receiver.handle("POST", request_headers, raw_body)  # -> Reply(status, headers, body)
 
 Adapters for ASGI, FastAPI, Flask, Django and WSGI live in
 ``webhook_receiver.adapters`` and are imported only when asked for.
@@ -17,36 +23,56 @@ from . import providers
 from ._errors import (
     BodyTooLarge,
     ConfigurationError,
+    HandlerError,
+    HandlerFailure,
     InvalidCredentials,
     MalformedHeader,
+    MethodNotAllowed,
     MissingHeader,
     PayloadError,
     SignatureMismatch,
     TimestampOutsideTolerance,
     UnsupportedMediaType,
+    ValidatorFailed,
     VerificationError,
     WebhookError,
 )
+from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
 from ._headers import Headers, HeadersLike
+from ._receiver import DEFAULT_MAX_BODY_SIZE, Receiver, Reply
+from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "CUSTOM",
+    "DEFAULT_MAX_BODY_SIZE",
     "BodyTooLarge",
     "Clock",
     "ConfigurationError",
+    "Event",
+    "HandlerError",
+    "HandlerFailure",
     "Headers",
     "HeadersLike",
     "InsecureConfigurationWarning",
     "InvalidCredentials",
+    "JSONObject",
+    "JSONValue",
     "MalformedHeader",
+    "MethodNotAllowed",
     "MissingHeader",
+    "OpenEnum",
     "PayloadError",
+    "Receiver",
+    "Reply",
+    "Router",
     "SecretInput",
     "SignatureMismatch",
     "TimestampOutsideTolerance",
     "UnsupportedMediaType",
+    "ValidatorFailed",
     "VerificationError",
     "WebhookError",
     "__version__",

@@ -13,6 +13,9 @@ Every failure a request can cause is one of these, so an adapter needs a single
     ├── PayloadError                  400     invalid_payload
     │   ├── BodyTooLarge              413     body_too_large
     │   └── UnsupportedMediaType      415     unsupported_media_type
+    ├── MethodNotAllowed              405     method_not_allowed
+    ├── ValidatorFailed               503     validator_failed      (the app's token validator raised)
+    ├── HandlerError                  500     handler_failed        (the app's handlers raised)
     └── ConfigurationError            500     configuration_error   (also a ValueError)
 
 ``code`` is the short public reason an adapter may put in a response body.
@@ -20,25 +23,37 @@ Every failure a request can cause is one of these, so an adapter needs a single
 expected signature or a header value as received: details name the header and the
 kind of problem only, so they are safe to log at WARNING.
 
+``HandlerError`` is the only 500 a request can cause: it means the application's own
+handlers failed, so the sender should retry.
+
 ``ConfigurationError`` is raised when a provider is *created* with a bad setup (an
 empty secret, an unknown option); it never comes out of request handling.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._events import Event
 
 __all__ = [
     "BodyTooLarge",
     "ConfigurationError",
+    "HandlerError",
+    "HandlerFailure",
     "InvalidCredentials",
     "MalformedHeader",
+    "MethodNotAllowed",
     "MissingHeader",
     "PayloadError",
     "SignatureMismatch",
     "TimestampOutsideTolerance",
     "UnsupportedMediaType",
+    "ValidatorFailed",
     "VerificationError",
     "WebhookError",
 ]
@@ -141,6 +156,56 @@ class UnsupportedMediaType(PayloadError):
 
     status = 415
     code = "unsupported_media_type"
+
+
+class ValidatorFailed(WebhookError):
+    """The application's token validator raised (503: the sender should retry).
+
+    A token service that is down is not a forged request; ``__cause__`` is what the
+    validator raised.
+    """
+
+    status = 503
+    code = "validator_failed"
+
+
+class MethodNotAllowed(WebhookError):
+    """The request's method is not one the provider uses (405, with ``Allow``)."""
+
+    status = 405
+    code = "method_not_allowed"
+
+    def __init__(self, method: str, allowed: Sequence[str]) -> None:
+        self.method = method
+        self.allowed = tuple(allowed)
+        super().__init__(f"method {method[:16]!r} is not allowed", headers={"Allow": ", ".join(self.allowed)})
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerFailure:
+    """One handler that raised while handling one event."""
+
+    event: Event
+    handler: str
+    exception: Exception
+
+
+class HandlerError(WebhookError):
+    """One or more handlers raised (500, so the sender retries).
+
+    Every matching handler still ran; ``failures`` lists each one that raised, in
+    order, and ``__cause__`` is an ``ExceptionGroup`` of their exceptions so the
+    tracebacks survive.
+    """
+
+    status = 500
+    code = "handler_failed"
+
+    def __init__(self, failures: Sequence[HandlerFailure]) -> None:
+        self.failures = tuple(failures)
+        names = ", ".join(f"{f.handler} ({type(f.exception).__name__})" for f in self.failures)
+        super().__init__(f"{len(self.failures)} handler call(s) failed: {names}")
+        self.__cause__ = ExceptionGroup("handler failures", [f.exception for f in self.failures])
 
 
 class ConfigurationError(WebhookError, ValueError):

@@ -34,6 +34,7 @@ from ._errors import (
     MalformedHeader,
     SignatureMismatch,
     TimestampOutsideTolerance,
+    ValidatorFailed,
 )
 from ._headers import Headers
 
@@ -658,8 +659,8 @@ class TokenValidator:
     """A bearer token checked by a callable the application supplies (OAuth 2.0).
 
     The validator receives the token and returns ``True`` to accept it. Anything it
-    raises propagates unchanged: a token service that is down is a server-side failure
-    (the sender should retry), not a forged request.
+    raises becomes :class:`~webhook_receiver.ValidatorFailed` (503): a token service
+    that is down is a server-side failure the sender should retry, not a forged request.
     """
 
     __slots__ = ("_header", "_validator")
@@ -672,7 +673,12 @@ class TokenValidator:
 
     def verify(self, headers: Headers, body: bytes, now: float) -> None:
         """Raise unless the validator accepts the bearer token."""
-        if self._validator(_authorization(headers, self._header, "Bearer")) is not True:
+        token = _authorization(headers, self._header, "Bearer")
+        try:
+            accepted = self._validator(token)
+        except Exception as exc:
+            raise ValidatorFailed(f"token validator raised {type(exc).__name__}") from exc
+        if accepted is not True:
             raise InvalidCredentials("token was not accepted by the validator")
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import ClassVar
 
 from .._errors import ConfigurationError
+from .._events import CUSTOM, Event, JSONObject, JSONValue, decode_json, to_datetime
 from .._headers import Headers, HeadersLike
 from .._schemes import (
     BasicAuth,
@@ -19,7 +20,7 @@ from .._schemes import (
     system_clock,
 )
 
-__all__ = ["Credentials", "Provider", "auth_scheme", "basic_auth", "bearer_token"]
+__all__ = ["Credentials", "Provider", "auth_scheme", "basic_auth", "bearer_token", "generic_event"]
 
 Credentials = Sequence[tuple[str | bytes, str | bytes]]
 """Several ``(username, password)`` pairs, for rotating basic credentials."""
@@ -35,6 +36,12 @@ class Provider:
 
     name: ClassVar[str] = "provider"
     """The name :func:`webhook_receiver.providers.create` knows this provider by."""
+
+    methods: ClassVar[tuple[str, ...]] = ("POST",)
+    """The HTTP methods this provider's sender uses."""
+
+    max_batch: ClassVar[int] = 1
+    """How many events one request may carry."""
 
     __slots__ = ("_clock", "_scheme")
 
@@ -63,6 +70,22 @@ class Provider:
             raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
         self._scheme.verify(Headers.of(headers), body, self._clock() if now is None else now)
 
+    def parse(self, headers: HeadersLike, body: bytes) -> list[Event]:
+        """Turn a *verified* body into events (a list: some providers send batches).
+
+        Raises:
+            PayloadError: the body is not UTF-8 JSON, or not in the provider's shape.
+        """
+        return self.events_from(decode_json(body), Headers.of(headers))
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """Build the events from a decoded payload; providers override this."""
+        return [generic_event(self.name, payload)]
+
+    def answer(self, events: Sequence[Event]) -> JSONObject:
+        """The JSON body of a successful reply; Slack's URL check overrides it."""
+        return {"ok": True}
+
     def sign(self, body: bytes, *, now: float | None = None) -> dict[str, str]:
         """The headers this provider's sender would attach to ``body``, using the first secret.
 
@@ -73,6 +96,28 @@ class Provider:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
+
+
+def generic_event(provider: str, payload: JSONValue, *, id: str | None = None) -> Event:
+    """An :class:`Event` read from the conventional keys, for providers without a documented shape.
+
+    ``type`` comes from ``"type"`` or ``"event"`` (else ``"custom"``), ``id`` from ``"id"``,
+    the timestamp from ``"timestamp"``, ``"created"`` or ``"time"`` when they read as times.
+    """
+    if not isinstance(payload, dict):
+        return Event(provider=provider, type=CUSTOM, id=id, payload=payload)
+    kind = next((v for v in (payload.get("type"), payload.get("event")) if isinstance(v, str) and v), CUSTOM)
+    found_id = payload.get("id")
+    timestamp = next(
+        (t for t in map(to_datetime, (payload.get(k) for k in ("timestamp", "created", "time"))) if t), None
+    )
+    return Event(
+        provider=provider,
+        type=kind,
+        id=id or (found_id if isinstance(found_id, str) else None),
+        timestamp=timestamp,
+        payload=payload,
+    )
 
 
 def bearer_token(token: SecretInput | None, *, header: str = "Authorization") -> BearerToken:

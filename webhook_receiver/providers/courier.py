@@ -14,10 +14,272 @@ recipient profile.
 
 from __future__ import annotations
 
-from .._schemes import DEFAULT_TOLERANCE, Clock, KeyedListSignature, Keyring, SecretInput, encode_secrets
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypedDict
+
+from .._errors import WebhookError
+from .._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum, Reader, to_datetime
+from .._headers import Headers
+from .._schemes import (
+    DEFAULT_TOLERANCE,
+    Clock,
+    KeyedListSignature,
+    Keyring,
+    SecretInput,
+    encode_secrets,
+    parse_timestamp,
+)
 from ._base import Credentials, Provider, auth_scheme
 
-__all__ = ["Courier", "CourierChannel"]
+__all__ = [
+    "AudienceCalculated",
+    "AudienceEvent",
+    "AudienceUpdated",
+    "AudienceUserEvent",
+    "AudienceUserMatched",
+    "AudienceUserUnmatched",
+    "ChannelDelivery",
+    "ChannelEvent",
+    "Courier",
+    "CourierChannel",
+    "CourierEvent",
+    "Message",
+    "MessageStatus",
+    "MessageUpdated",
+    "NotificationEvent",
+    "NotificationPublished",
+    "NotificationSubmissionCanceled",
+    "NotificationSubmitted",
+]
+
+
+class MessageStatus(OpenEnum):
+    """A Courier message's status; an email goes ENQUEUED -> SENT -> DELIVERED -> OPENED."""
+
+    ENQUEUED = "ENQUEUED"
+    SENT = "SENT"
+    DELIVERED = "DELIVERED"
+    OPENED = "OPENED"
+    CLICKED = "CLICKED"
+    UNDELIVERABLE = "UNDELIVERABLE"
+    UNMAPPED = "UNMAPPED"
+    UNROUTABLE = "UNROUTABLE"
+    NOT_ROUTED = "NOT_ROUTED"
+    CANCELED = "CANCELED"
+    SIMULATED = "SIMULATED"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Message:
+    """The message object of ``message:updated`` (as ``GET /messages/:id`` returns it).
+
+    Courier's times are unix milliseconds; they are ``datetime`` (UTC) here.
+    """
+
+    id: str
+    status: MessageStatus
+    recipient: str | None = None
+    event: str | None = None
+    notification: str | None = None
+    enqueued: datetime | None = None
+    sent: datetime | None = None
+    delivered: datetime | None = None
+    opened: datetime | None = None
+    clicked: datetime | None = None
+    error: str | None = None
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CourierEvent(Event):
+    """Any Courier event webhook ``{type, data}``; unknown types arrive as this class.
+
+    ``timestamp`` is the signed ``t=`` of the ``courier-signature`` header, when present.
+    """
+
+    data: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageUpdated(CourierEvent):
+    """``message:updated``: a message changed status."""
+
+    message: Message
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationEvent(CourierEvent):
+    """A notification template submission-workflow event."""
+
+    notification_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationSubmitted(NotificationEvent):
+    """``notification:submitted``: a template was submitted for review."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationSubmissionCanceled(NotificationEvent):
+    """``notification:submission_canceled``: a submission was withdrawn."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class NotificationPublished(NotificationEvent):
+    """``notification:published``: a template version was published."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceEvent(CourierEvent):
+    """An ``audiences:*`` event."""
+
+    audience_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceUpdated(AudienceEvent):
+    """``audiences:updated``: an audience's definition changed."""
+
+    name: str | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceUserEvent(AudienceEvent):
+    """A user entered or left an audience."""
+
+    user_id: str | None = None
+    audience_version: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceUserMatched(AudienceUserEvent):
+    """``audiences:user:matched``: a user now matches the audience."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceUserUnmatched(AudienceUserEvent):
+    """``audiences:user:unmatched``: a user no longer matches the audience."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AudienceCalculated(AudienceEvent):
+    """``audiences:calculated``: Courier finished computing an audience's members."""
+
+    total_users_matched: int | None = None
+
+
+def _message(data: Reader) -> Message:
+    return Message(
+        id=data.required_text("id"),
+        status=MessageStatus(data.required_text("status")),
+        recipient=data.text("recipient"),
+        event=data.text("event"),
+        notification=data.text("notification"),
+        enqueued=data.time("enqueued"),
+        sent=data.time("sent"),
+        delivered=data.time("delivered"),
+        opened=data.time("opened"),
+        clicked=data.time("clicked"),
+        error=data.text("error"),
+        reason=data.text("reason"),
+    )
+
+
+_NOTIFICATIONS: dict[str, type[NotificationEvent]] = {
+    "notification:submitted": NotificationSubmitted,
+    "notification:submission_canceled": NotificationSubmissionCanceled,
+    "notification:published": NotificationPublished,
+}
+_AUDIENCE_USERS: dict[str, type[AudienceUserEvent]] = {
+    "audiences:user:matched": AudienceUserMatched,
+    "audiences:user:unmatched": AudienceUserUnmatched,
+}
+
+
+class _Common(TypedDict):
+    provider: str
+    type: str
+    timestamp: datetime | None
+    payload: JSONValue
+    data: JSONObject
+
+
+def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> CourierEvent:
+    """The typed event for one Courier event-webhook body."""
+    body = Reader(payload, "body")
+    kind = body.required_text("type")
+    data = body.child("data")
+    common: _Common = {
+        "provider": "courier",
+        "type": kind,
+        "timestamp": timestamp,
+        "payload": payload,
+        "data": data.data,
+    }
+    audience_id = data.text("audience_id") or data.text("id")
+    if kind == "message:updated":
+        return MessageUpdated(**common, message=_message(data))
+    if kind in _NOTIFICATIONS:
+        notification_id = data.text("notification_id") or data.text("id")
+        return _NOTIFICATIONS[kind](**common, notification_id=notification_id)
+    if kind in _AUDIENCE_USERS:
+        return _AUDIENCE_USERS[kind](
+            **common,
+            audience_id=audience_id,
+            user_id=data.text("user_id"),
+            audience_version=data.integer("audience_version"),
+        )
+    if kind == "audiences:updated":
+        return AudienceUpdated(
+            **common, audience_id=audience_id, name=data.text("name"), description=data.text("description")
+        )
+    if kind == "audiences:calculated":
+        return AudienceCalculated(
+            **common, audience_id=audience_id, total_users_matched=data.integer("total_users_matched")
+        )
+    return CourierEvent(**common)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelEvent(Event):
+    """A Courier Webhook-channel delivery whose body was replaced by a provider override.
+
+    ``type`` is ``"custom"`` unless the replacement body has a string ``"event"``;
+    ``payload`` is whatever JSON the override sent.
+    """
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ChannelDelivery(ChannelEvent):
+    """A notification delivered by Courier's Webhook channel: ``{event, recipient, profile, data}``.
+
+    ``type`` is the notification's event id (``"MY_EVENT"``). ``profile`` holds what
+    was passed to the send call (``limited``) or merged from the profile store
+    (``expanded``).
+    """
+
+    recipient: str | None = None
+    profile: JSONObject = field(default_factory=dict, repr=False)
+    data: JSONObject = field(default_factory=dict, repr=False)
+
+
+def channel_event(payload: JSONValue) -> ChannelEvent:
+    """The event for one Courier Webhook-channel body (standard or overridden)."""
+    if isinstance(payload, dict) and isinstance(payload.get("event"), str) and payload.get("event"):
+        body = Reader(payload, "body")
+        if "recipient" in payload or "data" in payload or "profile" in payload:
+            return ChannelDelivery(
+                provider="courier-channel",
+                type=body.required_text("event"),
+                payload=payload,
+                recipient=body.text("recipient"),
+                profile=body.mapping("profile"),
+                data=body.mapping("data"),
+            )
+        return ChannelEvent(provider="courier-channel", type=body.required_text("event"), payload=payload)
+    return ChannelEvent(provider="courier-channel", type=CUSTOM, payload=payload)
 
 
 class Courier(Provider):
@@ -46,11 +308,32 @@ class Courier(Provider):
         )
         super().__init__(scheme, clock=clock)
 
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One typed event; ``timestamp`` is the signature header's ``t=``, when readable."""
+        return [courier_event(payload, _signed_time(headers))]
+
+
+def _signed_time(headers: Headers) -> datetime | None:
+    """The ``t=`` of ``courier-signature`` as a datetime, or ``None`` if absent or odd."""
+    try:
+        values = headers.getlist(Courier.signature_header)
+        if len(values) != 1:
+            return None
+        for entry in values[0].split(","):
+            key, _, value = entry.strip().partition("=")
+            if key == "t":
+                return to_datetime(parse_timestamp(value.strip(), Courier.signature_header, "auto"))
+    except WebhookError:  # verification already judged the header; here it is only a hint
+        return None
+    return None
+
 
 class CourierChannel(Provider):
     """Courier's Webhook channel: a notification delivered to your URL with Basic or Bearer auth."""
 
     name = "courier-channel"
+    # A provider override may change the method (the documented example uses PUT).
+    methods = ("POST", "PUT", "PATCH")
 
     __slots__ = ()
 
@@ -82,3 +365,7 @@ class CourierChannel(Provider):
         )
         assert scheme is not None  # every allowed auth is built by auth_scheme
         super().__init__(scheme, clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One delivery, or a custom event when an override replaced the body."""
+        return [channel_event(payload)]

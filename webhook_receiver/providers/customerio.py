@@ -3,14 +3,136 @@
 ``X-Signature`` is the hex HMAC-SHA1 of the raw body under the shared secret (upper-
 or lower-case hex both accepted). There is no timestamp, so a captured request stays
 valid: pair this provider with an idempotency store to make replays harmless.
+
+Bodies are one event object, or a batch: a JSON array of up to 1000 of them, which
+becomes one event per element, in order. The events follow the Data Pipelines
+(Segment-style) spec: ``identify``, ``track`` (with its named ``event``), ``page``,
+``screen``, ``group`` and ``alias``. An action mapped to a custom body without a
+``type`` arrives as a :class:`CustomerIOEvent` of type ``"custom"``.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TypedDict
+
+from .._errors import PayloadError
+from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader
+from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
-__all__ = ["CustomerIO"]
+__all__ = [
+    "Alias",
+    "CustomerIO",
+    "CustomerIOEvent",
+    "Group",
+    "Identify",
+    "Page",
+    "Screen",
+    "Track",
+]
+
+MAX_BATCH = 1000
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CustomerIOEvent(Event):
+    """Any Data Pipelines event; types without a class of their own arrive as this.
+
+    ``id`` is the event's ``messageId``; ``timestamp`` its ``timestamp``.
+    """
+
+    user_id: str | None = None
+    anonymous_id: str | None = None
+    context: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Identify(CustomerIOEvent):
+    """``identify``: who the user is, and their ``traits``."""
+
+    traits: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Track(CustomerIOEvent):
+    """``track``: a named action (``event``, e.g. ``"Signed Up"``) with ``properties``."""
+
+    event: str
+    properties: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Page(CustomerIOEvent):
+    """``page``: a web page view."""
+
+    name: str | None = None
+    properties: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Screen(CustomerIOEvent):
+    """``screen``: a mobile screen view."""
+
+    name: str | None = None
+    properties: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Group(CustomerIOEvent):
+    """``group``: the user belongs to ``group_id`` (an account, a company)."""
+
+    group_id: str
+    traits: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alias(CustomerIOEvent):
+    """``alias``: ``previous_id`` and ``user_id`` are the same person."""
+
+    previous_id: str
+
+
+class _Common(TypedDict):
+    provider: str
+    type: str
+    id: str | None
+    timestamp: datetime | None
+    payload: JSONValue
+    user_id: str | None
+    anonymous_id: str | None
+    context: JSONObject
+
+
+def customerio_event(payload: JSONValue, where: str = "body") -> CustomerIOEvent:
+    """The typed event for one Data Pipelines event object."""
+    item = Reader(payload, where)
+    kind = item.text("type") or CUSTOM
+    common: _Common = {
+        "provider": "customerio",
+        "type": kind,
+        "id": item.text("messageId"),
+        "timestamp": item.time("timestamp"),
+        "payload": payload,
+        "user_id": item.text("userId"),
+        "anonymous_id": item.text("anonymousId"),
+        "context": item.mapping("context"),
+    }
+    if kind == "identify":
+        return Identify(**common, traits=item.mapping("traits"))
+    if kind == "track":
+        return Track(**common, event=item.required_text("event"), properties=item.mapping("properties"))
+    if kind == "page":
+        return Page(**common, name=item.text("name"), properties=item.mapping("properties"))
+    if kind == "screen":
+        return Screen(**common, name=item.text("name"), properties=item.mapping("properties"))
+    if kind == "group":
+        return Group(**common, group_id=item.required_text("groupId"), traits=item.mapping("traits"))
+    if kind == "alias":
+        return Alias(**common, previous_id=item.required_text("previousId"))
+    return CustomerIOEvent(**common)
 
 
 class CustomerIO(Provider):
@@ -18,6 +140,9 @@ class CustomerIO(Provider):
 
     name = "customerio"
     signature_header = "X-Signature"
+    # The webhook action's method is configurable in Customer.io.
+    methods = ("POST", "PUT", "PATCH", "DELETE")
+    max_batch = MAX_BATCH
 
     __slots__ = ()
 
@@ -27,3 +152,13 @@ class CustomerIO(Provider):
         """
         keyring = Keyring(encode_secrets(secret, "secret"), "sha1")
         super().__init__(HmacSignature(keyring, header=self.signature_header), clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One event per object; a batch (JSON array) keeps its order."""
+        if not isinstance(payload, list):
+            return [customerio_event(payload)]
+        if not payload:
+            raise PayloadError("batch is empty")
+        if len(payload) > MAX_BATCH:
+            raise PayloadError(f"batch has {len(payload)} events; Customer.io sends at most {MAX_BATCH}")
+        return [customerio_event(item, f"body[{index}]") for index, item in enumerate(payload)]

@@ -2,10 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from .._events import CUSTOM, Event, JSONValue, Reader
+from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
-__all__ = ["GitHub"]
+__all__ = ["GitHub", "GitHubEvent"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class GitHubEvent(Event):
+    """A GitHub event: ``type`` is the ``X-GitHub-Event`` header (``"issues"``), ``id`` the
+    ``X-GitHub-Delivery`` GUID, ``action`` the payload's ``action`` (``"opened"``) if any.
+    """
+
+    action: str | None = None
+    hook_id: str | None = None
 
 
 class GitHub(Provider):
@@ -22,3 +36,20 @@ class GitHub(Provider):
         """
         keyring = Keyring(encode_secrets(secret, "secret"), "sha256")
         super().__init__(HmacSignature(keyring, header=self.signature_header, prefix="sha256="), clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One event typed by the ``X-GitHub-Event`` header."""
+        body = Reader(payload, "body")
+        kind = headers.getlist("X-GitHub-Event")
+        delivery = headers.getlist("X-GitHub-Delivery")
+        hook_id = headers.getlist("X-GitHub-Hook-ID")
+        return [
+            GitHubEvent(
+                provider=self.name,
+                type=kind[0].strip() if len(kind) == 1 and kind[0].strip() else CUSTOM,
+                id=delivery[0].strip() if len(delivery) == 1 else None,
+                payload=payload,
+                action=body.text("action"),
+                hook_id=hook_id[0].strip() if len(hook_id) == 1 else None,
+            )
+        ]

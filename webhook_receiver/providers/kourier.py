@@ -1,11 +1,115 @@
-"""Kourier delivery webhooks: ``Authorization: Bearer <token>``."""
+"""Kourier delivery webhooks: ``Authorization: Bearer <token>``.
+
+Bodies are ``{event, delivery_id, status, timestamp}``; events are
+``delivery.created``, ``delivery.updated`` (a status change such as ``in_transit`` or
+``delivered``) and ``delivery.cancelled``. Kourier retries on any non-2xx answer.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from .._events import Event, JSONValue, OpenEnum, Reader
+from .._headers import Headers
 from .._schemes import Clock, SecretInput
 from ._base import Provider, bearer_token
 
-__all__ = ["Kourier"]
+__all__ = [
+    "DeliveryCancelled",
+    "DeliveryCreated",
+    "DeliveryEvent",
+    "DeliveryStatus",
+    "DeliveryUpdated",
+    "Kourier",
+    "KourierEvent",
+]
+
+
+class DeliveryStatus(OpenEnum):
+    """A delivery's status; statuses Kourier adds later arrive with ``known == False``."""
+
+    CREATED = "created"
+    PENDING = "pending"
+    ASSIGNED = "assigned"
+    PICKED_UP = "picked_up"
+    IN_TRANSIT = "in_transit"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+    RETURNED = "returned"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KourierEvent(Event):
+    """Any Kourier event; types without a class of their own arrive as this."""
+
+    delivery_id: str | None = None
+    status: DeliveryStatus | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryEvent(KourierEvent):
+    """A documented delivery event: it always names its delivery."""
+
+    delivery_id: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryCreated(DeliveryEvent):
+    """``delivery.created``: a new delivery exists."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryUpdated(DeliveryEvent):
+    """``delivery.updated``: the delivery's ``status`` changed."""
+
+    status: DeliveryStatus
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeliveryCancelled(DeliveryEvent):
+    """``delivery.cancelled``: the delivery was cancelled."""
+
+
+def kourier_event(payload: JSONValue) -> KourierEvent:
+    """The typed event for one Kourier body."""
+    body = Reader(payload, "body")
+    kind = body.required_text("event")
+    status_text = body.text("status")
+    status = DeliveryStatus(status_text) if status_text else None
+    timestamp = body.time("timestamp")
+    if kind == "delivery.updated":
+        if status is None:
+            status = DeliveryStatus(body.required_text("status"))
+        return DeliveryUpdated(
+            provider="kourier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            delivery_id=body.required_text("delivery_id"),
+            status=status,
+        )
+    documented: dict[str, type[DeliveryCreated | DeliveryCancelled]] = {
+        "delivery.created": DeliveryCreated,
+        "delivery.cancelled": DeliveryCancelled,
+    }
+    if kind in documented:
+        return documented[kind](
+            provider="kourier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            delivery_id=body.required_text("delivery_id"),
+            status=status,
+        )
+    return KourierEvent(
+        provider="kourier",
+        type=kind,
+        timestamp=timestamp,
+        payload=payload,
+        delivery_id=body.text("delivery_id"),
+        status=status,
+    )
 
 
 class Kourier(Provider):
@@ -20,3 +124,7 @@ class Kourier(Provider):
         token: the token configured in the Kourier dashboard, or several during a rotation.
         """
         super().__init__(bearer_token(token), clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One typed delivery event."""
+        return [kourier_event(payload)]

@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .._events import Event, JSONObject, JSONValue, Reader
+from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
-__all__ = ["Slack"]
+__all__ = ["Slack", "SlackEvent"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlackEvent(Event):
+    """A Slack Events API request: ``type`` is ``"event_callback"``, ``"url_verification"``, ...
+
+    ``event_type`` is the inner ``event.type`` (``"app_mention"``); ``id`` is ``event_id``;
+    ``timestamp`` is ``event_time``; ``challenge`` is set for ``url_verification``.
+    """
+
+    event_type: str | None = None
+    team_id: str | None = None
+    challenge: str | None = None
 
 
 class Slack(Provider):
@@ -33,3 +51,27 @@ class Slack(Provider):
             tolerance=tolerance,
         )
         super().__init__(scheme, clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One event per body."""
+        body = Reader(payload, "body")
+        inner = body.child("event")
+        return [
+            SlackEvent(
+                provider=self.name,
+                type=body.required_text("type"),
+                id=body.text("event_id"),
+                timestamp=body.time("event_time"),
+                payload=payload,
+                event_type=inner.text("type"),
+                team_id=body.text("team_id"),
+                challenge=body.text("challenge"),
+            )
+        ]
+
+    def answer(self, events: Sequence[Event]) -> JSONObject:
+        """Echo the ``challenge`` of a ``url_verification`` request, as Slack requires."""
+        for event in events:
+            if isinstance(event, SlackEvent) and event.type == "url_verification" and event.challenge:
+                return {"challenge": event.challenge}
+        return {"ok": True}

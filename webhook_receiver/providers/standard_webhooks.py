@@ -10,11 +10,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from dataclasses import dataclass
+
 from .._errors import ConfigurationError
+from .._events import Event, JSONValue, Reader, to_datetime
+from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, Keyring, StandardWebhooksSignature
 from ._base import Provider
 
-__all__ = ["StandardWebhooks"]
+__all__ = ["StandardWebhooks", "StandardWebhooksEvent"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StandardWebhooksEvent(Event):
+    """A Standard Webhooks event ``{type, timestamp, data}``; ``id`` is the ``webhook-id`` header."""
+
+    data: JSONValue = None
 
 
 class StandardWebhooks(Provider):
@@ -46,3 +57,21 @@ class StandardWebhooks(Provider):
             raise ConfigurationError("secret must name at least one value")
         keys = tuple(StandardWebhooksSignature.decode_secret(value) for value in values)
         super().__init__(StandardWebhooksSignature(Keyring(keys, "sha256"), tolerance=tolerance), clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One event; the id comes from ``webhook-id`` (or ``svix-id``)."""
+        body = Reader(payload, "body")
+        msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
+        header_time = next(
+            (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v), None
+        )
+        return [
+            StandardWebhooksEvent(
+                provider=self.name,
+                type=body.required_text("type"),
+                id=msg_id,
+                timestamp=body.time("timestamp") or to_datetime(header_time),
+                payload=payload,
+                data=body.raw("data"),
+            )
+        ]

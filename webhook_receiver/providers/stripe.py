@@ -6,10 +6,26 @@ The secret (``whsec_...``) is used as the HMAC key exactly as Stripe shows it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from .._events import Event, JSONObject, JSONValue, Reader
+from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, KeyedListSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
-__all__ = ["Stripe"]
+__all__ = ["Stripe", "StripeEvent"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StripeEvent(Event):
+    """A Stripe event: ``id``, ``type`` (``"invoice.paid"``), ``created`` as ``timestamp``.
+
+    ``object`` is ``data.object``, the resource the event is about.
+    """
+
+    object: JSONObject = field(default_factory=dict, repr=False)
+    livemode: bool | None = None
+    api_version: str | None = None
 
 
 class Stripe(Provider):
@@ -36,3 +52,19 @@ class Stripe(Provider):
             tolerance=tolerance,
         )
         super().__init__(scheme, clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One event per body."""
+        body = Reader(payload, "body")
+        return [
+            StripeEvent(
+                provider=self.name,
+                type=body.required_text("type"),
+                id=body.text("id"),
+                timestamp=body.time("created"),
+                payload=payload,
+                object=body.child("data").mapping("object"),
+                livemode=body.boolean("livemode"),
+                api_version=body.text("api_version"),
+            )
+        ]

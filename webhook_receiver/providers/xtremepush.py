@@ -11,16 +11,32 @@ Xtremepush lets each connection choose its authentication, and so does this prov
   the key itself; with ``signature="hmac-sha256"`` it must be the hex HMAC-SHA256 of
   the raw body under the key, for senders or proxies that sign the payload rather than send the key;
 * ``auth="oauth2"``: a bearer token fetched by Xtremepush from your OAuth 2.0 server,
-  checked by ``token_validator(token) -> bool``, which you supply;
+  checked by ``token_validator(token) -> bool``, which you supply (if it raises, the
+  request is answered 503 so Xtremepush retries);
 * ``auth="none"``: no authentication, only when said explicitly.
+
+Bodies are ``{event, time, properties}``. Xtremepush names two message events in its
+documentation (``message_send``, ``message_delivery``) and describes opens, clicks,
+unsubscribes and failures (with ``error_message``) without spelling their strings, so
+any ``event`` that starts with ``message_`` is a :class:`MessageEvent`, and
+``message_fail*`` / ``message_error*`` a :class:`MessageFailed`. Subscription changes
+(message and preference opt-in/out) are recognised by ``opt_in``/``opt_out``/``optin``/
+``optout``/``subscri`` in the event name and arrive as :class:`SubscriptionChanged`.
+A payload edited into a custom format arrives as an :class:`XtremepushEvent`, typed by
+its ``event`` if it kept one, else ``"custom"``; placeholders Xtremepush had no data for
+are ``None``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from .._errors import ConfigurationError
+from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader
+from .._headers import Headers
 from .._schemes import (
     Clock,
     HmacSignature,
@@ -33,9 +49,113 @@ from .._schemes import (
 )
 from ._base import Credentials, Provider, auth_scheme
 
-__all__ = ["Xtremepush"]
+__all__ = [
+    "MessageEvent",
+    "MessageFailed",
+    "MessageProperties",
+    "SubscriptionChanged",
+    "Xtremepush",
+    "XtremepushEvent",
+]
 
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageProperties:
+    """The documented ``properties`` of a message event; absent or ``null`` ones are ``None``."""
+
+    message_type: str | None = None
+    campaign_id: str | None = None
+    profile_id: str | None = None
+    device_id: str | None = None
+    trigger_id: str | None = None
+    error_message: str | None = None
+    user_id: str | None = None
+    email: str | None = None
+    external_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class XtremepushEvent(Event):
+    """Any Xtremepush webhook, custom formats included; ``timestamp`` is its ``time``."""
+
+    properties: JSONObject = field(default_factory=dict, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageEvent(XtremepushEvent):
+    """A campaign message event (``message_send``, ``message_delivery``, opens, clicks, ...)."""
+
+    message: MessageProperties
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MessageFailed(MessageEvent):
+    """A message failed; ``message.error_message`` says why."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SubscriptionChanged(XtremepushEvent):
+    """A message or preference opt-in/opt-out.
+
+    ``subscribed`` is ``True`` for an opt-in or subscribe, ``False`` for an opt-out or
+    unsubscribe.
+    """
+
+    subscribed: bool
+    profile_id: str | None = None
+    user_id: str | None = None
+
+
+_PROPERTY_NAMES = tuple(MessageProperties.__dataclass_fields__)
 _AUTHS = ("basic", "bearer", "signed", "oauth2", "none")
+
+
+def _opt_direction(name: str) -> bool | None:
+    """``True`` for an opt-in, ``False`` for an opt-out, ``None`` if the name is neither."""
+    name = name.replace("-", "_")
+    if any(word in name for word in ("opt_out", "optout")):
+        return False
+    if any(word in name for word in ("opt_in", "optin")):
+        return True
+    return None
+
+
+def xtremepush_event(payload: JSONValue) -> XtremepushEvent:
+    """The typed event for one Xtremepush body."""
+    if not isinstance(payload, dict):
+        return XtremepushEvent(provider="xtremepush", type=CUSTOM, payload=payload)
+    body = Reader(payload, "body")
+    kind = body.text("event") or CUSTOM
+    timestamp: datetime | None = body.time("time")
+    properties = body.child("properties")
+    lowered = kind.lower()
+    opted_in = _opt_direction(lowered)
+    if opted_in is None and lowered.startswith("message_"):
+        cls = MessageFailed if lowered.startswith(("message_fail", "message_error")) else MessageEvent
+        return cls(
+            provider="xtremepush",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            properties=properties.data,
+            message=MessageProperties(**{name: properties.text(name) for name in _PROPERTY_NAMES}),
+        )
+    if opted_in is not None or "subscri" in lowered:
+        if opted_in is None:
+            opted_in = "unsubscri" not in lowered
+        return SubscriptionChanged(
+            provider="xtremepush",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            properties=properties.data,
+            subscribed=opted_in,
+            profile_id=properties.text("profile_id"),
+            user_id=properties.text("user_id"),
+        )
+    return XtremepushEvent(
+        provider="xtremepush", type=kind, timestamp=timestamp, payload=payload, properties=properties.data
+    )
 
 
 class Xtremepush(Provider):
@@ -103,3 +223,7 @@ class Xtremepush(Provider):
             scheme = TokenValidator(token_validator)
         assert scheme is not None
         super().__init__(scheme, clock=clock)
+
+    def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
+        """One typed event per body."""
+        return [xtremepush_event(payload)]

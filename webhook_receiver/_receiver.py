@@ -1,0 +1,202 @@
+"""The one place that decides a webhook response.
+
+``Receiver.handle(method, headers, body)`` (and ``handle_async``) verifies, parses and
+dispatches, and returns a :class:`Reply`. Framework adapters only translate the
+``Reply``; they decide nothing. The statuses:
+
+=====================================================================  ======
+situation                                                              status
+=====================================================================  ======
+verified, handlers succeeded (or no handler for that type)             200
+missing/malformed/mismatched signature, token or credentials, stale    401
+or future timestamp (Basic auth also sends ``WWW-Authenticate``)
+body not UTF-8 JSON / not the provider's shape / batch over the limit  400
+method not allowed (with ``Allow``)                                    405
+body over the size limit                                               413
+unsupported content type                                               415
+a handler raised: the sender retries                                   500
+=====================================================================  ======
+
+Checks run cheapest first: method, size and content type before any hashing, the
+signature before the body is decoded. Batches: every event of a batch is
+dispatched; if any handler fails on any of them the reply is 500, so the sender
+retries the whole batch.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+
+from ._errors import (
+    BodyTooLarge,
+    ConfigurationError,
+    HandlerError,
+    MethodNotAllowed,
+    UnsupportedMediaType,
+    WebhookError,
+)
+from ._events import Event
+from ._headers import Headers, HeadersLike
+from ._routing import Router
+from .providers._base import Provider
+
+__all__ = ["DEFAULT_MAX_BODY_SIZE", "Receiver", "Reply"]
+
+logger = logging.getLogger("webhook_receiver")
+
+DEFAULT_MAX_BODY_SIZE = 5 * 1024 * 1024
+"""5 MiB: a full Customer.io batch of 1000 events fits with room to spare."""
+
+_JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": "application/json"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """What to answer: ``status``, ``headers`` and ``body``, plus what led to it.
+
+    ``events`` are the verified events (empty when the request was rejected) and
+    ``error`` the exception that decided a non-2xx answer, for adapters that pass
+    events on to a view or log the failure.
+    """
+
+    status: int
+    body: bytes
+    headers: Mapping[str, str] = field(default_factory=lambda: _JSON_HEADERS)
+    events: tuple[Event, ...] = ()
+    error: WebhookError | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True for a 2xx reply."""
+        return 200 <= self.status < 300
+
+
+def _json(value: object) -> bytes:
+    return json.dumps(value, separators=(",", ":")).encode()
+
+
+def _media_type(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+class Receiver(Router):
+    """Verify, parse and dispatch the webhooks of one provider.
+
+    >>> receiver = Receiver(providers.Kourier(token="..."))
+    >>> @receiver.on(kourier.DeliveryUpdated)
+    ... def moved(event: kourier.DeliveryUpdated) -> None: ...
+    >>> reply = receiver.handle("POST", headers, body)
+
+    Args:
+        provider: the provider object (``providers.create(...)``).
+        max_body_size: bytes; larger bodies get 413 before any hashing.
+        methods: allowed HTTP methods; defaults to the provider's (``POST``, and the
+            others Customer.io or a Courier override may use).
+        content_types: accepted media types (plus any ``+json``); ``None`` accepts any.
+            A request without ``Content-Type`` is accepted: some senders omit it.
+    """
+
+    def __init__(
+        self,
+        provider: Provider,
+        *,
+        max_body_size: int = DEFAULT_MAX_BODY_SIZE,
+        methods: Iterable[str] | None = None,
+        content_types: Iterable[str] | None = ("application/json",),
+    ) -> None:
+        super().__init__()
+        if not isinstance(provider, Provider):
+            raise ConfigurationError("provider must be a webhook_receiver provider (providers.create(...))")
+        if isinstance(max_body_size, bool) or not isinstance(max_body_size, int) or max_body_size <= 0:
+            raise ConfigurationError("max_body_size must be a positive number of bytes")
+        self._provider = provider
+        self._max_body_size = max_body_size
+        self._methods = tuple(m.upper() for m in (methods if methods is not None else provider.methods))
+        if not self._methods:
+            raise ConfigurationError("methods must name at least one HTTP method")
+        self._content_types = (
+            None if content_types is None else frozenset(_media_type(c) for c in content_types)
+        )
+
+    @property
+    def provider(self) -> Provider:
+        """The provider this receiver verifies."""
+        return self._provider
+
+    @property
+    def max_body_size(self) -> int:
+        """The body size limit in bytes (adapters stop reading past it)."""
+        return self._max_body_size
+
+    @property
+    def methods(self) -> tuple[str, ...]:
+        """The allowed HTTP methods."""
+        return self._methods
+
+    def __repr__(self) -> str:
+        return f"<Receiver for {self._provider!r}, {len(self._routes)} route(s)>"
+
+    def accept(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> list[Event]:
+        """Everything before dispatch: method, size, content type, signature, parsing.
+
+        Returns the verified events, or raises the ``WebhookError`` that decides the
+        answer.
+        """
+        if method.upper() not in self._methods:
+            raise MethodNotAllowed(method, self._methods)
+        if len(body) > self._max_body_size:
+            raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
+        view = Headers.of(headers)
+        if self._content_types is not None:
+            declared = view.getlist("content-type")
+            if declared:
+                media = _media_type(declared[-1])
+                if len(declared) > 1 or not (media in self._content_types or media.endswith("+json")):
+                    raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
+        self._provider.verify(view, body, now=now)
+        return self._provider.parse(view, body)
+
+    def handle(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Reply:
+        """Verify, parse and dispatch one request; return the reply to send.
+
+        Never raises for anything the request contains: every outcome is a ``Reply``.
+        """
+        try:
+            events = self.accept(method, headers, body, now=now)
+        except WebhookError as exc:
+            return self.reject(exc)
+        try:
+            self.dispatch(events)
+        except HandlerError as exc:
+            return self._failed(events, exc)
+        return self._succeeded(events)
+
+    async def handle_async(
+        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
+    ) -> Reply:
+        """Like :meth:`handle`; async handlers are awaited, plain ones run in a thread."""
+        try:
+            events = self.accept(method, headers, body, now=now)
+        except WebhookError as exc:
+            return self.reject(exc)
+        try:
+            await self.dispatch_async(events)
+        except HandlerError as exc:
+            return self._failed(events, exc)
+        return self._succeeded(events)
+
+    def reject(self, error: WebhookError) -> Reply:
+        """The reply for a request refused with ``error`` (logged at WARNING, no secrets)."""
+        logger.warning("rejected %s webhook: %s: %s", self._provider.name, error.code, error.detail)
+        headers = {**_JSON_HEADERS, **error.headers} if error.headers else _JSON_HEADERS
+        return Reply(error.status, _json({"error": error.code}), headers, error=error)
+
+    def _failed(self, events: Sequence[Event], error: HandlerError) -> Reply:
+        return Reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)
+
+    def _succeeded(self, events: Sequence[Event]) -> Reply:
+        return Reply(200, _json(self._provider.answer(events)), events=tuple(events))

@@ -1,0 +1,249 @@
+"""The handler registry: which functions run for which events.
+
+Handlers register by exact type (``"message:updated"``), by wildcard
+(``"delivery.*"``, ``"audiences:user:*"``; ``*`` matches any run of characters), by
+event class (``kourier.DeliveryUpdated``: the handler is then typed for that class),
+or for every event (:meth:`Router.on_any`). Every matching handler runs, in
+registration order; one that raises does not stop the others, and all failures are
+reported together as one :class:`~webhook_receiver.HandlerError`. (octokit runs all
+handlers and aggregates failures too; gidgethub's unordered set is the wart we avoid.)
+
+Handlers may be plain functions or ``async def``. :meth:`Router.dispatch_async` awaits
+async handlers and runs plain ones in a worker thread, so a slow sync handler never
+blocks the event loop; :meth:`Router.dispatch` calls plain ones directly and runs
+async ones on a private event loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import re
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from fnmatch import translate
+from typing import Any, TypeVar, overload
+
+from ._errors import ConfigurationError, HandlerError, HandlerFailure
+from ._events import Event
+
+__all__ = ["ErrorHook", "Router"]
+
+logger = logging.getLogger("webhook_receiver")
+
+E = TypeVar("E", bound=Event)
+R = TypeVar("R")
+F = TypeVar("F", bound=Callable[..., object])
+ErrorHook = Callable[[Event, Exception], object]
+"""``hook(event, exception)``, called for every handler failure; may be ``async``."""
+
+_CACHE_LIMIT = 1024
+
+
+@dataclass(frozen=True, slots=True)
+class _Route:
+    handler: Callable[[Any], object]
+    name: str
+    is_async: bool
+    event_class: type[Event] | None = None
+    exact: str | None = None
+    pattern: re.Pattern[str] | None = None
+
+    def matches(self, event: Event) -> bool:
+        if self.event_class is not None:
+            return isinstance(event, self.event_class)
+        if self.exact is not None:
+            return event.type == self.exact
+        return self.pattern is None or self.pattern.match(event.type) is not None
+
+
+def _name(handler: Callable[..., object]) -> str:
+    return getattr(handler, "__qualname__", None) or type(handler).__qualname__
+
+
+def _is_async(handler: Callable[..., object]) -> bool:
+    return inspect.iscoroutinefunction(handler) or inspect.iscoroutinefunction(
+        getattr(handler, "__call__", None)  # noqa: B004 - an object with an async __call__
+    )
+
+
+def run_coroutine(awaitable: Awaitable[R]) -> R:
+    """Run ``awaitable`` to completion from synchronous code.
+
+    On a private event loop; if this thread already runs a loop (a sync call made
+    from async code), on a private loop in a helper thread, because a running loop
+    cannot be re-entered.
+    """
+
+    async def wrapper() -> R:
+        return await awaitable
+
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(wrapper())
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="webhook-receiver") as pool:
+        return pool.submit(asyncio.run, wrapper()).result()
+
+
+class Router:
+    """Handlers by event type, class or wildcard, and the hooks that see their failures."""
+
+    def __init__(self) -> None:
+        self._routes: list[_Route] = []
+        self._error_hooks: list[ErrorHook] = []
+        self._cache: dict[tuple[type[Event], str], tuple[_Route, ...]] = {}
+
+    @overload
+    def on(self, pattern: type[E], /) -> Callable[[Callable[[E], R]], Callable[[E], R]]: ...
+
+    @overload
+    def on(self, pattern: str, /, *patterns: str) -> Callable[[F], F]: ...
+
+    def on(self, pattern: type[Event] | str, /, *patterns: str) -> Callable[[Any], Any]:
+        """Register the decorated function for events of a type, wildcard or class.
+
+        >>> @receiver.on("delivery.updated")             # exact type
+        ... @receiver.on("delivery.*", "audiences:*")    # wildcards
+        ... @receiver.on(kourier.DeliveryUpdated)        # a class (typed handler)
+        """
+        routes = [self._route_spec(p) for p in (pattern, *patterns)]
+
+        def register(handler: Callable[[Any], object]) -> Callable[[Any], object]:
+            self._add(handler, routes)
+            return handler
+
+        return register
+
+    def on_any(self, handler: F) -> F:
+        """Register the decorated function for every event."""
+        self._add(handler, [{}])
+        return handler
+
+    def on_error(self, hook: Callable[[Event, Exception], R]) -> Callable[[Event, Exception], R]:
+        """Register ``hook(event, exception)``, called for each handler that raises.
+
+        Hooks observe; they cannot swallow the failure (the request still answers
+        500 so the sender retries). A hook that raises is logged and ignored.
+        """
+        if not callable(hook):
+            raise ConfigurationError("an error hook must be callable")
+        self._error_hooks.append(hook)
+        return hook
+
+    @staticmethod
+    def _route_spec(pattern: type[Event] | str) -> dict[str, Any]:
+        if isinstance(pattern, type):
+            if not issubclass(pattern, Event):
+                raise ConfigurationError(f"{pattern.__qualname__} is not an Event class")
+            return {"event_class": pattern}
+        if not isinstance(pattern, str) or not pattern:
+            raise ConfigurationError("an event pattern is a non-empty string or an Event class")
+        if "*" in pattern or "?" in pattern or "[" in pattern:
+            return {"pattern": re.compile(translate(pattern))}
+        return {"exact": pattern}
+
+    def _add(self, handler: Callable[[Any], object], specs: Iterable[dict[str, Any]]) -> None:
+        if not callable(handler):
+            raise ConfigurationError("a handler must be callable")
+        name, is_async = _name(handler), _is_async(handler)
+        self._routes.extend(_Route(handler, name, is_async, **spec) for spec in specs)
+        self._cache.clear()
+
+    def handlers_for(self, event: Event) -> tuple[Callable[[Any], object], ...]:
+        """The handlers that will run for ``event``, in order (each at most once)."""
+        return tuple(route.handler for route in self._routes_for(event))
+
+    def _routes_for(self, event: Event) -> tuple[_Route, ...]:
+        key = (type(event), event.type)
+        routes = self._cache.get(key)
+        if routes is None:
+            seen: set[int] = set()
+            found: list[_Route] = []
+            for route in self._routes:
+                # A function registered under two patterns that both match runs once.
+                if route.matches(event) and id(route.handler) not in seen:
+                    seen.add(id(route.handler))
+                    found.append(route)
+            routes = tuple(found)
+            if len(self._cache) >= _CACHE_LIMIT:
+                self._cache.clear()
+            self._cache[key] = routes
+        return routes
+
+    def dispatch(self, events: Sequence[Event]) -> None:
+        """Run every matching handler for each event, in order.
+
+        Raises:
+            HandlerError: one or more handlers raised; all of them still ran.
+        """
+        plan = [(event, self._routes_for(event)) for event in events]
+        if any(route.is_async for _, routes in plan for route in routes) or any(
+            inspect.iscoroutinefunction(hook) for hook in self._error_hooks
+        ):
+            run_coroutine(self._run_async(plan, offload=False))
+            return
+        failures: list[HandlerFailure] = []
+        for event, routes in plan:
+            for route in routes:
+                try:
+                    result = route.handler(event)
+                    if inspect.isawaitable(result):
+                        run_coroutine(result)
+                except Exception as exc:
+                    failure = HandlerFailure(event, route.name, exc)
+                    failures.append(failure)
+                    self._report_sync(failure)
+        if failures:
+            raise HandlerError(failures)
+
+    async def dispatch_async(self, events: Sequence[Event]) -> None:
+        """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
+        await self._run_async([(event, self._routes_for(event)) for event in events], offload=True)
+
+    async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
+        failures: list[HandlerFailure] = []
+        for event, routes in plan:
+            for route in routes:
+                try:
+                    if route.is_async or not offload:
+                        result = route.handler(event)
+                    else:
+                        result = await asyncio.to_thread(route.handler, event)
+                    if inspect.isawaitable(result):
+                        await result
+                except Exception as exc:
+                    failure = HandlerFailure(event, route.name, exc)
+                    failures.append(failure)
+                    await self._report_async(failure)
+        if failures:
+            raise HandlerError(failures)
+
+    def _log_failure(self, failure: HandlerFailure) -> None:
+        logger.error(
+            "handler %s failed on a %s %r event",
+            failure.handler,
+            failure.event.provider,
+            failure.event.type,
+            exc_info=failure.exception,
+        )
+
+    def _report_sync(self, failure: HandlerFailure) -> None:
+        self._log_failure(failure)
+        for hook in self._error_hooks:
+            try:
+                hook(failure.event, failure.exception)
+            except Exception:
+                logger.exception("error hook %s raised", _name(hook))
+
+    async def _report_async(self, failure: HandlerFailure) -> None:
+        self._log_failure(failure)
+        for hook in self._error_hooks:
+            try:
+                result = hook(failure.event, failure.exception)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception:
+                logger.exception("error hook %s raised", _name(hook))
