@@ -171,6 +171,15 @@ class Reader:
             raise PayloadError(f"{self._where}.{key} is missing")
         return value
 
+    def kind(self, key: str) -> str:
+        """An event-type field: a non-empty string (a number is not an event type)."""
+        value = self._data.get(key)
+        if value is None or value == "":
+            raise PayloadError(f"{self._where}.{key} is missing")
+        if not isinstance(value, str):
+            raise self._fail(key, "a string")
+        return value
+
     def integer(self, key: str) -> int | None:
         """An integer field."""
         value = self._data.get(key)

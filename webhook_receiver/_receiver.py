@@ -140,7 +140,9 @@ class Receiver(Router):
     def __repr__(self) -> str:
         return f"<Receiver for {self._provider!r}, {len(self._routes)} route(s)>"
 
-    def accept(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> list[Event]:
+    def accept(
+        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
+    ) -> list[Event]:
         """Everything before dispatch: method, size, content type, signature, parsing.
 
         Returns the verified events, or raises the ``WebhookError`` that decides the

@@ -209,7 +209,7 @@ class _Common(TypedDict):
 def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> CourierEvent:
     """The typed event for one Courier event-webhook body."""
     body = Reader(payload, "body")
-    kind = body.required_text("type")
+    kind = body.kind("type")
     data = body.child("data")
     common: _Common = {
         "provider": "courier",
@@ -272,13 +272,13 @@ def channel_event(payload: JSONValue) -> ChannelEvent:
         if "recipient" in payload or "data" in payload or "profile" in payload:
             return ChannelDelivery(
                 provider="courier-channel",
-                type=body.required_text("event"),
+                type=body.kind("event"),
                 payload=payload,
                 recipient=body.text("recipient"),
                 profile=body.mapping("profile"),
                 data=body.mapping("data"),
             )
-        return ChannelEvent(provider="courier-channel", type=body.required_text("event"), payload=payload)
+        return ChannelEvent(provider="courier-channel", type=body.kind("event"), payload=payload)
     return ChannelEvent(provider="courier-channel", type=CUSTOM, payload=payload)
 
 

@@ -109,7 +109,7 @@ class _Common(TypedDict):
 def customerio_event(payload: JSONValue, where: str = "body") -> CustomerIOEvent:
     """The typed event for one Data Pipelines event object."""
     item = Reader(payload, where)
-    kind = item.text("type") or CUSTOM
+    kind = item.kind("type") if "type" in item.data else CUSTOM
     common: _Common = {
         "provider": "customerio",
         "type": kind,

@@ -74,7 +74,7 @@ class DeliveryCancelled(DeliveryEvent):
 def kourier_event(payload: JSONValue) -> KourierEvent:
     """The typed event for one Kourier body."""
     body = Reader(payload, "body")
-    kind = body.required_text("event")
+    kind = body.kind("event")
     status_text = body.text("status")
     status = DeliveryStatus(status_text) if status_text else None
     timestamp = body.time("timestamp")

@@ -59,7 +59,7 @@ class Slack(Provider):
         return [
             SlackEvent(
                 provider=self.name,
-                type=body.required_text("type"),
+                type=body.kind("type"),
                 id=body.text("event_id"),
                 timestamp=body.time("event_time"),
                 payload=payload,

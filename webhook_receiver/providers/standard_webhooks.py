@@ -9,7 +9,6 @@ entries, each an HMAC-SHA256 over ``<id>.<timestamp>.<body>``. The secret is giv
 from __future__ import annotations
 
 from collections.abc import Sequence
-
 from dataclasses import dataclass
 
 from .._errors import ConfigurationError
@@ -63,12 +62,13 @@ class StandardWebhooks(Provider):
         body = Reader(payload, "body")
         msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
         header_time = next(
-            (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v), None
+            (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v),
+            None,
         )
         return [
             StandardWebhooksEvent(
                 provider=self.name,
-                type=body.required_text("type"),
+                type=body.kind("type"),
                 id=msg_id,
                 timestamp=body.time("timestamp") or to_datetime(header_time),
                 payload=payload,

@@ -59,7 +59,7 @@ class Stripe(Provider):
         return [
             StripeEvent(
                 provider=self.name,
-                type=body.required_text("type"),
+                type=body.kind("type"),
                 id=body.text("id"),
                 timestamp=body.time("created"),
                 payload=payload,

@@ -125,7 +125,7 @@ def xtremepush_event(payload: JSONValue) -> XtremepushEvent:
     if not isinstance(payload, dict):
         return XtremepushEvent(provider="xtremepush", type=CUSTOM, payload=payload)
     body = Reader(payload, "body")
-    kind = body.text("event") or CUSTOM
+    kind = body.kind("event") if body.raw("event") is not None else CUSTOM
     timestamp: datetime | None = body.time("time")
     properties = body.child("properties")
     lowered = kind.lower()

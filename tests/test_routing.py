@@ -1,0 +1,240 @@
+"""The handler registry: patterns, order, failures, error hooks, sync and async."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+
+import pytest
+
+from webhook_receiver import ConfigurationError, Event, HandlerError, Router
+from webhook_receiver.providers import courier, kourier
+
+
+def ev(kind: str, provider: str = "test") -> Event:
+    return Event(provider=provider, type=kind)
+
+
+def delivery(kind: str = "delivery.updated") -> kourier.DeliveryUpdated:
+    return kourier.DeliveryUpdated(
+        provider="kourier", type=kind, delivery_id="abc123", status=kourier.DeliveryStatus.IN_TRANSIT
+    )
+
+
+class TestPatterns:
+    def test_exact_wildcard_class_and_any(self) -> None:
+        router = Router()
+        calls: list[str] = []
+        router.on("delivery.updated")(lambda e: calls.append("exact"))
+        router.on("delivery.*")(lambda e: calls.append("wildcard"))
+        router.on(kourier.DeliveryUpdated)(lambda e: calls.append("class"))
+        router.on(kourier.KourierEvent)(lambda e: calls.append("base class"))
+        router.on("audiences:user:*")(lambda e: calls.append("audiences"))
+        router.on_any(lambda e: calls.append("any"))
+        router.dispatch([delivery()])
+        assert calls == ["exact", "wildcard", "class", "base class", "any"]
+        calls.clear()
+        router.dispatch([ev("audiences:user:matched")])
+        assert calls == ["audiences", "any"]
+        calls.clear()
+        router.dispatch([ev("delivery.created")])
+        assert calls == ["wildcard", "any"]
+
+    def test_wildcards_do_not_match_more_than_they_say(self) -> None:
+        router = Router()
+        calls: list[str] = []
+        router.on("delivery.*")(calls.append)
+        router.dispatch([ev("deliveryXupdated"), ev("delivery"), ev("pre.delivery.updated")])
+        assert calls == []
+
+    def test_several_patterns_at_once_and_no_double_run(self) -> None:
+        router = Router()
+        calls: list[str] = []
+
+        @router.on("delivery.created", "delivery.cancelled", "delivery.*")
+        def handler(event: Event) -> None:
+            calls.append(event.type)
+
+        router.dispatch([ev("delivery.created"), ev("delivery.updated")])
+        assert calls == ["delivery.created", "delivery.updated"]
+
+    def test_no_handler_is_fine(self) -> None:
+        Router().dispatch([ev("anything")])
+
+    def test_handlers_for_lists_them_in_order(self) -> None:
+        router = Router()
+
+        def first(event: Event) -> None: ...
+        def second(event: Event) -> None: ...
+
+        router.on_any(second)
+        router.on("x")(first)
+        assert router.handlers_for(ev("x")) == (second, first)
+        assert router.handlers_for(ev("y")) == (second,)
+
+    def test_registration_after_dispatch_is_seen(self) -> None:
+        router = Router()
+        calls: list[str] = []
+        router.dispatch([ev("x")])
+        router.on("x")(calls.append)
+        router.dispatch([ev("x")])
+        assert len(calls) == 1
+
+    @pytest.mark.parametrize("pattern", ["", 3, int, None])
+    def test_bad_patterns(self, pattern: object) -> None:
+        with pytest.raises(ConfigurationError):
+            Router().on(pattern)  # type: ignore[call-overload]
+
+    def test_bad_handlers(self) -> None:
+        with pytest.raises(ConfigurationError):
+            Router().on("x")("not callable")  # type: ignore[type-var]
+        with pytest.raises(ConfigurationError):
+            Router().on_error(42)  # type: ignore[arg-type]
+
+
+class TestFailures:
+    def test_every_handler_runs_and_failures_are_reported_together(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        router = Router()
+        calls: list[str] = []
+
+        @router.on_any
+        def first(event: Event) -> None:
+            calls.append("first")
+            raise ValueError("first broke")
+
+        @router.on_any
+        def second(event: Event) -> None:
+            calls.append("second")
+
+        @router.on_any
+        def third(event: Event) -> None:
+            calls.append("third")
+            raise KeyError("third broke")
+
+        with caplog.at_level(logging.ERROR, logger="webhook_receiver"), pytest.raises(HandlerError) as info:
+            router.dispatch([ev("a"), ev("b")])
+        assert calls == ["first", "second", "third"] * 2
+        failures = info.value.failures
+        assert [(f.event.type, f.handler.rsplit(".", 1)[-1], type(f.exception)) for f in failures] == [
+            ("a", "first", ValueError),
+            ("a", "third", KeyError),
+            ("b", "first", ValueError),
+            ("b", "third", KeyError),
+        ]
+        assert isinstance(info.value.__cause__, ExceptionGroup)
+        assert len(info.value.__cause__.exceptions) == 4
+        assert info.value.status == 500
+        assert sum("failed on a test" in r.getMessage() for r in caplog.records) == 4
+
+    def test_error_hooks_see_each_failure_and_cannot_break_dispatch(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        router = Router()
+        seen: list[tuple[str, str]] = []
+
+        @router.on("x")
+        def broken(event: Event) -> None:
+            raise RuntimeError("boom")
+
+        @router.on_error
+        def hook(event: Event, error: Exception) -> None:
+            seen.append((event.type, str(error)))
+
+        @router.on_error
+        def broken_hook(event: Event, error: Exception) -> None:
+            raise OSError("hook broke")
+
+        with caplog.at_level(logging.ERROR, logger="webhook_receiver"), pytest.raises(HandlerError):
+            router.dispatch([ev("x")])
+        assert seen == [("x", "boom")]
+        assert any("error hook" in r.getMessage() for r in caplog.records)
+
+
+class TestAsync:
+    def test_async_handlers_in_sync_dispatch(self) -> None:
+        router = Router()
+        calls: list[str] = []
+
+        @router.on("x")
+        async def handler(event: Event) -> None:
+            await asyncio.sleep(0)
+            calls.append("async")
+
+        router.on("x")(lambda e: calls.append("sync"))
+        router.dispatch([ev("x")])
+        assert calls == ["async", "sync"]
+
+    def test_async_handler_failure_is_reported(self) -> None:
+        router = Router()
+        hooked: list[Exception] = []
+
+        @router.on("x")
+        async def handler(event: Event) -> None:
+            raise ValueError("async boom")
+
+        @router.on_error
+        async def hook(event: Event, error: Exception) -> None:
+            hooked.append(error)
+
+        with pytest.raises(HandlerError) as info:
+            router.dispatch([ev("x")])
+        assert isinstance(info.value.failures[0].exception, ValueError)
+        assert len(hooked) == 1
+
+    def test_dispatch_async_runs_sync_handlers_off_the_loop(self) -> None:
+        router = Router()
+        threads: dict[str, int] = {}
+
+        @router.on("x")
+        def blocking(event: Event) -> None:
+            threads["sync"] = threading.get_ident()
+
+        @router.on("x")
+        async def awaited(event: Event) -> None:
+            threads["async"] = threading.get_ident()
+
+        async def main() -> int:
+            await router.dispatch_async([ev("x")])
+            return threading.get_ident()
+
+        loop_thread = asyncio.run(main())
+        assert threads["async"] == loop_thread
+        assert threads["sync"] != loop_thread
+
+    def test_sync_dispatch_from_inside_a_running_loop(self) -> None:
+        router = Router()
+        calls: list[str] = []
+
+        @router.on("x")
+        async def handler(event: Event) -> None:
+            calls.append("ran")
+
+        async def main() -> None:
+            router.dispatch([ev("x")])  # a sync caller inside async code
+
+        asyncio.run(main())
+        assert calls == ["ran"]
+
+    def test_callable_object_with_async_call(self) -> None:
+        router = Router()
+        calls: list[str] = []
+
+        class Handler:
+            async def __call__(self, event: Event) -> None:
+                calls.append(event.type)
+
+        router.on("x")(Handler())
+        router.dispatch([ev("x")])
+        asyncio.run(router.dispatch_async([ev("x")]))
+        assert calls == ["x", "x"]
+
+
+def test_typed_class_routes_ignore_other_providers_events() -> None:
+    router = Router()
+    calls: list[Event] = []
+    router.on(courier.MessageUpdated)(calls.append)
+    router.dispatch([delivery(), ev("message:updated")])
+    assert calls == []
