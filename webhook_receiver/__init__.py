@@ -19,6 +19,8 @@ Adapters for ASGI, FastAPI, Flask, Django and WSGI live in
 
 from __future__ import annotations
 
+import logging
+
 from . import providers
 from ._errors import (
     BodyTooLarge,
@@ -44,6 +46,10 @@ from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
 
 __version__ = "0.1.0"
+
+# Rejections are logged at WARNING to "webhook_receiver"; the application decides
+# where they go (the logging HOWTO's advice for libraries).
+logging.getLogger("webhook_receiver").addHandler(logging.NullHandler())
 
 __all__ = [
     "CUSTOM",
