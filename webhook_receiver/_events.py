@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Self, TypeAlias
 
 from ._errors import PayloadError
+from ._schemes import unix_seconds
 
 __all__ = [
     "CUSTOM",
@@ -36,9 +37,6 @@ JSONObject: TypeAlias = "dict[str, JSONValue]"
 
 CUSTOM = "custom"
 """The ``type`` of a payload in a custom format that names no event type of its own."""
-
-# Seconds vs milliseconds by magnitude, as for signed timestamps (see _schemes).
-_MILLISECONDS_FROM = 10**11
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -114,9 +112,8 @@ def to_datetime(value: object) -> datetime | None:
     if isinstance(value, int | float):
         if not math.isfinite(value):
             return None
-        seconds = value / 1000 if abs(value) >= _MILLISECONDS_FROM else value
         try:
-            return datetime.fromtimestamp(seconds, tz=UTC)
+            return datetime.fromtimestamp(unix_seconds(value), tz=UTC)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str):

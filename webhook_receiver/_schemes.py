@@ -146,8 +146,12 @@ def parse_timestamp(raw: str, header: str, unit: TimestampUnit) -> float:
     """
     if not (raw.isascii() and raw.isdigit()) or len(raw) > _MAX_TIMESTAMP_DIGITS:
         raise MalformedHeader(header, "timestamp is not a whole number of (milli)seconds")
-    value = int(raw)
-    if unit == "ms" or (unit == "auto" and value >= _MILLISECONDS_FROM):
+    return unix_seconds(int(raw), unit)
+
+
+def unix_seconds(value: float, unit: TimestampUnit = "auto") -> float:
+    """A unix time as seconds; ``auto`` reads values of 10**11 or more as milliseconds."""
+    if unit == "ms" or (unit == "auto" and abs(value) >= _MILLISECONDS_FROM):
         return value / 1000
     return float(value)
 

@@ -71,44 +71,32 @@ class DeliveryCancelled(DeliveryEvent):
     """``delivery.cancelled``: the delivery was cancelled."""
 
 
+_DOCUMENTED: dict[str, type[DeliveryEvent]] = {
+    "delivery.created": DeliveryCreated,
+    "delivery.updated": DeliveryUpdated,
+    "delivery.cancelled": DeliveryCancelled,
+}
+
+
 def kourier_event(payload: JSONValue) -> KourierEvent:
-    """The typed event for one Kourier body."""
+    """The typed event for one Kourier body.
+
+    Documented events must name their delivery, and ``delivery.updated`` its new
+    status (Kourier's own example error is "Missing delivery_id"); other events may
+    leave both out.
+    """
     body = Reader(payload, "body")
     kind = body.kind("event")
-    status_text = body.text("status")
-    status = DeliveryStatus(status_text) if status_text else None
-    timestamp = body.time("timestamp")
-    if kind == "delivery.updated":
-        if status is None:
-            status = DeliveryStatus(body.required_text("status"))
-        return DeliveryUpdated(
-            provider="kourier",
-            type=kind,
-            timestamp=timestamp,
-            payload=payload,
-            delivery_id=body.required_text("delivery_id"),
-            status=status,
-        )
-    documented: dict[str, type[DeliveryCreated | DeliveryCancelled]] = {
-        "delivery.created": DeliveryCreated,
-        "delivery.cancelled": DeliveryCancelled,
-    }
-    if kind in documented:
-        return documented[kind](
-            provider="kourier",
-            type=kind,
-            timestamp=timestamp,
-            payload=payload,
-            delivery_id=body.required_text("delivery_id"),
-            status=status,
-        )
-    return KourierEvent(
+    cls: type[KourierEvent] = _DOCUMENTED.get(kind, KourierEvent)
+    documented = cls is not KourierEvent
+    status = body.required_text("status") if cls is DeliveryUpdated else body.text("status")
+    return cls(
         provider="kourier",
         type=kind,
-        timestamp=timestamp,
+        timestamp=body.time("timestamp"),
         payload=payload,
-        delivery_id=body.text("delivery_id"),
-        status=status,
+        delivery_id=body.required_text("delivery_id") if documented else body.text("delivery_id"),
+        status=DeliveryStatus(status) if status else None,
     )
 
 
