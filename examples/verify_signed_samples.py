@@ -69,7 +69,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], Any]] = {
         },
     ),
     "xtremepush": (
-        {"auth": "signed", "key": "xp-generated-key", "signature": "hmac-sha256"},
+        {"auth": "signed", "key": "xp-generated-key", "signing": "hmac-sha256"},
         {
             "event": "message_send",
             "time": 1700000000,
@@ -94,7 +94,7 @@ SAMPLES: dict[str, tuple[dict[str, Any], Any]] = {
 WRONG = {
     "courier-channel": {"auth": "basic", "username": "AzureDiamond", "password": "not-hunter2"},
     "kourier": {"token": "some-other-token"},
-    "xtremepush": {"auth": "signed", "key": "another-key", "signature": "hmac-sha256"},
+    "xtremepush": {"auth": "signed", "key": "another-key", "signing": "hmac-sha256"},
     "standard-webhooks": {"secret": "whsec_" + base64.b64encode(b"not-the-right-key").decode()},
 }
 # Headers the sender adds besides its signature.

@@ -55,7 +55,7 @@ WHSEC = "whsec_" + base64.b64encode(b"k" * 24).decode()
         ("courier-channel", {"credentials": [("only-one",)]}, "pairs"),
         ("xtremepush", {}, "auth="),
         ("xtremepush", {"auth": "signed"}, "key is required"),
-        ("xtremepush", {"auth": "signed", "key": "k", "signature": "md5"}, "signature must be"),
+        ("xtremepush", {"auth": "signed", "key": "k", "signing": "md5"}, "signing must be"),
         ("xtremepush", {"auth": "oauth2"}, "token_validator"),
         ("xtremepush", {"auth": "oauth2", "token_validator": "not callable"}, "callable"),
         ("xtremepush", {"auth": "bearer", "token": "t", "key": "k"}, "key is only used"),

@@ -483,7 +483,7 @@ add(
     dict(x_key, header="X-XP-Key"),
     [["x-xp-key", "xp-generated-key"]],
 )
-x_hmac = {"auth": "signed", "key": "xp-hmac-key", "signature": "hmac-sha256"}
+x_hmac = {"auth": "signed", "key": "xp-hmac-key", "signing": "hmac-sha256"}
 xgood = mac(b"xp-hmac-key", BODY.encode()).hex()
 add("hmac valid", "xtremepush", x_hmac, [["X-Signature", xgood]])
 add(

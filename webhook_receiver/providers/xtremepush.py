@@ -7,8 +7,8 @@ Xtremepush lets each connection choose its authentication, and so does this prov
 * ``auth="signed"``: Xtremepush's "Signed Payload", a generated key that the sender
   presents and that must match the key stored on your side. Xtremepush does not
   document the header it travels in, so ``header`` is configurable (default
-  ``X-Signature``). With ``signature="key"`` (the default) the header's value must be
-  the key itself; with ``signature="hmac-sha256"`` it must be the hex HMAC-SHA256 of
+  ``X-Signature``). With ``signing="key"`` (the default) the header's value must be
+  the key itself; with ``signing="hmac-sha256"`` it must be the hex HMAC-SHA256 of
   the raw body under the key, for senders or proxies that sign the payload rather than send the key;
 * ``auth="oauth2"``: a bearer token fetched by Xtremepush from your OAuth 2.0 server,
   checked by ``token_validator(token) -> bool``, which you supply (if it raises, the
@@ -176,7 +176,7 @@ class Xtremepush(Provider):
         token: SecretInput | None = None,
         key: SecretInput | None = None,
         header: str = default_signed_header,
-        signature: Literal["key", "hmac-sha256"] = "key",
+        signing: Literal["key", "hmac-sha256"] = "key",
         token_validator: Callable[[str], bool] | None = None,
         clock: Clock | None = None,
     ) -> None:
@@ -187,7 +187,7 @@ class Xtremepush(Provider):
         token: the Bearer token, or several.
         key: the Signed Payload key, or several during a rotation.
         header: the header carrying the signed-payload key or signature.
-        signature: ``"key"`` or ``"hmac-sha256"`` (signed payload only).
+        signing: ``"key"`` or ``"hmac-sha256"`` (signed payload only).
         token_validator: ``auth="oauth2"``: returns ``True`` for a token to accept.
         """
         if auth is None and key is not None:
@@ -211,12 +211,12 @@ class Xtremepush(Provider):
         )
         if auth == "signed":
             keys = encode_secrets(key, "key")
-            if signature == "key":
+            if signing == "key":
                 scheme = SharedKey(keys, header=header)
-            elif signature == "hmac-sha256":
+            elif signing == "hmac-sha256":
                 scheme = HmacSignature(Keyring(keys, "sha256"), header=header, prefix="")
             else:
-                raise ConfigurationError("xtremepush: signature must be 'key' or 'hmac-sha256'")
+                raise ConfigurationError("xtremepush: signing must be 'key' or 'hmac-sha256'")
         elif auth == "oauth2":
             if token_validator is None:
                 raise ConfigurationError("xtremepush: auth='oauth2' needs token_validator")
