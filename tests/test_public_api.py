@@ -30,6 +30,7 @@ def test_all_is_exactly_the_public_surface() -> None:
         "InvalidCredentials",
         "JSONObject",
         "JSONValue",
+        "LimitedBody",
         "MalformedHeader",
         "MethodNotAllowed",
         "MissingHeader",

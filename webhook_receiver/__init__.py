@@ -41,7 +41,7 @@ from ._errors import (
 )
 from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
 from ._headers import Headers, HeadersLike
-from ._receiver import DEFAULT_MAX_BODY_SIZE, Receiver, Reply
+from ._receiver import DEFAULT_MAX_BODY_SIZE, LimitedBody, Receiver, Reply
 from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
 
@@ -66,6 +66,7 @@ __all__ = [
     "InvalidCredentials",
     "JSONObject",
     "JSONValue",
+    "LimitedBody",
     "MalformedHeader",
     "MethodNotAllowed",
     "MissingHeader",

@@ -36,6 +36,7 @@ from ._errors import (
     ConfigurationError,
     HandlerError,
     MethodNotAllowed,
+    PayloadError,
     UnsupportedMediaType,
     WebhookError,
 )
@@ -44,7 +45,7 @@ from ._headers import Headers, HeadersLike
 from ._routing import Router
 from .providers._base import Provider
 
-__all__ = ["DEFAULT_MAX_BODY_SIZE", "Receiver", "Reply"]
+__all__ = ["DEFAULT_MAX_BODY_SIZE", "LimitedBody", "Receiver", "Reply"]
 
 logger = logging.getLogger("webhook_receiver")
 
@@ -73,6 +74,45 @@ class Reply:
     def ok(self) -> bool:
         """True for a 2xx reply."""
         return 200 <= self.status < 300
+
+
+class LimitedBody:
+    """Collects a streamed request body and stops at the size limit.
+
+    Adapters that read the body in chunks (ASGI, WSGI, Django) feed it here, so a
+    body over the limit is refused as soon as the bytes received pass it, without
+    buffering the rest.
+    """
+
+    __slots__ = ("_chunks", "_limit", "_size")
+
+    def __init__(self, limit: int) -> None:
+        self._limit = limit
+        self._chunks: list[bytes] = []
+        self._size = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes received so far."""
+        return self._size
+
+    def feed(self, chunk: bytes) -> None:
+        """Add a chunk; raise ``BodyTooLarge`` once the total passes the limit."""
+        if chunk:
+            self._size += len(chunk)
+            if self._size > self._limit:
+                raise BodyTooLarge(f"body passed the limit of {self._limit} bytes while streaming")
+            self._chunks.append(bytes(chunk))
+
+    def remaining(self) -> int:
+        """How many more bytes to read at most: one past the limit, to detect passing it."""
+        return self._limit - self._size + 1
+
+    def getvalue(self) -> bytes:
+        """The body received so far."""
+        if len(self._chunks) != 1:
+            self._chunks = [b"".join(self._chunks)]
+        return self._chunks[0]
 
 
 def _json(value: object) -> bytes:
@@ -140,6 +180,36 @@ class Receiver(Router):
     def __repr__(self) -> str:
         return f"<Receiver for {self._provider!r}, {len(self._routes)} route(s)>"
 
+    def precheck(self, method: str, headers: HeadersLike) -> Headers:
+        """The checks that need no body: method, declared ``Content-Length``, content type.
+
+        Adapters call this before reading the body, so a request that will be refused
+        anyway is refused without reading it. Returns the header view to pass on.
+        """
+        if method.upper() not in self._methods:
+            raise MethodNotAllowed(method, self._methods)
+        view = Headers.of(headers)
+        declared_length = view.getlist("content-length")
+        if declared_length:
+            text = declared_length[0].strip()
+            if len(declared_length) > 1 or not (text.isascii() and text.isdigit()) or len(text) > 19:
+                raise PayloadError("Content-Length is not a single whole number")
+            if int(text) > self._max_body_size:
+                raise BodyTooLarge(
+                    f"declared body of {text} bytes is over the limit of {self._max_body_size}"
+                )
+        if self._content_types is not None:
+            declared = view.getlist("content-type")
+            if declared:
+                media = _media_type(declared[-1])
+                if len(declared) > 1 or not (media in self._content_types or media.endswith("+json")):
+                    raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
+        return view
+
+    def limited_body(self) -> LimitedBody:
+        """A buffer for streaming this receiver's request body, refusing past ``max_body_size``."""
+        return LimitedBody(self._max_body_size)
+
     def accept(
         self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
     ) -> list[Event]:
@@ -148,17 +218,9 @@ class Receiver(Router):
         Returns the verified events, or raises the ``WebhookError`` that decides the
         answer.
         """
-        if method.upper() not in self._methods:
-            raise MethodNotAllowed(method, self._methods)
+        view = self.precheck(method, headers)
         if len(body) > self._max_body_size:
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
-        view = Headers.of(headers)
-        if self._content_types is not None:
-            declared = view.getlist("content-type")
-            if declared:
-                media = _media_type(declared[-1])
-                if len(declared) > 1 or not (media in self._content_types or media.endswith("+json")):
-                    raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
         self._provider.verify(view, body, now=now)
         return self._provider.parse(view, body)
 

@@ -90,5 +90,7 @@ def create(name: str, **options: Any) -> Provider:
     try:
         return cls(**options)
     except TypeError as exc:
-        # Wrong option names; the message names the option, never its value.
-        raise ConfigurationError(f"{name}: {exc}".replace("__init__() ", "")) from None
+        # Wrong option names. TypeError's text names the option, never its value;
+        # drop the "Courier.__init__() " prefix it starts with.
+        problem = str(exc).split("__init__() ", 1)[-1]
+        raise ConfigurationError(f"{name}: {problem}") from None

@@ -1,0 +1,1 @@
+"""A minimal Django project receiving Courier, Kourier and Customer.io webhooks."""

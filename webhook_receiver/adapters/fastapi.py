@@ -1,0 +1,134 @@
+"""A FastAPI dependency that hands a route verified, typed events.
+
+::
+
+    from webhook_receiver.adapters.fastapi import route_options, webhook_events
+
+    verified = webhook_events(receiver)
+
+    @app.post("/hooks/kourier", **route_options(receiver))
+    async def kourier_hook(events: list[Event] = Depends(verified)) -> dict[str, int]:
+        return {"received": len(events)}
+
+The dependency reads the raw body itself, in chunks and under the receiver's size
+limit, before FastAPI parses anything; verifies, parses and runs the receiver's own
+registered handlers; and returns the events. A refused request never reaches the
+route: it raises :class:`WebhookRejected`, an ``HTTPException`` with the Receiver's
+status and headers (FastAPI renders it as ``{"detail": "<code>"}``; add
+:func:`webhook_exception_handler` to send the Receiver's own ``{"error": "<code>"}``
+body instead). :func:`route_options` documents the signature headers, the JSON body
+and the error statuses in the OpenAPI schema.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from .._errors import ConfigurationError, WebhookError
+from .._events import Event
+from .._receiver import Receiver, Reply
+from . import require
+
+require("fastapi", "fastapi", "fastapi")
+
+from fastapi import HTTPException, Request  # noqa: E402 - after the friendly import check
+from fastapi.responses import Response  # noqa: E402
+
+__all__ = [
+    "RESPONSES",
+    "WebhookRejected",
+    "route_options",
+    "webhook_events",
+    "webhook_exception_handler",
+]
+
+RESPONSES: dict[int | str, dict[str, Any]] = {
+    400: {"description": "The body is not UTF-8 JSON in the provider's shape."},
+    401: {
+        "description": "Missing, malformed or mismatched signature or credentials; stale or future timestamp."
+    },
+    405: {"description": "A method the provider does not use."},
+    413: {"description": "The body is over the size limit."},
+    415: {"description": "A content type the provider does not send."},
+    500: {"description": "A handler failed; the sender should retry."},
+}
+"""The error statuses a webhook route can answer, for ``responses=`` in a route decorator."""
+
+
+class WebhookRejected(HTTPException):
+    """A refused webhook: the Receiver's status, reason code and headers.
+
+    ``reply`` is the Receiver's full answer, for :func:`webhook_exception_handler`.
+    """
+
+    def __init__(self, reply: Reply) -> None:
+        self.reply = reply
+        code = reply.error.code if reply.error is not None else "webhook_error"
+        headers = {k: v for k, v in reply.headers.items() if k.lower() != "content-type"}
+        super().__init__(status_code=reply.status, detail=code, headers=headers or None)
+
+
+async def webhook_exception_handler(request: Request, exc: Exception) -> Response:
+    """Send a :class:`WebhookRejected` exactly as the Receiver answered it.
+
+    ``app.add_exception_handler(WebhookRejected, webhook_exception_handler)``
+    """
+    if not isinstance(exc, WebhookRejected):  # pragma: no cover - registered for WebhookRejected only
+        raise exc
+    reply = exc.reply
+    return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
+
+
+def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Event]]]:
+    """A dependency returning the request's verified events (``Depends(webhook_events(r))``).
+
+    The receiver's registered handlers run before the route does; if one fails, the
+    request is rejected with 500 so the sender retries.
+    """
+    if not isinstance(receiver, Receiver):
+        raise ConfigurationError("webhook_events needs a Receiver")
+
+    async def verified_events(request: Request) -> list[Event]:
+        method = request.method
+        try:
+            headers = receiver.precheck(method, request.headers.raw)
+            body = receiver.limited_body()
+            async for chunk in request.stream():
+                body.feed(chunk)
+        except WebhookError as exc:
+            raise WebhookRejected(receiver.reject(exc)) from None
+        reply = await receiver.handle_async(method, headers, body.getvalue())
+        if not reply.ok:
+            raise WebhookRejected(reply)
+        return list(reply.events)
+
+    verified_events.__name__ = f"verified_{receiver.provider.name.replace('-', '_')}_events"
+    return verified_events
+
+
+def route_options(receiver: Receiver) -> dict[str, Any]:
+    """``responses`` and ``openapi_extra`` describing a webhook route in the OpenAPI schema.
+
+    The header parameters are the ones the provider's sender attaches (from
+    ``provider.sign``), so the schema shows e.g. ``courier-signature`` for Courier.
+    """
+    try:
+        header_names = list(receiver.provider.sign(b"{}", now=0))
+    except WebhookError:  # a provider whose credentials the app cannot produce (OAuth 2.0)
+        header_names = ["Authorization"]
+    parameters = [
+        {"name": name, "in": "header", "required": True, "schema": {"type": "string"}}
+        for name in header_names
+    ]
+    return {
+        "responses": RESPONSES,
+        "openapi_extra": {
+            "parameters": parameters,
+            "requestBody": {
+                "required": True,
+                "description": f"The {receiver.provider.name} webhook payload, verified before it is parsed.",
+                "content": {"application/json": {"schema": {}}},
+            },
+        },
+    }
