@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +66,55 @@ class SignedRequest:
 def signed_request() -> SignedRequest:
     """``signed_request(provider_name, payload) -> (headers, body)``."""
     return SignedRequest()
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> Iterator[str]:
+    """A real Redis server on 127.0.0.1.
+
+    ``WEBHOOK_RECEIVER_REDIS_URL`` names one (``.ci/run`` starts it); otherwise a
+    ``redis-server`` on the PATH is started on a free port for this session and
+    stopped after. Without either, Redis tests are skipped, unless
+    ``WEBHOOK_RECEIVER_REQUIRE_REDIS=1`` (set by ``.ci/run``) makes that a failure.
+    """
+    url = os.environ.get("WEBHOOK_RECEIVER_REDIS_URL")
+    if url:
+        yield url
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_REDIS") == "1":
+            pytest.fail("redis-server is required (WEBHOOK_RECEIVER_REQUIRE_REDIS=1) but not installed")
+        pytest.skip("no Redis: install redis-server or set WEBHOOK_RECEIVER_REDIS_URL")
+    with start_redis(binary) as started:
+        yield started
+
+
+@contextmanager
+def start_redis(binary: str | None = None) -> Iterator[str]:
+    """Start a throwaway redis-server on a free 127.0.0.1 port; stop it on exit."""
+    binary = binary or shutil.which("redis-server") or "redis-server"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [binary, "--bind", "127.0.0.1", "--port", str(port), "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as probe:
+                    probe.sendall(b"PING\r\n")
+                    if probe.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

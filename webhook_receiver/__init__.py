@@ -25,6 +25,7 @@ from . import providers
 from ._errors import (
     BodyTooLarge,
     ConfigurationError,
+    EventInProgress,
     HandlerError,
     HandlerFailure,
     InvalidCredentials,
@@ -33,6 +34,7 @@ from ._errors import (
     MissingHeader,
     PayloadError,
     SignatureMismatch,
+    StoreUnavailable,
     TimestampOutsideTolerance,
     UnsupportedMediaType,
     ValidatorFailed,
@@ -41,9 +43,11 @@ from ._errors import (
 )
 from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
 from ._headers import Headers, HeadersLike
-from ._receiver import DEFAULT_MAX_BODY_SIZE, LimitedBody, Receiver, Reply
+from ._optional import MissingDependency
+from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
 from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
+from ._stores import Claim, ClaimStatus, IdempotencyStore, MemoryStore, SQLiteStore
 
 __version__ = "0.1.0"
 
@@ -53,30 +57,40 @@ logging.getLogger("webhook_receiver").addHandler(logging.NullHandler())
 
 __all__ = [
     "CUSTOM",
+    "DEFAULT_LEASE",
     "DEFAULT_MAX_BODY_SIZE",
+    "DEFAULT_TTL",
     "BodyTooLarge",
+    "Claim",
+    "ClaimStatus",
     "Clock",
     "ConfigurationError",
     "Event",
+    "EventInProgress",
     "HandlerError",
     "HandlerFailure",
     "Headers",
     "HeadersLike",
+    "IdempotencyStore",
     "InsecureConfigurationWarning",
     "InvalidCredentials",
     "JSONObject",
     "JSONValue",
     "LimitedBody",
     "MalformedHeader",
+    "MemoryStore",
     "MethodNotAllowed",
+    "MissingDependency",
     "MissingHeader",
     "OpenEnum",
     "PayloadError",
     "Receiver",
     "Reply",
     "Router",
+    "SQLiteStore",
     "SecretInput",
     "SignatureMismatch",
+    "StoreUnavailable",
     "TimestampOutsideTolerance",
     "UnsupportedMediaType",
     "ValidatorFailed",

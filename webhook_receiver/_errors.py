@@ -14,6 +14,8 @@ Every failure a request can cause is one of these, so an adapter needs a single
     │   ├── BodyTooLarge              413     body_too_large
     │   └── UnsupportedMediaType      415     unsupported_media_type
     ├── MethodNotAllowed              405     method_not_allowed
+    ├── EventInProgress               409     in_progress           (a duplicate still being processed)
+    ├── StoreUnavailable              503     store_unavailable     (the idempotency store failed)
     ├── ValidatorFailed               503     validator_failed      (the app's token validator raised)
     ├── HandlerError                  500     handler_failed        (the app's handlers raised)
     └── ConfigurationError            500     configuration_error   (also a ValueError)
@@ -43,6 +45,7 @@ if TYPE_CHECKING:
 __all__ = [
     "BodyTooLarge",
     "ConfigurationError",
+    "EventInProgress",
     "HandlerError",
     "HandlerFailure",
     "InvalidCredentials",
@@ -51,6 +54,7 @@ __all__ = [
     "MissingHeader",
     "PayloadError",
     "SignatureMismatch",
+    "StoreUnavailable",
     "TimestampOutsideTolerance",
     "UnsupportedMediaType",
     "ValidatorFailed",
@@ -167,6 +171,34 @@ class ValidatorFailed(WebhookError):
 
     status = 503
     code = "validator_failed"
+
+
+class EventInProgress(WebhookError):
+    """A duplicate of an event another request is still processing (409, with ``Retry-After``).
+
+    Never answered 200: the first delivery may still fail, and then this one is the
+    retry that must run.
+    """
+
+    status = 409
+    code = "in_progress"
+
+    def __init__(self, retry_after: float) -> None:
+        self.retry_after = max(1, int(retry_after + 0.999))
+        super().__init__(
+            f"a duplicate is still being processed; retry in {self.retry_after} s",
+            headers={"Retry-After": str(self.retry_after)},
+        )
+
+
+class StoreUnavailable(WebhookError):
+    """The idempotency store failed (503, with ``Retry-After``): nothing was recorded as done."""
+
+    status = 503
+    code = "store_unavailable"
+
+    def __init__(self, detail: str, retry_after: int = 5) -> None:
+        super().__init__(detail, headers={"Retry-After": str(retry_after)})
 
 
 class MethodNotAllowed(WebhookError):

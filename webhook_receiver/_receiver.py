@@ -25,6 +25,8 @@ retries the whole batch.
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,23 +36,33 @@ from types import MappingProxyType
 from ._errors import (
     BodyTooLarge,
     ConfigurationError,
+    EventInProgress,
     HandlerError,
     MethodNotAllowed,
     PayloadError,
+    StoreUnavailable,
     UnsupportedMediaType,
     WebhookError,
 )
 from ._events import Event
 from ._headers import Headers, HeadersLike
 from ._routing import Router
+from ._schemes import check_tolerance_option
+from ._stores import ClaimStatus, IdempotencyStore
 from .providers._base import Provider
 
-__all__ = ["DEFAULT_MAX_BODY_SIZE", "LimitedBody", "Receiver", "Reply"]
+__all__ = ["DEFAULT_LEASE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TTL", "LimitedBody", "Receiver", "Reply"]
 
 logger = logging.getLogger("webhook_receiver")
 
 DEFAULT_MAX_BODY_SIZE = 5 * 1024 * 1024
 """5 MiB: a full Customer.io batch of 1000 events fits with room to spare."""
+
+DEFAULT_LEASE = 120.0
+"""Seconds a claim holds an event before another delivery may take it over."""
+
+DEFAULT_TTL = 7 * 24 * 3600.0
+"""Seconds a processed event is remembered: longer than any sender keeps retrying."""
 
 _JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": "application/json"})
 
@@ -147,6 +159,10 @@ class Receiver(Router):
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         methods: Iterable[str] | None = None,
         content_types: Iterable[str] | None = ("application/json",),
+        store: IdempotencyStore | None = None,
+        lease: float = DEFAULT_LEASE,
+        ttl: float = DEFAULT_TTL,
+        namespace: str | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(provider, Provider):
@@ -161,6 +177,17 @@ class Receiver(Router):
         self._content_types = (
             None if content_types is None else frozenset(_media_type(c) for c in content_types)
         )
+        self._store = store
+        self._lease = check_tolerance_option(lease, "lease")
+        self._ttl = check_tolerance_option(ttl, "ttl")
+        if self._ttl < self._lease:
+            raise ConfigurationError("ttl must be at least the lease")
+        self._namespace = namespace or provider.name
+
+    @property
+    def store(self) -> IdempotencyStore | None:
+        """The idempotency store, if any."""
+        return self._store
 
     @property
     def provider(self) -> Provider:
@@ -233,25 +260,128 @@ class Receiver(Router):
             events = self.accept(method, headers, body, now=now)
         except WebhookError as exc:
             return self.reject(exc)
+        if self._store is None:
+            try:
+                self.dispatch(events)
+            except HandlerError as exc:
+                return self._failed(events, exc)
+            return self._succeeded(events)
+        at = self._provider.clock() if now is None else now
         try:
-            self.dispatch(events)
+            batch = self._claim_all(events, at)
+        except StoreUnavailable as exc:
+            return self.reject(exc)
+        failure: HandlerError | None = None
+        try:
+            self.dispatch(batch.events)
         except HandlerError as exc:
-            return self._failed(events, exc)
-        return self._succeeded(events)
+            failure = exc
+        return self._settle(batch, failure, at)
 
     async def handle_async(
         self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
     ) -> Reply:
-        """Like :meth:`handle`; async handlers are awaited, plain ones run in a thread."""
+        """Like :meth:`handle`; async handlers are awaited, plain ones (and a blocking
+        store's calls) run in a worker thread."""
         try:
             events = self.accept(method, headers, body, now=now)
         except WebhookError as exc:
             return self.reject(exc)
+        if self._store is None:
+            try:
+                await self.dispatch_async(events)
+            except HandlerError as exc:
+                return self._failed(events, exc)
+            return self._succeeded(events)
+        at = self._provider.clock() if now is None else now
+        offload = self._store.blocking
         try:
-            await self.dispatch_async(events)
+            batch = (
+                await asyncio.to_thread(self._claim_all, events, at)
+                if offload
+                else self._claim_all(events, at)
+            )
+        except StoreUnavailable as exc:
+            return self.reject(exc)
+        failure: HandlerError | None = None
+        try:
+            await self.dispatch_async(batch.events)
         except HandlerError as exc:
-            return self._failed(events, exc)
-        return self._succeeded(events)
+            failure = exc
+        if offload:
+            return await asyncio.to_thread(self._settle, batch, failure, at)
+        return self._settle(batch, failure, at)
+
+    def event_key(self, event: Event) -> str:
+        """The idempotency key of ``event``: a digest of its identity, in this receiver's namespace.
+
+        The identity is the provider's (``provider.identity(event)``: an event id, a
+        message id and status, ...) or, where the provider gives none, the event's
+        payload as canonical JSON, so a retried request (or a replayed one) has the
+        same key and an element of a batch has a key of its own.
+        """
+        identity = self._provider.identity(event)
+        if identity is None:
+            identity = "payload:" + json.dumps(
+                event.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            )
+        text = f"{event.type}\0{identity}".encode("utf-8", "surrogatepass")
+        return f"{self._namespace}:{hashlib.sha256(text).hexdigest()}"
+
+    def _claim_all(self, events: Sequence[Event], now: float) -> _Batch:
+        """Claim every event; on a store failure, give back the claims taken and raise."""
+        assert self._store is not None
+        batch = _Batch()
+        try:
+            for event in events:
+                key = self.event_key(event)
+                claim = self._store.claim(key, lease=self._lease, now=now)
+                if claim.status is ClaimStatus.CLAIMED:
+                    batch.claimed.append((event, key, claim.token))
+                elif claim.status is ClaimStatus.IN_PROGRESS:
+                    batch.busy_until = max(batch.busy_until, claim.expires_at)
+                else:
+                    batch.duplicates += 1
+        except Exception as exc:
+            self._release_quietly(batch)
+            raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
+        return batch
+
+    def _release_quietly(self, batch: _Batch) -> None:
+        assert self._store is not None
+        for _, key, token in batch.claimed:
+            try:
+                self._store.release(key, token)
+            except Exception:  # the lease will run out on its own
+                logger.warning("could not release a claim on %s", key, exc_info=True)
+
+    def _settle(self, batch: _Batch, failure: HandlerError | None, now: float) -> Reply:
+        """Complete the events whose handlers all succeeded, release the others, and reply."""
+        assert self._store is not None
+        failed = {id(f.event) for f in failure.failures} if failure else set()
+        store_error: Exception | None = None
+        for event, key, token in batch.claimed:
+            try:
+                if id(event) in failed:
+                    self._store.release(key, token)
+                elif not self._store.complete(key, token, ttl=self._ttl, now=now):
+                    logger.warning(
+                        "the claim on a %s %r event outlived its lease of %g s; it may run twice",
+                        self._provider.name,
+                        event.type,
+                        self._lease,
+                    )
+            except Exception as exc:
+                store_error = exc
+        if failure is not None:
+            return self._failed(batch.events, failure)
+        if store_error is not None:
+            # The handlers ran but "done" was not recorded: not a 200, so the sender
+            # retries; the claim's lease runs out and the retry processes it again.
+            return self.reject(StoreUnavailable(f"recording failed: {type(store_error).__name__}"))
+        if batch.busy_until:
+            return self.reject(EventInProgress(batch.busy_until - now))
+        return self._succeeded(batch.events)
 
     def reject(self, error: WebhookError) -> Reply:
         """The reply for a request refused with ``error`` (logged at WARNING, no secrets)."""
@@ -264,3 +394,19 @@ class Receiver(Router):
 
     def _succeeded(self, events: Sequence[Event]) -> Reply:
         return Reply(200, _json(self._provider.answer(events)), events=tuple(events))
+
+
+class _Batch:
+    """The events of one request as the store sorted them."""
+
+    __slots__ = ("busy_until", "claimed", "duplicates")
+
+    def __init__(self) -> None:
+        self.claimed: list[tuple[Event, str, str]] = []
+        self.busy_until = 0.0
+        self.duplicates = 0
+
+    @property
+    def events(self) -> list[Event]:
+        """The events this request claimed, and so runs."""
+        return [event for event, _, _ in self.claimed]

@@ -120,13 +120,13 @@ def encode_secrets(value: object, option: str) -> tuple[bytes, ...]:
     return secrets
 
 
-def check_tolerance_option(tolerance: float) -> float:
-    """Validate the ``tolerance`` option: a positive, finite number of seconds."""
-    if isinstance(tolerance, bool) or not isinstance(tolerance, int | float):
-        raise ConfigurationError("tolerance must be a number of seconds")
-    if not math.isfinite(tolerance) or tolerance <= 0:
-        raise ConfigurationError("tolerance must be a positive, finite number of seconds")
-    return float(tolerance)
+def check_tolerance_option(seconds: float, option: str = "tolerance") -> float:
+    """Validate a duration option (``tolerance``, ``lease``, ``ttl``): positive, finite seconds."""
+    if isinstance(seconds, bool) or not isinstance(seconds, int | float):
+        raise ConfigurationError(f"{option} must be a number of seconds")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ConfigurationError(f"{option} must be a positive, finite number of seconds")
+    return float(seconds)
 
 
 def wire_bytes(text: str) -> bytes:

@@ -20,28 +20,14 @@ They never import each other; importing ``webhook_receiver`` imports none of the
 
 from __future__ import annotations
 
-from importlib import import_module
 from types import ModuleType
+
+from .._optional import MissingDependency
+from .._optional import require as _require
 
 __all__ = ["MissingDependency", "require"]
 
 
-class MissingDependency(ImportError):
-    """An adapter's framework is not installed; the message names the pip extra."""
-
-    def __init__(self, adapter: str, module: str, extra: str) -> None:
-        self.adapter = adapter
-        self.extra = extra
-        super().__init__(
-            f"webhook_receiver.adapters.{adapter} needs {module!r}, which is not installed: "
-            f"pip install 'webhook-receiver[{extra}]'",
-            name=module,
-        )
-
-
 def require(adapter: str, module: str, extra: str) -> ModuleType:
     """Import ``module`` for ``adapter``, or raise :class:`MissingDependency` naming ``extra``."""
-    try:
-        return import_module(module)
-    except ImportError as exc:
-        raise MissingDependency(adapter, module, extra) from exc
+    return _require(f"webhook_receiver.adapters.{adapter}", module, extra)

@@ -52,6 +52,11 @@ class Provider:
         self._clock: Clock = clock or system_clock
 
     @property
+    def clock(self) -> Clock:
+        """The clock this provider reads ``now`` from (unix seconds)."""
+        return self._clock
+
+    @property
     def scheme(self) -> Scheme:
         """The verification scheme this provider was configured with."""
         return self._scheme
@@ -81,6 +86,15 @@ class Provider:
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """Build the events from a decoded payload; providers override this."""
         return [generic_event(self.name, payload)]
+
+    def identity(self, event: Event) -> str | None:
+        """What makes ``event`` the same event when it is delivered again, or ``None``.
+
+        The provider's event id by default; providers whose events carry no id of
+        their own override this (Courier: message id and status; Kourier: delivery,
+        event, status and time). With ``None``, the Receiver uses the payload itself.
+        """
+        return event.id
 
     def answer(self, events: Sequence[Event]) -> JSONObject:
         """The JSON body of a successful reply; Slack's URL check overrides it."""

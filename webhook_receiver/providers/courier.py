@@ -312,6 +312,12 @@ class Courier(Provider):
         """One typed event; ``timestamp`` is the signature header's ``t=``, when readable."""
         return [courier_event(payload, _signed_time(headers))]
 
+    def identity(self, event: Event) -> str | None:
+        """A ``message:updated`` is its message at one status; others are their payload."""
+        if isinstance(event, MessageUpdated):
+            return f"message:{event.message.id}:{event.message.status.value}"
+        return None
+
 
 def _signed_time(headers: Headers) -> datetime | None:
     """The ``t=`` of ``courier-signature`` as a datetime, or ``None`` if absent or odd."""

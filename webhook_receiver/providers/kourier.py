@@ -116,3 +116,14 @@ class Kourier(Provider):
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One typed delivery event."""
         return [kourier_event(payload)]
+
+    def identity(self, event: Event) -> str | None:
+        """Kourier events carry no id: a delivery's event, status and time make one."""
+        if (
+            isinstance(event, KourierEvent)
+            and event.delivery_id is not None
+            and isinstance(event.payload, dict)
+        ):
+            status = event.status.value if event.status is not None else ""
+            return f"{event.delivery_id}|{event.type}|{status}|{event.payload.get('timestamp')}"
+        return None

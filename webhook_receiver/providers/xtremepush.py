@@ -227,3 +227,9 @@ class Xtremepush(Provider):
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One typed event per body."""
         return [xtremepush_event(payload)]
+
+    def identity(self, event: Event) -> str | None:
+        """A message event with an ``external_message_id``: that transaction at that step."""
+        if isinstance(event, MessageEvent) and event.message.external_message_id:
+            return f"{event.message.external_message_id}|{event.type}|{event.message.profile_id}"
+        return None

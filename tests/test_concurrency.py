@@ -1,0 +1,90 @@
+"""The same event delivered many times at once runs its handler exactly once.
+
+From several threads of one process (memory, SQLite and Redis stores) and from
+several processes sharing one SQLite file or one Redis server.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import threading
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from webhook_receiver import IdempotencyStore, MemoryStore
+
+from . import concurrency_worker as worker
+
+DELIVERIES = 12
+PROCESSES = 4
+
+
+def store_factory(
+    kind: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> tuple[Callable[[], IdempotencyStore], str]:
+    if kind == "memory":
+        shared = MemoryStore()
+        return (lambda: shared), ""
+    if kind == "sqlite":
+        location = str(tmp_path / "events.db")
+    else:
+        location = f"{request.getfixturevalue('redis_url')}#test:{uuid.uuid4().hex}:"
+    return (lambda: worker.make_store(kind, location)), location
+
+
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+def test_threads(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    make, _ = store_factory(kind, tmp_path, request)
+    log = tmp_path / "runs.log"
+    barrier = threading.Barrier(DELIVERIES)
+    stores: list[IdempotencyStore] = []
+
+    def deliver() -> int:
+        store = make()  # one store object per thread, as one per process or instance
+        stores.append(store)
+        receiver = worker.make_receiver(store, str(log))
+        headers, body = worker.request()
+        barrier.wait(timeout=30)
+        return receiver.handle("POST", headers, body, now=worker.NOW).status
+
+    with ThreadPoolExecutor(DELIVERIES) as pool:
+        statuses = list(pool.map(lambda _: deliver(), range(DELIVERIES)))
+    assert log.read_text().count("\n") == 1
+    assert set(statuses) <= {200, 409}
+    assert statuses.count(200) >= 1
+    # The senders retry the 409s later: all answer 200, and nothing runs again.
+    receiver = worker.make_receiver(make(), str(log))
+    for _ in range(statuses.count(409)):
+        assert receiver.handle("POST", *worker.request(), now=worker.NOW + 1).status == 200
+    assert log.read_text().count("\n") == 1
+    for store in stores:
+        getattr(store, "close", lambda: None)()
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+def test_processes(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    _, location = store_factory(kind, tmp_path, request)
+    log = tmp_path / "runs.log"
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(PROCESSES)
+    statuses = context.Queue()
+    processes = [
+        context.Process(target=worker.deliver, args=(kind, location, str(log), barrier, statuses))
+        for _ in range(PROCESSES)
+    ]
+    for process in processes:
+        process.start()
+    results = [statuses.get(timeout=120) for _ in processes]
+    for process in processes:
+        process.join(timeout=60)
+        assert process.exitcode == 0
+    statuses.close()
+    statuses.join_thread()
+    lines = log.read_text().splitlines()
+    assert len(lines) == 1, lines
+    assert set(results) <= {200, 409}
+    assert results.count(200) >= 1
