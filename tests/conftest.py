@@ -8,12 +8,15 @@ import shutil
 import socket
 import subprocess
 import time
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from webhook_receiver import IdempotencyStore, MemoryStore, SQLiteStore
 
 NOW = 1_700_000_000
 """The fixed "now" every vector was signed against (2023-11-14T22:13:20Z)."""
@@ -118,3 +121,21 @@ def start_redis(binary: str | None = None) -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdempotencyStore]:
+    """Each idempotency store on its real backend: memory, an SQLite file, a Redis server."""
+    if request.param == "memory":
+        yield MemoryStore()
+    elif request.param == "sqlite":
+        sqlite_store = SQLiteStore(tmp_path / "events.db")
+        yield sqlite_store
+        sqlite_store.close()
+    else:
+        from webhook_receiver.redis_store import RedisStore
+
+        url = request.getfixturevalue("redis_url")
+        redis_store = RedisStore.from_url(url, prefix=f"test:{uuid.uuid4().hex}:")
+        yield redis_store
+        redis_store.close()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,24 +24,6 @@ from . import samples
 from .conftest import NOW, SignedRequest
 
 DELIVERY = samples.KOURIER_EVENTS["delivery.updated"]
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdempotencyStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-    elif request.param == "sqlite":
-        sqlite_store = SQLiteStore(tmp_path / "events.db")
-        yield sqlite_store
-        sqlite_store.close()
-    else:
-        from webhook_receiver.redis_store import RedisStore
-
-        redis_store = RedisStore.from_url(
-            request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:"
-        )
-        yield redis_store
-        redis_store.close()
 
 
 def counting(receiver: Receiver) -> list[str]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,24 +13,6 @@ from webhook_receiver import ClaimStatus, ConfigurationError, IdempotencyStore, 
 NOW = 1_700_000_000.0
 LEASE = 60.0
 TTL = 3600.0
-
-
-@pytest.fixture(params=["memory", "sqlite", "redis"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdempotencyStore]:
-    if request.param == "memory":
-        yield MemoryStore()
-    elif request.param == "sqlite":
-        sqlite_store = SQLiteStore(tmp_path / "events.db")
-        yield sqlite_store
-        sqlite_store.close()
-    else:
-        from webhook_receiver.redis_store import RedisStore
-
-        redis_store = RedisStore.from_url(
-            request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:"
-        )
-        yield redis_store
-        redis_store.close()
 
 
 def test_claim_then_duplicate_then_done(store: IdempotencyStore) -> None:
