@@ -1,0 +1,327 @@
+"""The ``webhook-receiver`` command: sign, verify, send, list samples, and run the demo.
+
+::
+
+    webhook-receiver demo
+    webhook-receiver sign courier --secret S --file body.json [--format curl --url URL]
+    webhook-receiver verify stripe --secret whsec_... --request captured.http
+    webhook-receiver send kourier delivery.updated --url http://127.0.0.1:8000/hooks/kourier --secret T
+    webhook-receiver samples [PROVIDER]
+
+Standard library only (argparse): the CLI adds no dependency. Bad arguments get one
+line on stderr and exit status 2; a request that does not verify, or a send that is
+not answered 2xx, exits 1. Secrets are never printed (``sign`` prints the headers a
+sender sends, which for token and password schemes is the credential itself: that
+is what those schemes put on the wire).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import shlex
+import sys
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from ._errors import (
+    ConfigurationError,
+    MalformedHeader,
+    MissingHeader,
+    SignatureMismatch,
+    TimestampOutsideTolerance,
+    WebhookError,
+)
+from ._headers import Headers
+from .providers import PROVIDERS, Provider
+from .testing import SAMPLES, make_provider, sample, to_body
+
+__all__ = ["main"]
+
+PROG = "webhook-receiver"
+
+
+class UsageError(Exception):
+    """A bad argument: one line on stderr, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see: {self.prog} --help)")
+
+
+def _credentials(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("provider", help=f"one of: {', '.join(sorted(PROVIDERS))}")
+    parser.add_argument(
+        "--secret",
+        help="the signing secret (or token/key/password: whichever the provider uses); "
+        "without it and without --option, the demo credentials",
+    )
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="any other provider option, e.g. --option username=hooks --option auth=basic (repeatable)",
+    )
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog=PROG, description="Receive webhooks safely: sign, verify, send and demo.")
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = commands.add_parser(
+        "demo",
+        help="run a real receiver on 127.0.0.1 and send it every provider's events",
+        description="Start a receiver app on 127.0.0.1 (no configuration needed), send it a signed "
+        "sample of every provider's events plus tampered, stale and replayed ones, and show each "
+        "status and what each handler received. Exits 0 when every outcome is the expected one.",
+    )
+    demo.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
+    demo.add_argument("--quiet", action="store_true", help="print only the summary line")
+
+    sign = commands.add_parser("sign", help="print the headers a provider would send with a body")
+    _credentials(sign)
+    sign.add_argument("--file", default="-", help="the body; '-' (default) reads stdin")
+    sign.add_argument("--timestamp", type=float, help="signing time, unix seconds (default: now)")
+    sign.add_argument("--format", choices=["headers", "json", "curl"], default="headers")
+    sign.add_argument("--url", default="http://127.0.0.1:8000/webhooks", help="the URL for --format curl")
+
+    verify = commands.add_parser(
+        "verify",
+        help="check a captured request and say exactly why it does or does not verify",
+        description="Read a captured request (a raw HTTP request, or JSON with 'headers' and 'body' "
+        "or 'body_base64') and verify it. Exits 0 when it verifies, 1 when it does not.",
+    )
+    _credentials(verify)
+    verify.add_argument("--request", required=True, help="the captured request file ('-': stdin)")
+    verify.add_argument("--now", type=float, help="verify as of this unix time (default: now)")
+
+    send = commands.add_parser("send", help="POST a signed sample event to a URL")
+    _credentials(send)
+    send.add_argument(
+        "event_type", nargs="?", help="the sample's event type (default: the first; see 'samples')"
+    )
+    send.add_argument("--url", required=True, help="where to POST, e.g. http://127.0.0.1:8000/hooks/kourier")
+    send.add_argument("--file", help="send this body instead of a sample")
+    send.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the answer")
+
+    listing = commands.add_parser("samples", help="list the sample event types, or print one")
+    listing.add_argument("provider", nargs="?", help="only this provider")
+    listing.add_argument("event_type", nargs="?", help="print this sample's JSON body")
+    return parser
+
+
+def _provider(args: argparse.Namespace) -> Provider:
+    if args.provider not in PROVIDERS:
+        raise UsageError(f"unknown provider {args.provider!r}; known: {', '.join(sorted(PROVIDERS))}")
+    options: dict[str, Any] = {}
+    for item in args.option:
+        key, sep, value = item.partition("=")
+        if not sep or not key:
+            raise UsageError(f"--option takes KEY=VALUE, not {item!r}")
+        options[key] = value
+    if "tolerance" in options:
+        try:
+            options["tolerance"] = float(options["tolerance"])
+        except ValueError:
+            raise UsageError("--option tolerance= takes a number of seconds") from None
+    try:
+        return make_provider(args.provider, secret=args.secret, **options)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _read(path: str) -> bytes:
+    if path == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"cannot read {path!r}: {exc.strerror or exc}") from None
+
+
+def _sign(args: argparse.Namespace) -> int:
+    provider = _provider(args)
+    body = _read(args.file)
+    try:
+        headers = provider.sign(body, now=args.timestamp)
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    if args.format == "json":
+        print(json.dumps(headers, indent=2))
+    elif args.format == "curl":
+        parts = ["curl", "-sS", "-X", "POST", args.url, "-H", "Content-Type: application/json"]
+        for name, value in headers.items():
+            parts += ["-H", f"{name}: {value}"]
+        parts += ["--data-binary", f"@{args.file}" if args.file != "-" else body.decode("utf-8", "replace")]
+        print(shlex.join(parts))
+    else:
+        for name, value in headers.items():
+            print(f"{name}: {value}")
+    return 0
+
+
+def parse_captured(raw: bytes) -> tuple[str, list[tuple[str, str]], bytes]:
+    """A captured request as (method, headers, body): raw HTTP, or JSON with headers and body."""
+    stripped = raw.lstrip()
+    if stripped.startswith(b"{"):
+        try:
+            document = json.loads(stripped)
+        except ValueError:
+            document = None
+        if isinstance(document, dict) and "headers" in document:
+            return _from_json(document)
+    head, separator, body = raw.partition(b"\r\n\r\n")
+    if not separator:
+        head, separator, body = raw.partition(b"\n\n")
+    if not separator:
+        raise UsageError(
+            "the request file is neither a raw HTTP request (headers, blank line, body) nor JSON"
+        )
+    lines = head.decode("latin-1").replace("\r\n", "\n").split("\n")
+    request_line, header_lines = lines[0], lines[1:]
+    method = request_line.split(" ", 1)[0].upper() if " " in request_line else "POST"
+    if ":" in request_line and " " not in request_line.split(":", 1)[0]:
+        method, header_lines = "POST", lines  # no request line: headers only
+    headers: list[tuple[str, str]] = []
+    for line in header_lines:
+        if not line.strip():
+            continue
+        name, sep, value = line.partition(":")
+        if not sep:
+            raise UsageError(f"a header line has no colon: {name[:40]!r}")
+        headers.append((name.strip(), value.strip()))
+    return method, headers, body
+
+
+def _from_json(document: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:
+    raw_headers = document["headers"]
+    pairs = raw_headers.items() if isinstance(raw_headers, dict) else raw_headers
+    try:
+        headers = [(str(name), str(value)) for name, value in pairs]
+    except (TypeError, ValueError):
+        raise UsageError("'headers' must be an object or a list of [name, value] pairs") from None
+    if "body_base64" in document:
+        try:
+            body = base64.b64decode(str(document["body_base64"]), validate=True)
+        except ValueError:
+            raise UsageError("'body_base64' is not base64") from None
+    else:
+        value = document.get("body", "")
+        body = value.encode() if isinstance(value, str) else to_body(value)
+    return str(document.get("method", "POST")).upper(), headers, body
+
+
+def explain(error: WebhookError) -> str:
+    """Why a request failed, in words, never showing a secret or an expected signature."""
+    if isinstance(error, TimestampOutsideTolerance):
+        if error.age > 0:
+            return f"stale: signed {error.age:.0f} s ago, beyond the tolerance of {error.tolerance:g} s"
+        return (
+            f"from the future: signed {-error.age:.0f} s ahead, beyond the tolerance of {error.tolerance:g} s"
+        )
+    if isinstance(error, MissingHeader):
+        return f"the header {error.header!r} is missing or empty"
+    if isinstance(error, MalformedHeader):
+        return f"the header {error.header!r} is malformed: {error.problem}"
+    if isinstance(error, SignatureMismatch):
+        return f"no secret matched: {error.detail}"
+    return error.detail
+
+
+def _verify(args: argparse.Namespace) -> int:
+    provider = _provider(args)
+    method, headers, body = parse_captured(_read(args.request))
+    view = Headers(headers)
+    try:
+        provider.verify(view, body, now=args.now)
+    except WebhookError as exc:
+        print(f"NOT VERIFIED ({exc.status} {exc.code}): {explain(exc)}")
+        return 1
+    try:
+        events = provider.parse(view, body)
+    except WebhookError as exc:
+        print(f"VERIFIED, but the body would be refused ({exc.status} {exc.code}): {exc.detail}")
+        return 1
+    kinds = ", ".join(f"{event.type} ({type(event).__name__})" for event in events[:5])
+    more = f" and {len(events) - 5} more" if len(events) > 5 else ""
+    print(f"VERIFIED: {method}, {len(body)} bytes, {provider.name}; {len(events)} event(s): {kinds}{more}")
+    return 0
+
+
+def _send(args: argparse.Namespace) -> int:
+    provider = _provider(args)
+    extra: dict[str, str] = {}
+    if args.file is not None:
+        body = _read(args.file)
+    else:
+        try:
+            chosen = sample(args.provider, args.event_type)
+        except ConfigurationError as exc:
+            raise UsageError(str(exc)) from None
+        body, extra = chosen.body, chosen.headers
+    if not args.url.startswith(("http://", "https://")):
+        raise UsageError(f"--url must be an http:// or https:// URL, not {args.url!r}")
+    headers = {"Content-Type": "application/json", **extra, **provider.sign(body)}
+    request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310
+    try:
+        with urllib.request.urlopen(request, timeout=args.timeout) as response:  # noqa: S310 - http(s) only
+            status, answer = response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        status, answer = exc.code, exc.read()
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        print(f"{PROG}: error: could not reach {args.url}: {reason}", file=sys.stderr)
+        return 1
+    print(f"{status} {answer.decode('utf-8', 'replace')[:500]}")
+    return 0 if 200 <= status < 300 else 1
+
+
+def _samples(args: argparse.Namespace) -> int:
+    if args.provider is None:
+        for name, by_type in SAMPLES.items():
+            print(f"{name}: {', '.join(by_type)}")
+        return 0
+    try:
+        if args.event_type is None:
+            print(
+                "\n".join(SAMPLES[args.provider]) if args.provider in SAMPLES else sample(args.provider).type
+            )
+        else:
+            print(json.dumps(sample(args.provider, args.event_type).payload, indent=2))
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from ._demo import run_demo
+
+    if not 0 <= args.port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    return run_demo(port=args.port, quiet=args.quiet)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    commands = {"demo": _demo, "sign": _sign, "verify": _verify, "send": _send, "samples": _samples}
+    try:
+        args = _parser().parse_args(argv)
+        return commands[args.command](args)
+    except UsageError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
