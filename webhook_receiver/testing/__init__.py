@@ -23,12 +23,14 @@ from typing import Any
 from .._errors import ConfigurationError
 from .._schemes import StandardWebhooksSignature
 from ..providers import PROVIDERS, Provider, create
+from ._clock import FrozenClock
 from ._samples import SAMPLES, Sample, sample, samples
 
 __all__ = [
     "CREDENTIAL_OPTION",
     "DEMO_OPTIONS",
     "SAMPLES",
+    "FrozenClock",
     "Sample",
     "make_provider",
     "sample",
