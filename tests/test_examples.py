@@ -33,6 +33,7 @@ def test_verify_signed_samples_runs_and_every_outcome_is_expected() -> None:
 
 def test_the_readme_shows_the_testing_examples_verbatim() -> None:
     readme = (ROOT / "README.md").read_text()
-    for name in ("test_fastapi_handlers", "test_flask_handlers", "test_django_handlers", "test_plain_handlers"):
+    for framework in ("fastapi", "flask", "django", "plain"):
+        name = f"test_{framework}_handlers"
         code = (ROOT / "examples" / "testing" / f"{name}.py").read_text().rstrip()
         assert f"```python\n{code}\n```" in readme, f"README's copy of {name}.py differs from the file"
