@@ -85,6 +85,14 @@ def _reject_constant(name: str) -> float:
     raise PayloadError(f"body contains {name}, which is not JSON")
 
 
+def _finite_float(text: str) -> float:
+    # json turns 1e999 into inf without complaint; no provider sends infinities.
+    value = float(text)
+    if not math.isfinite(value):
+        raise PayloadError("body contains a number too large for a float")
+    return value
+
+
 def decode_json(body: bytes) -> JSONValue:
     """Decode a UTF-8 JSON body; anything else is a ``PayloadError`` (400)."""
     if not body.strip():
@@ -94,7 +102,7 @@ def decode_json(body: bytes) -> JSONValue:
     except UnicodeDecodeError:
         raise PayloadError("body is not UTF-8") from None
     try:
-        value: JSONValue = json.loads(text, parse_constant=_reject_constant)
+        value: JSONValue = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
     except RecursionError:
         raise PayloadError("body is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and int() over 4300 digits

@@ -439,21 +439,21 @@ class KeyedListSignature(HmacScheme):
     any one of several signatures may match; a repeated ``t`` is malformed.
     """
 
-    __slots__ = ("_header", "_separator", "_signature_key")
+    __slots__ = ("_entry_label", "_header", "_separator")
 
     def __init__(
         self,
         keyring: Keyring,
         *,
         header: str,
-        signature_key: str,
+        entry_label: str,
         separator: bytes,
         tolerance: float = DEFAULT_TOLERANCE,
         timestamp_unit: TimestampUnit = "s",
     ) -> None:
         super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
         self._header = header
-        self._signature_key = signature_key
+        self._entry_label = entry_label
         self._separator = separator
 
     def read(self, headers: Headers) -> Signed:
@@ -474,19 +474,19 @@ class KeyedListSignature(HmacScheme):
                 if timestamp is not None:
                     raise MalformedHeader(header, "t= appears more than once")
                 timestamp = value.strip()
-            elif key == self._signature_key:
+            elif key == self._entry_label:
                 candidates.append(decode_signature(value.strip(), "hex", header))
         if timestamp is None:
             raise MalformedHeader(header, "no t= timestamp")
         if not candidates:
-            raise MalformedHeader(header, f"no {self._signature_key}= signature")
+            raise MalformedHeader(header, f"no {self._entry_label}= signature")
         return Signed(timestamp, header, wire_bytes(timestamp) + self._separator, b"", candidates)
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``t=<timestamp>,<key>=<hex>`` for ``body``."""
         timestamp = self.timestamp_text(now)
         mac = self._keyring.mac(0, timestamp.encode("ascii") + self._separator, body)
-        return {self._header: f"t={timestamp},{self._signature_key}={mac.hex()}"}
+        return {self._header: f"t={timestamp},{self._entry_label}={mac.hex()}"}
 
 
 class StandardWebhooksSignature(HmacScheme):

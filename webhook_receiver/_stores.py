@@ -24,6 +24,7 @@ event's identity, never payload data.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 import sqlite3
 import threading
@@ -123,7 +124,7 @@ class MemoryStore:
         """Mark ``key`` done for ``ttl`` seconds if ``token`` still holds it."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is None or entry[0] != "processing" or entry[1] != token:
+            if entry is None or entry[0] != "processing" or not hmac.compare_digest(entry[1], token):
                 return False
             self._entries[key] = ("done", "", now + ttl)
             return True
@@ -132,7 +133,7 @@ class MemoryStore:
         """Drop the claim on ``key`` if ``token`` still holds it."""
         with self._lock:
             entry = self._entries.get(key)
-            if entry is not None and entry[0] == "processing" and entry[1] == token:
+            if entry is not None and entry[0] == "processing" and hmac.compare_digest(entry[1], token):
                 del self._entries[key]
 
     def _evict(self, now: float) -> None:

@@ -301,7 +301,7 @@ class Courier(Provider):
         scheme = KeyedListSignature(
             Keyring(encode_secrets(secret, "secret"), "sha256"),
             header=self.signature_header,
-            signature_key="signature",
+            entry_label="signature",
             separator=b"",
             tolerance=tolerance,
             timestamp_unit="auto",

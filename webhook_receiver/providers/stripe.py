@@ -47,7 +47,7 @@ class Stripe(Provider):
         scheme = KeyedListSignature(
             Keyring(encode_secrets(secret, "secret"), "sha256"),
             header=self.signature_header,
-            signature_key="v1",
+            entry_label="v1",
             separator=b".",
             tolerance=tolerance,
         )
