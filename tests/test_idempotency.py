@@ -190,6 +190,40 @@ class TestStoreFailures:
         assert receiver.handle("POST", *signed_request("kourier", DELIVERY), now=NOW).status == 200
         store.close()
 
+    def test_a_full_sqlite_disk_answers_503_and_the_retry_runs_once_space_is_back(
+        self, tmp_path: Path, signed_request: SignedRequest
+    ) -> None:
+        class FullDisk(SQLiteStore):
+            """Each connection may not grow the file past its size now: SQLITE_FULL, as on a full disk."""
+
+            full = True
+
+            def _connect(self) -> sqlite3.Connection:
+                connection = super()._connect()
+                pages = connection.execute("PRAGMA page_count").fetchone()[0]
+                connection.execute(f"PRAGMA max_page_count = {pages if self.full else 1_000_000}")
+                return connection
+
+        SQLiteStore(tmp_path / "events.db").close()  # the file and its table exist; then the disk fills
+        store = FullDisk(tmp_path / "events.db")
+        receiver = Receiver(signed_request.provider("customerio"), store=store)
+        calls = counting(receiver)
+        batch = [
+            {"type": "track", "userId": str(i), "event": "E" * 200, "messageId": f"m{i}"} for i in range(60)
+        ]
+        headers, body = signed_request("customerio", batch)
+        reply = receiver.handle("POST", headers, body, now=NOW)
+        assert status_and_body(reply) == (503, {"error": "store_unavailable"})
+        assert calls == []  # claiming failed part-way: nothing ran, the claims taken were given back
+        FullDisk.full = False
+        store.close()
+        store = FullDisk(tmp_path / "events.db")
+        receiver = Receiver(signed_request.provider("customerio"), store=store)
+        calls = counting(receiver)
+        assert receiver.handle("POST", headers, body, now=NOW + 1).status == 200
+        assert len(calls) == 60
+        store.close()
+
     def test_redis_stopped_mid_run_answers_503_never_200(self, signed_request: SignedRequest) -> None:
         from webhook_receiver.redis_store import RedisStore
 
@@ -283,3 +317,12 @@ class TestEventKeys:
 def test_bad_lease_and_ttl(lease: float, ttl: float) -> None:
     with pytest.raises(ConfigurationError):
         Receiver(providers.Kourier(token="t"), store=MemoryStore(), lease=lease, ttl=ttl)
+
+
+def test_the_same_event_twice_in_one_batch_runs_once_and_answers_200(signed_request: SignedRequest) -> None:
+    receiver = Receiver(signed_request.provider("customerio"), store=MemoryStore())
+    calls = counting(receiver)
+    event = {"type": "track", "userId": "7", "event": "Signed Up", "messageId": "same"}
+    reply = receiver.handle("POST", *signed_request("customerio", [event, event, {}, {}]), now=NOW)
+    assert reply.status == 200
+    assert calls == ["track", "custom"]

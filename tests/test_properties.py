@@ -1,14 +1,21 @@
-"""Property tests: no header or body, however malformed, escapes the WebhookError tree."""
+"""Property tests: no header, payload or request, however malformed, escapes the WebhookError tree.
+
+Header parsers (through ``verify``), payload parsers (``events_from``) and
+``Receiver.handle`` each get arbitrary and provider-shaped input; a generous
+hypothesis deadline catches anything that would hang.
+"""
 
 from __future__ import annotations
 
 import base64
+import json
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from webhook_receiver import WebhookError, providers
+from webhook_receiver import Event, Headers, MemoryStore, PayloadError, Receiver, WebhookError, providers
 
 SECRET = "property-secret"
 PROVIDERS: dict[str, dict[str, Any]] = {
@@ -94,3 +101,82 @@ def test_any_clock_reading_is_handled(now: float) -> None:
         provider.verify({"courier-signature": "t=1700000000000,signature=00"}, b"{}", now=now)
     except WebhookError as exc:
         assert exc.status == 401
+
+
+# --- payload parsers and Receiver.handle ---------------------------------------------------------
+
+KNOWN_KEYS = [
+    "type", "event", "data", "id", "status", "delivery_id", "timestamp", "time", "properties",
+    "messageId", "userId", "anonymousId", "traits", "groupId", "previousId", "name", "context",
+    "recipient", "profile", "message_type", "campaign_id", "external_message_id", "error_message",
+    "enqueued", "sent", "delivered", "audience_id", "audience_version", "total_users_matched",
+    "created", "livemode", "api_version", "action", "event_id", "event_time", "team_id", "challenge",
+]  # fmt: skip
+KNOWN_VALUES = [
+    "message:updated", "delivery.updated", "delivery.created", "track", "identify", "group", "alias",
+    "page", "screen", "message_send", "message_failure", "message_opt_out", "url_verification",
+    "DELIVERED", "in_transit", "2024-09-14T14:30:00Z", "not a date",
+]  # fmt: skip
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.text(max_size=20),
+    st.sampled_from(KNOWN_VALUES),
+)
+json_values = st.recursive(
+    scalars,
+    lambda children: (
+        st.lists(children, max_size=4)
+        | st.dictionaries(st.sampled_from(KNOWN_KEYS) | st.text(max_size=8), children, max_size=6)
+    ),
+    max_leaves=25,
+)
+# Payloads shaped like the providers' own, so parsing gets past its first checks.
+shaped_payloads = st.one_of(
+    json_values,
+    st.dictionaries(st.sampled_from(KNOWN_KEYS), json_values, max_size=8),
+    st.lists(st.dictionaries(st.sampled_from(KNOWN_KEYS), json_values, max_size=6), max_size=5),
+)
+
+
+@settings(max_examples=400, deadline=timedelta(seconds=2))
+@given(name=st.sampled_from(sorted(PROVIDERS)), payload=shaped_payloads)
+def test_payload_parsers_return_events_or_raise_payload_error(name: str, payload: Any) -> None:
+    provider = providers.create(name, **PROVIDERS[name])
+    try:
+        events = provider.events_from(payload, Headers({"X-GitHub-Event": "issues", "webhook-id": "m"}))
+    except PayloadError as exc:
+        assert exc.status == 400
+        return
+    assert events
+    assert all(isinstance(event, Event) and isinstance(event.type, str) and event.type for event in events)
+
+
+@settings(max_examples=300, deadline=timedelta(seconds=2))
+@given(
+    name=st.sampled_from(sorted(PROVIDERS)),
+    payload=shaped_payloads,
+    method=st.sampled_from(["POST", "POST", "POST", "GET", "PUT", "DELETE", "post", "HEAD"]),
+    extra=st.lists(
+        st.tuples(st.sampled_from(["Content-Type", "Content-Length", "X-Other"]), shaped), max_size=3
+    ),
+    raw_tail=st.binary(max_size=8),
+)
+def test_receiver_handle_always_answers_with_a_reply_and_never_500(
+    name: str, payload: Any, method: str, extra: list[tuple[str, str]], raw_tail: bytes
+) -> None:
+    """Signed (so verification passes) or not, any body and headers get a 2xx/4xx Reply."""
+    provider = providers.create(name, **PROVIDERS[name])
+    receiver = Receiver(provider, store=MemoryStore(), max_body_size=4096)
+    ran: list[Event] = []
+    receiver.on_any(ran.append)
+    body = json.dumps(payload).encode() + (raw_tail if raw_tail[:1] != b" " else b"")
+    headers = [*provider.sign(body, now=1_700_000_000).items(), *extra]
+    reply = receiver.handle(method, headers, body, now=1_700_000_000)
+    assert reply.status in {200, 400, 401, 405, 409, 413, 415}
+    assert reply.headers["Content-Type"] == "application/json"
+    assert (reply.status == 200) == reply.ok
+    if reply.status != 200:
+        assert ran == []

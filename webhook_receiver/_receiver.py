@@ -332,9 +332,14 @@ class Receiver(Router):
         """Claim every event; on a store failure, give back the claims taken and raise."""
         assert self._store is not None
         batch = _Batch()
+        seen: set[str] = set()
         try:
             for event in events:
                 key = self.event_key(event)
+                if key in seen:  # the same event twice in one batch: it runs once
+                    batch.duplicates += 1
+                    continue
+                seen.add(key)
                 claim = self._store.claim(key, lease=self._lease, now=now)
                 if claim.status is ClaimStatus.CLAIMED:
                     batch.claimed.append((event, key, claim.token))
