@@ -26,6 +26,20 @@ def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
 
 
+_LOOKUPS: dict[str, tuple[str, str, bytes, int]] = {}
+_MAX_LOOKUPS = 512
+
+
+def _lookup(name: str) -> tuple[str, str, bytes, int]:
+    """A header name as asked for, lower-cased, as latin-1 bytes, and its length;
+    remembered, since the schemes ask for the same few names on every request."""
+    key = name.lower()
+    lookup = (name, key, key.encode("latin-1", "replace"), len(key))
+    if len(_LOOKUPS) < _MAX_LOOKUPS:
+        _LOOKUPS[name] = lookup
+    return lookup
+
+
 class Headers(Mapping[str, str]):
     """Request headers with case-insensitive lookup.
 
@@ -42,8 +56,15 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_pairs",)
 
     def __init__(self, raw: HeadersLike = ()) -> None:
-        if isinstance(raw, Headers):
-            self._pairs: Collection[tuple[str | bytes, str | bytes]] = raw._pairs
+        # Exact type checks first: this runs for every request, and isinstance() against
+        # the Mapping ABC costs more than the rest of the constructor.
+        kind = type(raw)
+        if kind is dict:
+            self._pairs: Collection[tuple[str | bytes, str | bytes]] = raw.items()  # type: ignore[union-attr]
+        elif kind is list or kind is tuple:
+            self._pairs = raw  # type: ignore[assignment]
+        elif isinstance(raw, Headers):
+            self._pairs = raw._pairs
         elif isinstance(raw, dict):
             self._pairs = raw.items()  # a live view; no copy
         elif isinstance(raw, Mapping):
@@ -57,7 +78,7 @@ class Headers(Mapping[str, str]):
     @classmethod
     def of(cls, raw: HeadersLike) -> Headers:
         """Return ``raw`` itself if it already is a :class:`Headers`, else wrap it."""
-        return raw if isinstance(raw, Headers) else cls(raw)
+        return raw if type(raw) is Headers or isinstance(raw, Headers) else cls(raw)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, object]) -> Headers:
@@ -74,13 +95,18 @@ class Headers(Mapping[str, str]):
 
     def getlist(self, name: str) -> list[str]:
         """Every value sent for ``name``, in order (empty if absent)."""
-        key = name.lower()
-        size = len(key)
-        key_bytes = key.encode("latin-1", "replace")
+        lookup = _LOOKUPS.get(name)
+        if lookup is None:
+            lookup = _lookup(name)
+        asked, key, key_bytes, size = lookup
         found: list[str] = []
         for header, value in self._pairs:
-            if len(header) == size and (header in (key, key_bytes) or _text(header).lower() == key):
-                found.append(_text(value))
+            # Exact spellings first (ASGI's lower-case bytes, the scheme's own casing),
+            # then case-insensitively; a name of another length is skipped at once.
+            if len(header) == size and (
+                header == key or header == asked or header == key_bytes or _text(header).lower() == key
+            ):
+                found.append(value if type(value) is str else _text(value))
         return found
 
     def __getitem__(self, name: str) -> str:
@@ -113,13 +139,21 @@ class Headers(Mapping[str, str]):
             MissingHeader: the header is absent or blank.
             MalformedHeader: the header was sent more than once.
         """
-        values = self.getlist(name)
-        if len(values) > 1:
-            raise MalformedHeader(name, "sent more than once", headers=error_headers)
-        value = values[0].strip() if values else ""
-        if not value:
+        # getlist() without building a list: this runs for every header of every request.
+        lookup = _LOOKUPS.get(name) or _lookup(name)
+        asked, key, key_bytes, size = lookup
+        found: str | bytes | None = None
+        for header, value in self._pairs:
+            if len(header) == size and (
+                header == key or header == asked or header == key_bytes or _text(header).lower() == key
+            ):
+                if found is not None:
+                    raise MalformedHeader(name, "sent more than once", headers=error_headers)
+                found = value
+        text = "" if found is None else (found if type(found) is str else _text(found)).strip()
+        if not text:
             raise MissingHeader(name, headers=error_headers)
-        return value
+        return text
 
     def __repr__(self) -> str:
         # Names only: values may carry tokens or signatures.

@@ -71,9 +71,10 @@ class Provider:
             body: the raw request body, exactly as received.
             now: the current time as unix seconds; defaults to the provider's clock.
         """
-        if not isinstance(body, bytes | bytearray | memoryview):
+        if type(body) is not bytes and not isinstance(body, bytes | bytearray | memoryview):
             raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
-        self._scheme.verify(Headers.of(headers), body, self._clock() if now is None else now)
+        view = headers if type(headers) is Headers else Headers(headers)
+        self._scheme.verify(view, body, self._clock() if now is None else now)
 
     def parse(self, headers: HeadersLike, body: bytes) -> list[Event]:
         """Turn a *verified* body into events (a list: some providers send batches).
