@@ -74,7 +74,7 @@ def test_a_duplicate_while_the_first_is_in_progress_gets_409_not_200(
     first = store.claim(receiver.event_key(event), lease=60, now=NOW)  # the first delivery, mid-way
     reply = receiver.handle("POST", headers, body, now=NOW + 10)
     assert status_and_body(reply) == (409, {"error": "in_progress"})
-    assert reply.headers["Retry-After"] == "50"
+    assert reply.headers["Retry-After"] == "5"  # soon: the first delivery is usually done by then
     assert calls == []
     assert store.complete(receiver.event_key(event), first.token, ttl=3600, now=NOW + 20)
     assert receiver.handle("POST", headers, body, now=NOW + 21).status == 200

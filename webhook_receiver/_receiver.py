@@ -61,6 +61,9 @@ DEFAULT_MAX_BODY_SIZE = 5 * 1024 * 1024
 DEFAULT_LEASE = 120.0
 """Seconds a claim holds an event before another delivery may take it over."""
 
+RETRY_AFTER = 5.0
+"""The most a 409 asks a sender to wait (``Retry-After``) before delivering a duplicate again."""
+
 DEFAULT_TTL = 7 * 24 * 3600.0
 """Seconds a processed event is remembered: longer than any sender keeps retrying."""
 
@@ -385,7 +388,9 @@ class Receiver(Router):
             # retries; the claim's lease runs out and the retry processes it again.
             return self.reject(StoreUnavailable(f"recording failed: {type(store_error).__name__}"))
         if batch.busy_until:
-            return self.reject(EventInProgress(batch.busy_until - now))
+            # Ask for a retry soon, not when the other claim's lease runs out: the
+            # first delivery usually finishes within milliseconds.
+            return self.reject(EventInProgress(min(batch.busy_until - now, RETRY_AFTER)))
         return self._succeeded(batch.events)
 
     def reject(self, error: WebhookError) -> Reply:
