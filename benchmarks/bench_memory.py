@@ -1,0 +1,85 @@
+"""Peak extra memory to receive a large body, as a multiple of the body's size.
+
+The body arrives through the ASGI middleware's reader in 64 KiB chunks (as uvicorn
+hands them over), is verified, and then parsed into events. ``tracemalloc`` reports the
+peak of memory allocated during each step, beyond what existed before it (the chunks
+the "server" hands over are views of one prepared body, so only what the library
+allocates is counted).
+
+    python benchmarks/bench_memory.py [--sizes 1048576,10485760]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import platform
+import tracemalloc
+from typing import Any
+
+from webhook_receiver import Receiver, providers
+from webhook_receiver.adapters.asgi import read_body
+
+CHUNK = 64 * 1024
+
+
+def make_body(size: int) -> bytes:
+    head = b'[{"type":"track","userId":"1","event":"Big","properties":{"blob":"'
+    return head + b"x" * (size - len(head) - 5) + b'"}}]'
+
+
+def measure(size: int) -> dict[str, Any]:
+    body = make_body(size)
+    provider = providers.CustomerIO(secret="memory-secret")
+    receiver = Receiver(provider, max_body_size=size + 1)
+    headers = provider.sign(body)
+    view = memoryview(body)
+
+    async def receive_all() -> bytes:
+        offsets = iter(range(0, size, CHUNK))
+
+        async def receive() -> dict[str, Any]:
+            start = next(offsets, None)
+            if start is None:
+                return {"type": "http.request", "body": b"", "more_body": False}
+            return {"type": "http.request", "body": view[start : start + CHUNK], "more_body": True}
+
+        return await read_body(receiver, receive)
+
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    received = asyncio.run(receive_all())
+    read_peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    provider.verify(headers, received)
+    verify_peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.reset_peak()
+    base = tracemalloc.get_traced_memory()[0]
+    events = provider.parse(headers, received)
+    parse_peak = tracemalloc.get_traced_memory()[1] - base
+    tracemalloc.stop()
+    assert len(events) == 1
+    assert received == body
+    return {"size": size, "read": read_peak, "verify": verify_peak, "parse": parse_peak}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1048576,10485760")
+    args = parser.parse_args()
+    print(f"# python {platform.python_version()} on {platform.machine()}; tracemalloc peaks")
+    print(f"{'body':>10} {'read (x body)':>14} {'verify (x body)':>16} {'parse (x body)':>15}")
+    for size in (int(s) for s in args.sizes.split(",")):
+        figures = measure(size)
+        print(
+            f"{size // 1024:>7} KiB {figures['read'] / size:>14.2f} {figures['verify'] / size:>16.3f} "
+            f"{figures['parse'] / size:>15.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()
