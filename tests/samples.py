@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from webhook_receiver.testing import sample, samples
+
 COURIER_MESSAGE_UPDATED: dict[str, Any] = {
     "type": "message:updated",
     "data": {
@@ -90,38 +92,9 @@ CUSTOMERIO_EVENTS: dict[str, dict[str, Any]] = {
     "alias": {"type": "alias", "userId": "123", "previousId": "anon-9"},
 }
 
-KOURIER_EVENTS: dict[str, dict[str, Any]] = {
-    "delivery.created": {
-        "event": "delivery.created",
-        "delivery_id": "abc123",
-        "status": "created",
-        "timestamp": "2024-09-14T14:00:00Z",
-    },
-    "delivery.updated": {
-        "event": "delivery.updated",
-        "delivery_id": "abc123",
-        "status": "in_transit",
-        "timestamp": "2024-09-14T14:30:00Z",
-    },
-    "delivery.cancelled": {
-        "event": "delivery.cancelled",
-        "delivery_id": "abc123",
-        "status": "cancelled",
-        "timestamp": "2024-09-14T15:00:00Z",
-    },
-}
-
-XTREMEPUSH_PROPERTIES: dict[str, Any] = {
-    "message_type": "email",
-    "campaign_id": 4412,
-    "profile_id": "5f0c0d4e9a1b2c3d4e5f6a7b",
-    "device_id": None,
-    "trigger_id": "trg-77",
-    "error_message": None,
-    "user_id": "customer-123",
-    "email": "stan@mysteryshack.com",
-    "external_message_id": "ext-9f8e",
-}
+# Kourier and Xtremepush shapes are the library's own samples (webhook_receiver.testing).
+KOURIER_EVENTS: dict[str, dict[str, Any]] = {s.type: s.payload for s in samples("kourier")}  # type: ignore[misc]
+XTREMEPUSH_PROPERTIES: dict[str, Any] = dict(sample("xtremepush", "message_send").payload["properties"])  # type: ignore[index, call-overload]
 
 
 def xtremepush(event: str, **properties: Any) -> dict[str, Any]:
