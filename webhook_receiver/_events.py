@@ -93,16 +93,20 @@ def _finite_float(text: str) -> float:
     return value
 
 
+# One decoder for every request: json.loads(..., parse_float=...) builds a new one per call.
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
+
+
 def decode_json(body: bytes) -> JSONValue:
     """Decode a UTF-8 JSON body; anything else is a ``PayloadError`` (400)."""
-    if not body.strip():
+    if not body or body.isspace():
         raise PayloadError("body is empty")
     try:
-        text = bytes(body).decode("utf-8")
+        text = (body if type(body) is bytes else bytes(body)).decode("utf-8")
     except UnicodeDecodeError:
         raise PayloadError("body is not UTF-8") from None
     try:
-        value: JSONValue = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+        value: JSONValue = _DECODER.decode(text)
     except RecursionError:
         raise PayloadError("body is nested too deeply") from None
     except ValueError as exc:  # JSONDecodeError, and int() over 4300 digits

@@ -82,7 +82,7 @@ class Provider:
         Raises:
             PayloadError: the body is not UTF-8 JSON, or not in the provider's shape.
         """
-        return self.events_from(decode_json(body), Headers.of(headers))
+        return self.events_from(decode_json(body), headers if type(headers) is Headers else Headers(headers))
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """Build the events from a decoded payload; providers override this."""
