@@ -79,24 +79,7 @@ MAX_SECONDS = 240.0
 def server_command(framework: str, port: int, wsgi_workers: int) -> list[str]:
     """The command line serving ``framework``'s app on ``127.0.0.1:port``."""
     if framework == "asgi":
-        return [
-            sys.executable,
-            "-m",
-            "uvicorn",
-            "--factory",
-            "http_apps:create_asgi",
-            "--app-dir",
-            str(BENCHMARKS),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--workers",
-            "1",
-            "--no-access-log",
-            "--log-level",
-            "warning",
-        ]
+        return loadtest.uvicorn_command("http_apps:create_asgi", port, factory=True)
     factory = {"flask": "http_apps:create_flask()", "django": "http_apps:create_django()"}[framework]
     return [
         sys.executable,

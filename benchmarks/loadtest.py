@@ -747,27 +747,18 @@ def _redis_answers(port: int) -> bool:
         return False
 
 
+def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
+    """One uvicorn process serving ``app`` (``module:attribute`` in benchmarks/) on 127.0.0.1."""
+    command = [sys.executable, "-m", "uvicorn", *(["--factory"] if factory else []), app]
+    command += ["--app-dir", str(BENCHMARKS), "--host", "127.0.0.1", "--port", str(port), "--workers", "1"]
+    return [*command, "--no-access-log", "--log-level", "warning"]
+
+
 @contextmanager
 def uvicorn_server(environment: dict[str, str], log: TextIO) -> Iterator[tuple[str, int]]:
     """``uvicorn loadtest_app:app`` (one process) on a free port; yields its URL and pid."""
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "loadtest_app:app",
-        "--app-dir",
-        str(BENCHMARKS),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        "--no-access-log",
-        "--log-level",
-        "warning",
-    ]
+    command = uvicorn_command("loadtest_app:app", port)
     # Output to a file, not a pipe nobody drains (a full pipe would stall the server).
     process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
