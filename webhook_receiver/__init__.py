@@ -43,11 +43,13 @@ from ._errors import (
 )
 from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
 from ._headers import Headers, HeadersLike
+from ._inbox import Delivery, Inbox, InboxEntry, InboxRecord, InboxState, RetryPolicy, SQLiteInbox
 from ._optional import MissingDependency
 from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
 from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
 from ._stores import Claim, ClaimStatus, IdempotencyStore, MemoryStore, SQLiteStore
+from ._worker import Worker
 
 __version__ = "0.1.0"
 
@@ -65,6 +67,7 @@ __all__ = [
     "ClaimStatus",
     "Clock",
     "ConfigurationError",
+    "Delivery",
     "Event",
     "EventInProgress",
     "HandlerError",
@@ -72,6 +75,10 @@ __all__ = [
     "Headers",
     "HeadersLike",
     "IdempotencyStore",
+    "Inbox",
+    "InboxEntry",
+    "InboxRecord",
+    "InboxState",
     "InsecureConfigurationWarning",
     "InvalidCredentials",
     "JSONObject",
@@ -86,7 +93,9 @@ __all__ = [
     "PayloadError",
     "Receiver",
     "Reply",
+    "RetryPolicy",
     "Router",
+    "SQLiteInbox",
     "SQLiteStore",
     "SecretInput",
     "SignatureMismatch",
@@ -96,6 +105,7 @@ __all__ = [
     "ValidatorFailed",
     "VerificationError",
     "WebhookError",
+    "Worker",
     "__version__",
     "providers",
 ]

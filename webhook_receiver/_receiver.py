@@ -44,8 +44,9 @@ from ._errors import (
     UnsupportedMediaType,
     WebhookError,
 )
-from ._events import Event
+from ._events import Event, decode_json
 from ._headers import Headers, HeadersLike
+from ._inbox import Inbox, InboxEntry
 from ._routing import Router
 from ._schemes import check_tolerance_option
 from ._stores import ClaimStatus, IdempotencyStore
@@ -153,6 +154,16 @@ class Receiver(Router):
             others Customer.io or a Courier override may use).
         content_types: accepted media types (plus any ``+json``); ``None`` accepts any.
             A request without ``Content-Type`` is accepted: some senders omit it.
+        store: an idempotency store, so each event's handlers run once (see ``_stores``).
+        lease: seconds a claim in the store holds an event being processed.
+        ttl: seconds a processed event is remembered as done.
+        namespace: the prefix of event keys (default: the provider's name); give two
+            receivers of the same provider different namespaces.
+        inbox: defer processing: store the events in this inbox (``SQLiteInbox``,
+            ``CeleryInbox``), answer ``accepted_status`` once they are stored, and let
+            a :class:`~webhook_receiver.Worker` (or Celery) run the handlers.
+        accepted_status: the deferred answer; default the provider's (202, or the
+            200 Courier and Slack ask for).
     """
 
     def __init__(
@@ -166,6 +177,8 @@ class Receiver(Router):
         lease: float = DEFAULT_LEASE,
         ttl: float = DEFAULT_TTL,
         namespace: str | None = None,
+        inbox: Inbox | None = None,
+        accepted_status: int | None = None,
     ) -> None:
         super().__init__()
         if not isinstance(provider, Provider):
@@ -186,6 +199,23 @@ class Receiver(Router):
         if self._ttl < self._lease:
             raise ConfigurationError("ttl must be at least the lease")
         self._namespace = namespace or provider.name
+        status = provider.accepted_status if accepted_status is None else accepted_status
+        if isinstance(status, bool) or not isinstance(status, int) or not 200 <= status < 300:
+            raise ConfigurationError("accepted_status must be a 2xx status")
+        self._accepted_status = status
+        self._inbox = inbox
+        if inbox is not None:
+            inbox.attach(self)
+
+    @property
+    def inbox(self) -> Inbox | None:
+        """The inbox of a deferred receiver (events are stored, answered, then run by a worker)."""
+        return self._inbox
+
+    @property
+    def namespace(self) -> str:
+        """The prefix of this receiver's event keys (the provider's name unless given)."""
+        return self._namespace
 
     @property
     def store(self) -> IdempotencyStore | None:
@@ -263,6 +293,13 @@ class Receiver(Router):
             events = self.accept(method, headers, body, now=now)
         except WebhookError as exc:
             return self.reject(exc)
+        if self._inbox is not None:
+            entries = self.entries(events, headers, self._provider.clock() if now is None else now)
+            try:
+                self._inbox.put(entries)
+            except Exception as exc:
+                return self._unstored(exc)
+            return self._accepted(events)
         if self._store is None:
             try:
                 self.dispatch(events)
@@ -290,6 +327,16 @@ class Receiver(Router):
             events = self.accept(method, headers, body, now=now)
         except WebhookError as exc:
             return self.reject(exc)
+        if self._inbox is not None:
+            entries = self.entries(events, headers, self._provider.clock() if now is None else now)
+            try:
+                if self._inbox.blocking:
+                    await asyncio.to_thread(self._inbox.put, entries)
+                else:
+                    self._inbox.put(entries)
+            except Exception as exc:
+                return self._unstored(exc)
+            return self._accepted(events)
         if self._store is None:
             try:
                 await self.dispatch_async(events)
@@ -330,6 +377,87 @@ class Receiver(Router):
             )
         text = f"{event.type}\0{identity}".encode("utf-8", "surrogatepass")
         return f"{self._namespace}:{hashlib.sha256(text).hexdigest()}"
+
+    def entries(self, events: Sequence[Event], headers: HeadersLike, now: float) -> list[InboxEntry]:
+        """The inbox entries for ``events`` of one request (an event twice in a batch: once)."""
+        view = headers if type(headers) is Headers else Headers(headers)
+        saved = self._provider.event_headers(view)
+        found: dict[str, InboxEntry] = {}
+        for event in events:
+            key = self.event_key(event)
+            if key not in found:
+                payload = json.dumps(event.payload, separators=(",", ":"))
+                found[key] = InboxEntry(key, self._namespace, event.type, payload, saved, now)
+        return list(found.values())
+
+    def rebuild(self, payload: str, headers: HeadersLike) -> Event:
+        """An event stored by :meth:`entries`, typed again (raises ``PayloadError`` if it cannot be)."""
+        return self._provider.rebuild(decode_json(payload.encode()), headers)
+
+    def process(self, event: Event, key: str, *, now: float | None = None) -> None:
+        """Run ``event``'s handlers for a worker, once per key when a store is configured.
+
+        Raises:
+            HandlerError: a handler failed (run it again later).
+            EventInProgress: another worker holds the event in the store.
+            StoreUnavailable: the store failed.
+        """
+        if self._store is None:
+            self.dispatch([event])
+            return
+        at = self._provider.clock() if now is None else now
+        batch = self._claim_keyed(event, key, at)
+        failure: HandlerError | None = None
+        if batch.claimed:
+            try:
+                self.dispatch([event])
+            except HandlerError as exc:
+                failure = exc
+        self._raise_unsettled(self._settle(batch, failure, at))
+
+    async def process_async(self, event: Event, key: str, *, now: float | None = None) -> None:
+        """Like :meth:`process`, awaiting async handlers (and running blocking calls in threads)."""
+        if self._store is None:
+            await self.dispatch_async([event])
+            return
+        at = self._provider.clock() if now is None else now
+        offload = self._store.blocking
+        batch = (
+            await asyncio.to_thread(self._claim_keyed, event, key, at)
+            if offload
+            else self._claim_keyed(event, key, at)
+        )
+        failure: HandlerError | None = None
+        if batch.claimed:
+            try:
+                await self.dispatch_async([event])
+            except HandlerError as exc:
+                failure = exc
+        reply = (
+            await asyncio.to_thread(self._settle, batch, failure, at)
+            if offload
+            else self._settle(batch, failure, at)
+        )
+        self._raise_unsettled(reply)
+
+    def _claim_keyed(self, event: Event, key: str, now: float) -> _Batch:
+        """Claim one event under a key already computed (a worker's), as :meth:`_claim_all` does."""
+        assert self._store is not None
+        batch = _Batch()
+        try:
+            claim = self._store.claim(key, lease=self._lease, now=now)
+        except Exception as exc:
+            raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
+        if claim.status is ClaimStatus.CLAIMED:
+            batch.claimed.append((event, key, claim.token))
+        elif claim.status is ClaimStatus.IN_PROGRESS:
+            batch.busy_until = claim.expires_at
+        return batch
+
+    @staticmethod
+    def _raise_unsettled(reply: Reply) -> None:
+        if reply.error is not None:
+            raise reply.error
 
     def _claim_all(self, events: Sequence[Event], now: float) -> _Batch:
         """Claim every event; on a store failure, give back the claims taken and raise."""
@@ -398,6 +526,13 @@ class Receiver(Router):
         logger.warning("rejected %s webhook: %s: %s", self._provider.name, error.code, error.detail)
         headers = {**_JSON_HEADERS, **error.headers} if error.headers else _JSON_HEADERS
         return Reply(error.status, _json({"error": error.code}), headers, error=error)
+
+    def _unstored(self, error: Exception) -> Reply:
+        logger.error("could not store %s events in the inbox", self._provider.name, exc_info=error)
+        return self.reject(StoreUnavailable(f"storing in the inbox failed: {type(error).__name__}"))
+
+    def _accepted(self, events: Sequence[Event]) -> Reply:
+        return Reply(self._accepted_status, _json(self._provider.answer(events)), events=tuple(events))
 
     def _failed(self, events: Sequence[Event], error: HandlerError) -> Reply:
         return Reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import ClassVar
 
-from .._errors import ConfigurationError
+from .._errors import ConfigurationError, PayloadError
 from .._events import CUSTOM, Event, JSONObject, JSONValue, decode_json, to_datetime
 from .._headers import Headers, HeadersLike
 from .._schemes import (
@@ -42,6 +42,19 @@ class Provider:
 
     max_batch: ClassVar[int] = 1
     """How many events one request may carry."""
+
+    accepted_status: ClassVar[int] = 202
+    """The status a deferred receiver (``Receiver(inbox=...)``) answers once events are stored.
+
+    202 Accepted, unless the provider's documentation asks for 200 (Courier, Slack).
+    """
+
+    event_header_names: ClassVar[tuple[str, ...]] = ()
+    """The request headers :meth:`events_from` reads (GitHub's event type, Svix's message id).
+
+    A deferred receiver stores these beside each event, so a worker can rebuild the
+    event exactly; no other header (and so no credential) is stored.
+    """
 
     __slots__ = ("_clock", "_scheme")
 
@@ -87,6 +100,26 @@ class Provider:
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """Build the events from a decoded payload; providers override this."""
         return [generic_event(self.name, payload)]
+
+    def event_headers(self, headers: Headers) -> tuple[tuple[str, str], ...]:
+        """The ``(name, value)`` pairs of ``headers`` that :meth:`rebuild` needs, and nothing else."""
+        return tuple((name, value) for name in self.event_header_names for value in headers.getlist(name))
+
+    def rebuild(self, payload: JSONValue, headers: HeadersLike = ()) -> Event:
+        """One event again, from its own ``payload`` and its :meth:`event_headers`.
+
+        Workers use this to turn a stored event back into the typed event its
+        handlers expect: ``rebuild(event.payload, event_headers(request_headers))``
+        equals the event :meth:`parse` made (an element of a batch included).
+
+        Raises:
+            PayloadError: the payload is not one event in the provider's shape.
+        """
+        view = headers if type(headers) is Headers else Headers(headers)
+        events = self.events_from(payload, view)
+        if len(events) != 1:
+            raise PayloadError(f"a stored {self.name} event must rebuild into one event, not {len(events)}")
+        return events[0]
 
     def identity(self, event: Event) -> str | None:
         """What makes ``event`` the same event when it is delivered again, or ``None``.

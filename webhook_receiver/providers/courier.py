@@ -287,6 +287,7 @@ class Courier(Provider):
 
     name = "courier"
     signature_header = "courier-signature"
+    accepted_status = 200  # Courier's docs: "Send a successful 200 response ... as quickly as possible"
 
     __slots__ = ()
 
@@ -312,6 +313,11 @@ class Courier(Provider):
         """One typed event; ``timestamp`` is the signature header's ``t=``, when readable."""
         return [courier_event(payload, _signed_time(headers))]
 
+    def event_headers(self, headers: Headers) -> tuple[tuple[str, str], ...]:
+        """Only the signed time (``t=``) of ``courier-signature``: the signature itself is not kept."""
+        signed = _signed_t(headers)
+        return () if signed is None else ((self.signature_header, f"t={signed}"),)
+
     def identity(self, event: Event) -> str | None:
         """A ``message:updated`` is its message at one status; others are their payload."""
         if isinstance(event, MessageUpdated):
@@ -319,19 +325,25 @@ class Courier(Provider):
         return None
 
 
+def _signed_t(headers: Headers) -> str | None:
+    """The ``t=`` text of a single ``courier-signature`` header, or ``None``."""
+    values = headers.getlist(Courier.signature_header)
+    if len(values) != 1:
+        return None
+    for entry in values[0].split(","):
+        key, _, value = entry.strip().partition("=")
+        if key == "t":
+            return value.strip()
+    return None
+
+
 def _signed_time(headers: Headers) -> datetime | None:
     """The ``t=`` of ``courier-signature`` as a datetime, or ``None`` if absent or odd."""
     try:
-        values = headers.getlist(Courier.signature_header)
-        if len(values) != 1:
-            return None
-        for entry in values[0].split(","):
-            key, _, value = entry.strip().partition("=")
-            if key == "t":
-                return to_datetime(parse_timestamp(value.strip(), Courier.signature_header, "auto"))
+        text = _signed_t(headers)
+        return None if text is None else to_datetime(parse_timestamp(text, Courier.signature_header, "auto"))
     except WebhookError:  # verification already judged the header; here it is only a hint
         return None
-    return None
 
 
 class CourierChannel(Provider):

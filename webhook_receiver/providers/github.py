@@ -27,6 +27,7 @@ class GitHub(Provider):
 
     name = "github"
     signature_header = "X-Hub-Signature-256"
+    event_header_names = ("X-GitHub-Event", "X-GitHub-Delivery", "X-GitHub-Hook-ID")
 
     __slots__ = ()
 

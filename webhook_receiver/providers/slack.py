@@ -32,6 +32,7 @@ class Slack(Provider):
     name = "slack"
     signature_header = "X-Slack-Signature"
     timestamp_header = "X-Slack-Request-Timestamp"
+    accepted_status = 200  # Slack wants a 200 within 3 s, and the URL check's challenge echoed
 
     __slots__ = ()
 

@@ -31,6 +31,7 @@ class StandardWebhooks(Provider):
     """Standard Webhooks / Svix."""
 
     name = "standard-webhooks"
+    event_header_names = ("webhook-id", "svix-id", "webhook-timestamp", "svix-timestamp")
 
     __slots__ = ()
 

@@ -1,0 +1,654 @@
+"""The durable inbox: answer as soon as an event is stored, process it later.
+
+Courier asks for a 200 "as quickly as possible", Xtremepush fails a delivery that
+takes over five seconds, and Slack retries after three. A :class:`~webhook_receiver.Receiver`
+given an inbox (``Receiver(provider, inbox=SQLiteInbox("inbox.sqlite3"))``) therefore
+verifies and parses the request, writes each event to the inbox, and answers only
+once that write is committed (202, or the 200 a provider asks for). A
+:class:`~webhook_receiver.Worker` then runs the handlers outside the request:
+
+- an event is **taken** with a lease (an atomic update: two workers never hold it
+  at once; a worker killed mid-way loses the lease when it runs out, and the event
+  is taken again);
+- it is **done** once every handler succeeded, and kept as done for ``ttl`` seconds,
+  so a duplicate delivery in that window is acknowledged and not run again;
+- a failure is **retried** after an exponential backoff with jitter
+  (:class:`RetryPolicy`), and after ``max_attempts`` the event is **dead**: kept, listed
+  and replayable (``webhook-receiver inbox list --state dead``, ``inbox retry``).
+
+Nothing acknowledged is lost: the 2xx is sent after the commit, and an event leaves
+the inbox only as done (after ``ttl``) or when an operator purges it. Handlers run at
+least once per event and, unless a worker dies between a handler's return and
+recording it as done, exactly once; handlers whose effects must never repeat key
+them on ``receiver.event_key(event)``.
+
+Stored per event: its idempotency key, its receiver's namespace, its type, its own
+payload as JSON and the few request headers its provider reads to rebuild it
+(``Provider.event_headers``); never a credential or a signature.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import random
+import secrets
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, ClassVar, Protocol
+
+from ._errors import ConfigurationError
+from ._schemes import check_tolerance_option
+
+if TYPE_CHECKING:
+    from ._receiver import Receiver
+
+__all__ = [
+    "DEFAULT_MAX_ATTEMPTS",
+    "Delivery",
+    "Inbox",
+    "InboxEntry",
+    "InboxRecord",
+    "InboxState",
+    "RetryPolicy",
+    "SQLiteInbox",
+]
+
+logger = logging.getLogger("webhook_receiver")
+
+DEFAULT_MAX_ATTEMPTS = 8
+"""Handler runs before an event is dead: with the default backoff, about 4 minutes of retrying."""
+
+_ERROR_LIMIT = 2000
+
+
+class InboxState(StrEnum):
+    """Where an event is in the inbox."""
+
+    PENDING = "pending"
+    """Stored and waiting for a worker (new, or failed and waiting for its next attempt)."""
+    RUNNING = "running"
+    """Taken by a worker whose lease has not run out."""
+    DONE = "done"
+    """Every handler succeeded; kept for ``ttl`` seconds to recognise duplicates."""
+    DEAD = "dead"
+    """Failed ``max_attempts`` times (or cannot be rebuilt); kept until replayed or purged."""
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """When to run a failed event again, and when to give up.
+
+    The delay before attempt ``n + 1`` is ``min(maximum, initial * factor ** (n - 1))``,
+    and with ``jitter`` a uniformly random point in its upper half, so a burst of
+    failures (a downstream outage) does not come back as one burst. After
+    ``max_attempts`` runs the event is dead.
+
+    Args:
+        max_attempts: handler runs before the event is dead (at least 1).
+        initial: seconds before the second attempt.
+        factor: how much each wait grows.
+        maximum: the longest wait, in seconds.
+        jitter: spread each wait over its upper half.
+    """
+
+    max_attempts: int = DEFAULT_MAX_ATTEMPTS
+    initial: float = 2.0
+    factor: float = 2.0
+    maximum: float = 3600.0
+    jitter: bool = True
+
+    def __post_init__(self) -> None:
+        if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):
+            raise ConfigurationError("max_attempts must be a whole number")
+        if self.max_attempts < 1:
+            raise ConfigurationError("max_attempts must be at least 1")
+        for name in ("initial", "maximum"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
+                raise ConfigurationError(f"{name} must be a finite number of seconds, 0 or more")
+        if isinstance(self.factor, bool) or not isinstance(self.factor, int | float) or self.factor < 1:
+            raise ConfigurationError("factor must be a number of at least 1")
+
+    def delay(self, attempt: int, rng: random.Random | None = None) -> float:
+        """Seconds to wait after failed attempt number ``attempt`` (1 for the first run)."""
+        exponent = min(max(attempt, 1) - 1, 64)  # past 2**64 the cap has long won
+        ceiling = min(self.maximum, self.initial * self.factor**exponent)
+        if not self.jitter:
+            return ceiling
+        return ceiling / 2 + (rng or random).uniform(0, ceiling / 2)
+
+    def gives_up_after(self, attempt: int) -> bool:
+        """Whether failed attempt number ``attempt`` was the last one."""
+        return attempt >= self.max_attempts
+
+
+@dataclass(frozen=True, slots=True)
+class InboxEntry:
+    """One verified event, as a receiver hands it to an inbox."""
+
+    key: str
+    """The event's idempotency key (``Receiver.event_key``): a second entry with it is a duplicate."""
+    namespace: str
+    """The receiver's namespace: which receiver's handlers run it."""
+    type: str
+    """The provider's event type (for listing; the event is rebuilt from the payload)."""
+    payload: str
+    """The event's own payload, as JSON text."""
+    headers: tuple[tuple[str, str], ...]
+    """The request headers the provider needs to rebuild the event (``Provider.event_headers``)."""
+    received_at: float
+    """When the request was accepted, unix seconds."""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxRecord:
+    """An event as the inbox holds it, for listing, inspection and processing."""
+
+    id: int
+    key: str
+    namespace: str
+    type: str
+    state: InboxState
+    attempts: int
+    """Handler runs started so far."""
+    received_at: float
+    available_at: float
+    """When a pending event may next be taken (its backoff), unix seconds."""
+    finished_at: float | None
+    """When it became done or dead."""
+    last_error: str | None
+    """The last failure: handler names, exception types and messages."""
+    payload: str
+    headers: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """An event a worker has taken: the record plus the lease's token."""
+
+    record: InboxRecord
+    token: str
+
+    @property
+    def attempt(self) -> int:
+        """Which run of the handlers this is (1 for the first)."""
+        return self.record.attempts
+
+
+class Inbox(Protocol):
+    """Where a deferred :class:`~webhook_receiver.Receiver` puts events before answering.
+
+    :class:`SQLiteInbox` keeps them in a file for an in-app or separate
+    :class:`~webhook_receiver.Worker`; ``webhook_receiver.celery_inbox.CeleryInbox``
+    hands them to a Celery broker.
+    """
+
+    blocking: ClassVar[bool]
+    """Whether ``put`` does I/O; ``Receiver.handle_async`` then runs it in a thread."""
+
+    def put(self, entries: Sequence[InboxEntry]) -> None:
+        """Store ``entries`` durably, returning only once they are; ignore known keys.
+
+        Raises anything on failure: the receiver then answers 503 and the sender
+        retries.
+        """
+
+    def attach(self, receiver: Receiver) -> None:
+        """Remember ``receiver`` as the one whose handlers run its namespace's events."""
+
+
+class Receivers:
+    """The receivers attached to an inbox, by namespace (the latest one wins)."""
+
+    def __init__(self) -> None:
+        self._by_namespace: dict[str, Receiver] = {}
+        self._lock = threading.Lock()
+
+    def attach(self, receiver: Receiver) -> None:
+        """Add ``receiver``; a different receiver with the same namespace is replaced (and logged)."""
+        with self._lock:
+            previous = self._by_namespace.get(receiver.namespace)
+            if previous is not None and previous is not receiver:
+                logger.warning(
+                    "a new receiver replaces the one attached for namespace %r", receiver.namespace
+                )
+            self._by_namespace[receiver.namespace] = receiver
+
+    def get(self, namespace: str) -> Receiver | None:
+        """The receiver for ``namespace``, if one is attached."""
+        return self._by_namespace.get(namespace)
+
+    def namespaces(self) -> tuple[str, ...]:
+        """Every attached namespace."""
+        return tuple(self._by_namespace)
+
+
+_SCHEMA = (
+    """
+    CREATE TABLE IF NOT EXISTS webhook_inbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        key TEXT NOT NULL UNIQUE,
+        namespace TEXT NOT NULL,
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        headers TEXT NOT NULL,
+        state TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        received_at REAL NOT NULL,
+        available_at REAL NOT NULL,
+        lease_token TEXT,
+        lease_until REAL,
+        finished_at REAL,
+        last_error TEXT
+    )
+    """,
+    "CREATE INDEX IF NOT EXISTS webhook_inbox_ready ON webhook_inbox (state, available_at)",
+)
+_COLUMNS = (
+    "id, key, namespace, type, state, attempts, received_at, available_at, finished_at, "
+    "last_error, payload, headers"
+)
+_PURGE_EVERY = 1000
+
+
+def _record(row: Sequence[object]) -> InboxRecord:
+    headers = json.loads(str(row[11]))
+    return InboxRecord(
+        id=int(row[0]),  # type: ignore[call-overload]
+        key=str(row[1]),
+        namespace=str(row[2]),
+        type=str(row[3]),
+        state=InboxState(str(row[4])),
+        attempts=int(row[5]),  # type: ignore[call-overload]
+        received_at=float(row[6]),  # type: ignore[arg-type]
+        available_at=float(row[7]),  # type: ignore[arg-type]
+        finished_at=None if row[8] is None else float(row[8]),  # type: ignore[arg-type]
+        last_error=None if row[9] is None else str(row[9]),
+        payload=str(row[10]),
+        headers=tuple((str(name), str(value)) for name, value in headers),
+    )
+
+
+class SQLiteInbox:
+    """An inbox in one SQLite file: the embedded default for one machine.
+
+    WAL mode, one connection per thread, every write in its own transaction, and
+    ``synchronous=FULL`` by default, so a ``put`` that returned survives a crash of
+    the process and of the machine (``durability="process"`` trades the latter for
+    speed). Several processes may share the file: web workers putting, workers
+    taking.
+
+    Args:
+        path: the database file (created if missing).
+        ttl: seconds a done event is remembered, to acknowledge duplicates without
+            running them again (default 7 days: longer than any sender retries).
+        timeout: seconds to wait for another writer's lock before failing (a ``put``
+            then answers 503, and the sender retries).
+        durability: ``"machine"`` (fsync every commit) or ``"process"`` (survives
+            the process being killed, not a power cut).
+    """
+
+    blocking: ClassVar[bool] = True
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        ttl: float = 7 * 24 * 3600.0,
+        timeout: float = 5.0,
+        durability: str = "machine",
+    ) -> None:
+        if durability not in ("machine", "process"):
+            raise ConfigurationError("durability must be 'machine' or 'process'")
+        self._path = str(path)
+        self._ttl = check_tolerance_option(ttl, "ttl")
+        self._timeout = check_tolerance_option(timeout, "timeout")
+        self._synchronous = "FULL" if durability == "machine" else "NORMAL"
+        self._local = threading.local()
+        self._connections: list[sqlite3.Connection] = []
+        self._connections_lock = threading.Lock()
+        self._receivers = Receivers()
+        self._arrivals = threading.Condition()
+        self._arrival_count = 0
+        self._listeners: list[Callable[[], object]] = []
+        self._puts = 0
+        connection = self._connect()
+        for statement in _SCHEMA:
+            connection.execute(statement)
+
+    @property
+    def path(self) -> str:
+        """The database file."""
+        return self._path
+
+    @property
+    def receivers(self) -> Receivers:
+        """The receivers attached to this inbox (``Receiver(inbox=...)`` attaches itself)."""
+        return self._receivers
+
+    def attach(self, receiver: Receiver) -> None:
+        """Called by ``Receiver(inbox=self)``: its events are run by its handlers."""
+        self._receivers.attach(receiver)
+
+    def __repr__(self) -> str:
+        return f"SQLiteInbox({self._path!r})"
+
+    def _connect(self) -> sqlite3.Connection:
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            # isolation_level=None: transactions are begun explicitly. Each thread uses
+            # its own connection; check_same_thread=False only lets close() close all.
+            connection = sqlite3.connect(
+                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(f"PRAGMA synchronous={self._synchronous}")
+            self._local.connection = connection
+            with self._connections_lock:
+                self._connections.append(connection)
+        return connection
+
+    def close(self) -> None:
+        """Close every connection this inbox opened (call once no thread uses it)."""
+        with self._connections_lock:
+            for connection in self._connections:
+                connection.close()
+            self._connections.clear()
+        self._local = threading.local()
+
+    # -- the receiver's side -------------------------------------------------------
+
+    def put(self, entries: Sequence[InboxEntry]) -> None:
+        """Store ``entries`` in one committed transaction; known keys are left as they are.
+
+        A key whose done record is older than ``ttl`` is forgotten, so it is stored
+        again as new.
+        """
+        if not entries:
+            return
+        connection = self._connect()
+        now = max(entry.received_at for entry in entries)
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            connection.executemany(
+                "INSERT INTO webhook_inbox (key, namespace, type, payload, headers, state, attempts, "
+                "received_at, available_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET namespace = excluded.namespace, type = excluded.type, "
+                "payload = excluded.payload, headers = excluded.headers, state = 'pending', attempts = 0, "
+                "received_at = excluded.received_at, available_at = excluded.available_at, "
+                "lease_token = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL "
+                "WHERE webhook_inbox.state = 'done' AND webhook_inbox.finished_at <= ?",
+                [
+                    (
+                        entry.key,
+                        entry.namespace,
+                        entry.type,
+                        entry.payload,
+                        json.dumps(entry.headers),
+                        entry.received_at,
+                        entry.received_at,
+                        entry.received_at - self._ttl,
+                    )
+                    for entry in entries
+                ],
+            )
+            self._puts += 1
+            if self._puts % _PURGE_EVERY == 0:
+                connection.execute(
+                    "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at <= ?", (now - self._ttl,)
+                )
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        self._announce()
+
+    def _announce(self) -> None:
+        with self._arrivals:
+            self._arrival_count += 1
+            self._arrivals.notify_all()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
+
+    @property
+    def arrivals(self) -> int:
+        """How many puts this process has made (read it before looking, then :meth:`wait`)."""
+        return self._arrival_count
+
+    def wait(self, timeout: float, seen: int) -> None:
+        """Block until this process puts something after ``seen`` puts, or ``timeout`` passes.
+
+        Workers in other processes are not woken: they poll.
+        """
+        with self._arrivals:
+            if seen == self._arrival_count:
+                self._arrivals.wait(timeout)
+
+    def wake_waiters(self) -> None:
+        """Wake every thread blocked in :meth:`wait`, or about to (a stopping worker)."""
+        with self._arrivals:
+            self._arrival_count += 1
+            self._arrivals.notify_all()
+
+    def add_listener(self, listener: Callable[[], object]) -> Callable[[], None]:
+        """Call ``listener()`` (from the putting thread) after each put; returns a remover."""
+        with self._arrivals:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._arrivals:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return remove
+
+    # -- the worker's side ---------------------------------------------------------
+
+    def take(
+        self,
+        namespaces: Iterable[str],
+        *,
+        limit: int,
+        lease: float,
+        now: float,
+        max_attempts: int,
+    ) -> list[Delivery]:
+        """Take up to ``limit`` events that are due (or whose lease ran out), with a lease.
+
+        An event taken ``max_attempts`` times already (its worker died on it each
+        time) is marked dead instead of being returned.
+        """
+        names = tuple(namespaces)
+        if not names or limit < 1:
+            return []
+        marks = ",".join("?" * len(names))
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            rows = connection.execute(
+                f"SELECT {_COLUMNS} FROM webhook_inbox WHERE namespace IN ({marks}) AND ("  # noqa: S608 - placeholders only
+                "(state = 'pending' AND available_at <= ?) OR (state = 'running' AND lease_until <= ?)) "
+                "ORDER BY available_at, id LIMIT ?",
+                (*names, now, now, limit),
+            ).fetchall()
+            taken: list[Delivery] = []
+            for row in rows:
+                record = _record(row)
+                if record.attempts >= max_attempts:
+                    connection.execute(
+                        "UPDATE webhook_inbox SET state = 'dead', lease_token = NULL, lease_until = NULL, "
+                        "finished_at = ?, last_error = ? WHERE id = ?",
+                        (now, f"the worker stopped during each of {record.attempts} attempts", record.id),
+                    )
+                    continue
+                token = secrets.token_hex(16)
+                connection.execute(
+                    "UPDATE webhook_inbox SET state = 'running', attempts = attempts + 1, "
+                    "lease_token = ?, lease_until = ? WHERE id = ?",
+                    (token, now + lease, record.id),
+                )
+                running = replace(record, state=InboxState.RUNNING, attempts=record.attempts + 1)
+                taken.append(Delivery(running, token))
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return taken
+
+    def complete(self, delivery: Delivery, *, now: float) -> bool:
+        """Record ``delivery`` as done; ``False`` if its lease was lost (another worker took it)."""
+        cursor = self._connect().execute(
+            "UPDATE webhook_inbox SET state = 'done', lease_token = NULL, lease_until = NULL, "
+            "finished_at = ?, last_error = NULL WHERE id = ? AND state = 'running' AND lease_token = ?",
+            (now, delivery.record.id, delivery.token),
+        )
+        return cursor.rowcount == 1
+
+    def fail(self, delivery: Delivery, error: str, *, retry_at: float | None, now: float) -> bool:
+        """Record a failed attempt: pending again from ``retry_at``, or dead when it is ``None``."""
+        if retry_at is None:
+            sql = (
+                "UPDATE webhook_inbox SET state = 'dead', lease_token = NULL, lease_until = NULL, "
+                "finished_at = ?, last_error = ? WHERE id = ? AND state = 'running' AND lease_token = ?"
+            )
+            values: tuple[object, ...] = (now, error[:_ERROR_LIMIT], delivery.record.id, delivery.token)
+        else:
+            sql = (
+                "UPDATE webhook_inbox SET state = 'pending', lease_token = NULL, lease_until = NULL, "
+                "available_at = ?, last_error = ? WHERE id = ? AND state = 'running' AND lease_token = ?"
+            )
+            values = (retry_at, error[:_ERROR_LIMIT], delivery.record.id, delivery.token)
+        return self._connect().execute(sql, values).rowcount == 1
+
+    def release(self, delivery: Delivery) -> bool:
+        """Give back a delivery that was taken but not run (a worker stopping): no attempt counted."""
+        cursor = self._connect().execute(
+            "UPDATE webhook_inbox SET state = 'pending', attempts = MAX(attempts - 1, 0), "
+            "lease_token = NULL, lease_until = NULL WHERE id = ? AND state = 'running' AND lease_token = ?",
+            (delivery.record.id, delivery.token),
+        )
+        return cursor.rowcount == 1
+
+    def extend(self, deliveries: Iterable[Delivery], *, lease: float, now: float) -> int:
+        """Renew the leases of deliveries still running (a worker's heartbeat); returns how many."""
+        pairs = [(now + lease, d.record.id, d.token) for d in deliveries]
+        if not pairs:
+            return 0
+        connection = self._connect()
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            renewed = 0
+            for values in pairs:
+                renewed += connection.execute(
+                    "UPDATE webhook_inbox SET lease_until = ? WHERE id = ? AND state = 'running' "
+                    "AND lease_token = ?",
+                    values,
+                ).rowcount
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        return renewed
+
+    # -- the operator's side -------------------------------------------------------
+
+    def counts(self) -> dict[InboxState, int]:
+        """How many events are in each state."""
+        found = dict(
+            self._connect().execute("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state").fetchall()
+        )
+        return {state: int(found.get(state.value, 0)) for state in InboxState}
+
+    def list(
+        self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50
+    ) -> list[InboxRecord]:
+        """Events, oldest first, optionally in one ``state`` and ``namespace``."""
+        clauses: list[str] = []
+        values: list[object] = []
+        if state is not None:
+            clauses.append("state = ?")
+            values.append(InboxState(state).value)
+        if namespace is not None:
+            clauses.append("namespace = ?")
+            values.append(namespace)
+        where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._connect().execute(
+            f"SELECT {_COLUMNS} FROM webhook_inbox {where} ORDER BY id LIMIT ?",  # noqa: S608 - constants only
+            (*values, max(limit, 0)),
+        )
+        return [_record(row) for row in rows.fetchall()]
+
+    def get(self, id_or_key: int | str) -> InboxRecord | None:
+        """One event by its id or its key, or ``None``."""
+        column = "id" if isinstance(id_or_key, int) else "key"
+        row = (
+            self._connect()
+            .execute(f"SELECT {_COLUMNS} FROM webhook_inbox WHERE {column} = ?", (id_or_key,))  # noqa: S608
+            .fetchone()
+        )
+        return None if row is None else _record(row)
+
+    def retry(self, ids: Iterable[int] | None = None, *, now: float, state: InboxState | str = "dead") -> int:
+        """Make events pending again now with a fresh count of attempts (replay).
+
+        ``ids`` picks events (any state but running); without it, every event in
+        ``state`` (dead by default) is replayed. Returns how many.
+        """
+        connection = self._connect()
+        reset = (
+            "UPDATE webhook_inbox SET state = 'pending', attempts = 0, available_at = ?, "
+            "lease_token = NULL, lease_until = NULL, finished_at = NULL"
+        )
+        if ids is None:
+            wanted = InboxState(state)
+            if wanted is InboxState.RUNNING:
+                raise ConfigurationError("running events cannot be retried: their worker holds them")
+            changed = connection.execute(f"{reset} WHERE state = ?", (now, wanted.value)).rowcount
+            if changed:
+                self._announce()
+            return int(changed)
+        chosen = list(ids)
+        if not chosen:
+            return 0
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            changed = 0
+            for record_id in chosen:
+                changed += connection.execute(
+                    f"{reset} WHERE id = ? AND state != 'running'", (now, record_id)
+                ).rowcount
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+        if changed:
+            self._announce()
+        return changed
+
+    def purge(self, state: InboxState | str, *, before: float | None = None) -> int:
+        """Delete done or dead events (finished before ``before``, if given); returns how many.
+
+        Pending and running events cannot be purged: they were acknowledged and are
+        still owed their processing.
+        """
+        wanted = InboxState(state)
+        if wanted not in (InboxState.DONE, InboxState.DEAD):
+            raise ConfigurationError("only done or dead events can be purged")
+        if before is None:
+            cursor = self._connect().execute("DELETE FROM webhook_inbox WHERE state = ?", (wanted.value,))
+        else:
+            cursor = self._connect().execute(
+                "DELETE FROM webhook_inbox WHERE state = ? AND finished_at <= ?", (wanted.value, before)
+            )
+        return cursor.rowcount
