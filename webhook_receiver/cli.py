@@ -7,6 +7,8 @@
     webhook-receiver verify stripe --secret whsec_... --request captured.http
     webhook-receiver send kourier delivery.updated --url http://127.0.0.1:8000/hooks/kourier --secret T
     webhook-receiver samples [PROVIDER]
+    webhook-receiver worker myapp.webhooks:receiver [--concurrency 4]
+    webhook-receiver inbox list|show|retry|purge --inbox inbox.sqlite3
 
 Standard library only (argparse): the CLI adds no dependency. Bad arguments get one
 line on stderr and exit status 2; a request that does not verify, or a send that is
@@ -26,9 +28,12 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any
 
 from . import __version__
+from ._cli_inbox import add_parsers as _inbox_parsers
+from ._cli_inbox import run_inbox, run_worker
+from ._cli_shared import PROG, Parser, UsageError
 from ._errors import (
     ConfigurationError,
     MalformedHeader,
@@ -42,17 +47,6 @@ from .providers import PROVIDERS, Provider
 from .testing import SAMPLES, make_provider, sample, to_body
 
 __all__ = ["main"]
-
-PROG = "webhook-receiver"
-
-
-class UsageError(Exception):
-    """A bad argument: one line on stderr, exit status 2."""
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see: {self.prog} --help)")
 
 
 def _credentials(parser: argparse.ArgumentParser) -> None:
@@ -72,9 +66,9 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog=PROG, description="Receive webhooks safely: sign, verify, send and demo.")
+    parser = Parser(prog=PROG, description="Receive webhooks safely: sign, verify, send and demo.")
     parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     demo = commands.add_parser(
         "demo",
@@ -115,6 +109,8 @@ def _parser() -> argparse.ArgumentParser:
     listing = commands.add_parser("samples", help="list the sample event types, or print one")
     listing.add_argument("provider", nargs="?", help="only this provider")
     listing.add_argument("event_type", nargs="?", help="print this sample's JSON body")
+
+    _inbox_parsers(commands)
     return parser
 
 
@@ -311,7 +307,15 @@ def _demo(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
-    commands = {"demo": _demo, "sign": _sign, "verify": _verify, "send": _send, "samples": _samples}
+    commands = {
+        "demo": _demo,
+        "sign": _sign,
+        "verify": _verify,
+        "send": _send,
+        "samples": _samples,
+        "worker": run_worker,
+        "inbox": run_inbox,
+    }
     try:
         args = _parser().parse_args(argv)
         return commands[args.command](args)
