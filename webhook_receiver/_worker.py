@@ -137,10 +137,10 @@ class Worker:
         except WebhookError as exc:
             # Retrying cannot help: kept as dead, for a replay once the code is fixed.
             logger.error("inbox event %d cannot be rebuilt: %s", record.id, exc.detail)
-            self._finish(delivery, exc)
+            self._finish(delivery, exc, final=True)
             return None
 
-    def _finish(self, delivery: Delivery, failure: BaseException | None) -> None:
+    def _finish(self, delivery: Delivery, failure: BaseException | None, *, final: bool = False) -> None:
         now = self._clock()
         record = delivery.record
         try:
@@ -150,7 +150,7 @@ class Worker:
                         "inbox event %d outlived its lease of %g s and may run twice", record.id, self._lease
                     )
             else:
-                final = self._retry.gives_up_after(record.attempts)
+                final = final or self._retry.gives_up_after(record.attempts)
                 retry_at = None if final else now + self._retry_delay(failure, record.attempts)
                 self._inbox.fail(delivery, describe_failure(failure), retry_at=retry_at, now=now)
                 if retry_at is None:
