@@ -8,6 +8,8 @@ dispatches, and returns a :class:`Reply`. Framework adapters only translate the
 situation                                                              status
 =====================================================================  ======
 verified, handlers succeeded (or no handler for that type)             200
+deferred (``inbox=``): verified and committed to the inbox             202
+(or the provider's ``accepted_status``: Courier and Slack ask for 200)
 missing/malformed/mismatched signature, token or credentials, stale    401
 or future timestamp (Basic auth also sends ``WWW-Authenticate``)
 body not UTF-8 JSON / not the provider's shape / batch over the limit  400
@@ -15,6 +17,7 @@ method not allowed (with ``Allow``)                                    405
 body over the size limit                                               413
 unsupported content type                                               415
 a handler raised: the sender retries                                   500
+the idempotency store or the inbox failed (with ``Retry-After``)       503
 =====================================================================  ======
 
 Checks run cheapest first: method, size and content type before any hashing, the
