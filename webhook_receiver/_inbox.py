@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ._errors import ConfigurationError
 from ._schemes import check_tolerance_option
+from ._sqlite import ThreadConnections, immediate
 
 if TYPE_CHECKING:
     from ._receiver import Receiver
@@ -309,10 +310,9 @@ class SQLiteInbox:
         self._path = str(path)
         self._ttl = check_tolerance_option(ttl, "ttl")
         self._timeout = check_tolerance_option(timeout, "timeout")
-        self._synchronous = "FULL" if durability == "machine" else "NORMAL"
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
+        self._connections = ThreadConnections(
+            self._path, timeout=self._timeout, synchronous="FULL" if durability == "machine" else "NORMAL"
+        )
         self._receivers = Receivers()
         self._arrivals = threading.Condition()
         self._arrival_count = 0
@@ -340,27 +340,11 @@ class SQLiteInbox:
         return f"SQLiteInbox({self._path!r})"
 
     def _connect(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            # isolation_level=None: transactions are begun explicitly. Each thread uses
-            # its own connection; check_same_thread=False only lets close() close all.
-            connection = sqlite3.connect(
-                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(f"PRAGMA synchronous={self._synchronous}")
-            self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
-        return connection
+        return self._connections.get()
 
     def close(self) -> None:
         """Close every connection this inbox opened (call once no thread uses it)."""
-        with self._connections_lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self._connections.close()
 
     # -- the receiver's side -------------------------------------------------------
 
@@ -372,10 +356,8 @@ class SQLiteInbox:
         """
         if not entries:
             return
-        connection = self._connect()
         now = max(entry.received_at for entry in entries)
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._connect()) as connection:
             connection.executemany(
                 "INSERT INTO webhook_inbox (key, namespace, type, payload, headers, state, attempts, "
                 "received_at, available_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -403,11 +385,6 @@ class SQLiteInbox:
                 connection.execute(
                     "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at <= ?", (now - self._ttl,)
                 )
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         self._announce()
 
     def _announce(self) -> None:
@@ -470,16 +447,14 @@ class SQLiteInbox:
         if not names or limit < 1:
             return []
         marks = ",".join("?" * len(names))
-        connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        taken: list[Delivery] = []
+        with immediate(self._connect()) as connection:
             rows = connection.execute(
                 f"SELECT {_COLUMNS} FROM webhook_inbox WHERE namespace IN ({marks}) AND ("  # noqa: S608 - placeholders only
                 "(state = 'pending' AND available_at <= ?) OR (state = 'running' AND lease_until <= ?)) "
                 "ORDER BY available_at, id LIMIT ?",
                 (*names, now, now, limit),
             ).fetchall()
-            taken: list[Delivery] = []
             for row in rows:
                 record = _record(row)
                 if record.attempts >= max_attempts:
@@ -497,11 +472,6 @@ class SQLiteInbox:
                 )
                 running = replace(record, state=InboxState.RUNNING, attempts=record.attempts + 1)
                 taken.append(Delivery(running, token))
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         return taken
 
     def complete(self, delivery: Delivery, *, now: float) -> bool:
@@ -543,21 +513,14 @@ class SQLiteInbox:
         pairs = [(now + lease, d.record.id, d.token) for d in deliveries]
         if not pairs:
             return 0
-        connection = self._connect()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            renewed = 0
+        renewed = 0
+        with immediate(self._connect()) as connection:
             for values in pairs:
                 renewed += connection.execute(
                     "UPDATE webhook_inbox SET lease_until = ? WHERE id = ? AND state = 'running' "
                     "AND lease_token = ?",
                     values,
                 ).rowcount
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         return renewed
 
     # -- the operator's side -------------------------------------------------------
@@ -620,18 +583,12 @@ class SQLiteInbox:
         chosen = list(ids)
         if not chosen:
             return 0
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            changed = 0
+        changed = 0
+        with immediate(connection):
             for record_id in chosen:
                 changed += connection.execute(
                     f"{reset} WHERE id = ? AND state != 'running'", (now, record_id)
                 ).rowcount
-            connection.execute("COMMIT")
-        except BaseException:
-            if connection.in_transaction:
-                connection.execute("ROLLBACK")
-            raise
         if changed:
             self._announce()
         return changed

@@ -36,6 +36,7 @@ from typing import ClassVar, Protocol
 
 from ._errors import ConfigurationError
 from ._schemes import check_tolerance_option
+from ._sqlite import ThreadConnections, immediate
 
 __all__ = ["Claim", "ClaimStatus", "IdempotencyStore", "MemoryStore", "SQLiteStore", "new_token"]
 
@@ -179,9 +180,7 @@ class SQLiteStore:
     def __init__(self, path: str | Path, *, timeout: float = 5.0) -> None:
         self._path = str(path)
         self._timeout = check_tolerance_option(timeout, "timeout")
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
-        self._connections_lock = threading.Lock()
+        self._connections = ThreadConnections(self._path, timeout=self._timeout)
         self._claims = 0
         with self._connect() as connection:
             connection.execute(_SCHEMA)
@@ -192,32 +191,16 @@ class SQLiteStore:
         return self._path
 
     def _connect(self) -> sqlite3.Connection:
-        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
-        if connection is None:
-            # isolation_level=None: transactions are begun explicitly (BEGIN IMMEDIATE).
-            # Each thread uses only its own connection; check_same_thread=False only
-            # lets close() close them all from one thread.
-            connection = sqlite3.connect(
-                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute("PRAGMA synchronous=NORMAL")
-            self._local.connection = connection
-            with self._connections_lock:
-                self._connections.append(connection)
-        return connection
+        return self._connections.get()
 
     def claim(self, key: str, *, lease: float, now: float) -> Claim:
         """Claim ``key`` unless it is done or validly claimed (see :class:`IdempotencyStore`)."""
-        connection = self._connect()
         token = new_token()
-        connection.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate(self._connect()) as connection:
             row = connection.execute(
                 "SELECT state, expires_at FROM webhook_receiver_events WHERE key = ?", (key,)
             ).fetchone()
             if row is not None and row[1] > now:
-                connection.execute("COMMIT")
                 if row[0] == "done":
                     return Claim(ClaimStatus.DONE)
                 return Claim(ClaimStatus.IN_PROGRESS, expires_at=row[1])
@@ -229,10 +212,6 @@ class SQLiteStore:
             self._claims += 1
             if self._claims % _PURGE_EVERY == 0:
                 connection.execute("DELETE FROM webhook_receiver_events WHERE expires_at <= ?", (now,))
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
         return Claim(ClaimStatus.CLAIMED, token)
 
     def complete(self, key: str, token: str, *, ttl: float, now: float) -> bool:
@@ -253,11 +232,7 @@ class SQLiteStore:
 
     def close(self) -> None:
         """Close every connection this store opened (call once no thread uses it)."""
-        with self._connections_lock:
-            for connection in self._connections:
-                connection.close()
-            self._connections.clear()
-        self._local = threading.local()
+        self._connections.close()
 
     def __repr__(self) -> str:
         return f"SQLiteStore({self._path!r})"

@@ -1,0 +1,62 @@
+"""What the SQLite store and the SQLite inbox share: a connection per thread, and transactions."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+__all__ = ["ThreadConnections", "immediate"]
+
+
+class ThreadConnections:
+    """One connection to a SQLite file per thread, in WAL mode, closed all at once.
+
+    ``isolation_level=None``: transactions are begun explicitly (:func:`immediate`).
+    Each thread uses only its own connection; ``check_same_thread=False`` only lets
+    :meth:`close` close them all from one thread.
+    """
+
+    def __init__(self, path: str, *, timeout: float, synchronous: str = "NORMAL") -> None:
+        self._path = path
+        self._timeout = timeout
+        self._synchronous = synchronous
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> sqlite3.Connection:
+        """This thread's connection, opened on first use."""
+        connection: sqlite3.Connection | None = getattr(self._local, "connection", None)
+        if connection is None:
+            connection = sqlite3.connect(
+                self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
+            )
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute(f"PRAGMA synchronous={self._synchronous}")
+            self._local.connection = connection
+            with self._lock:
+                self._all.append(connection)
+        return connection
+
+    def close(self) -> None:
+        """Close every connection opened so far (call once no thread uses them)."""
+        with self._lock:
+            for connection in self._all:
+                connection.close()
+            self._all.clear()
+        self._local = threading.local()
+
+
+@contextmanager
+def immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A ``BEGIN IMMEDIATE`` transaction: committed on success, rolled back on any exception."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    except BaseException:
+        if connection.in_transaction:
+            connection.execute("ROLLBACK")
+        raise
+    connection.execute("COMMIT")
