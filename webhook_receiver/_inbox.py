@@ -18,8 +18,10 @@ once that write is committed (202, or the 200 a provider asks for). A
 
 Nothing acknowledged is lost: the 2xx is sent after the commit, and an event leaves
 the inbox only as done (after ``ttl``) or when an operator purges it. Handlers run at
-least once per event and, unless a worker dies between a handler's return and
-recording it as done, exactly once; handlers whose effects must never repeat key
+least once per event and exactly once unless a worker dies between a handler's
+return and recording it as done, or outlives its lease (a heartbeat stalled longer
+than the lease: logged as "outlived its lease ... may run twice"; keep the lease well
+above the inbox's lock ``timeout``). Handlers whose effects must never repeat key
 them on ``receiver.event_key(event)``.
 
 Stored per event: its idempotency key, its receiver's namespace, its type, its own
