@@ -464,3 +464,23 @@ def test_typed_handlers_get_typed_events_from_the_worker(inbox: SQLiteInbox, clo
     assert isinstance(event, courier.MessageUpdated)
     assert event.message.status == "DELIVERED"
     assert event.timestamp is not None
+
+
+def test_an_event_held_in_the_store_by_another_worker_waits_and_logs_no_rejection(
+    inbox: SQLiteInbox, clock: FrozenClock, caplog: pytest.LogCaptureFixture
+) -> None:
+    store = MemoryStore()
+    receiver = deferred("kourier", inbox, clock, store=store)
+    ran: list[Event] = []
+    receiver.on_any(ran.append)
+    post(receiver, delivery(1))
+    key = inbox.list()[0].key
+    store.claim(key, lease=120, now=clock())  # someone else is running it
+    runner = worker(inbox, clock, retry=RetryPolicy(initial=1.0, jitter=False))
+    with caplog.at_level(logging.WARNING, "webhook_receiver"):
+        runner.run_once()
+    [record] = inbox.list()
+    assert ran == []
+    assert (record.state, record.available_at) == (InboxState.PENDING, clock() + 5)  # max(1, Retry-After)
+    assert record.last_error is not None and record.last_error.startswith("in_progress:")
+    assert "rejected" not in caplog.text

@@ -444,17 +444,19 @@ class Receiver(Router):
         self._raise_unsettled(reply)
 
     def _claim_keyed(self, event: Event, key: str, now: float) -> _Batch:
-        """Claim one event under a key already computed (a worker's), as :meth:`_claim_all` does."""
+        """Claim one event under a key already computed (a worker's); raise if another holds it."""
         assert self._store is not None
         batch = _Batch()
         try:
             claim = self._store.claim(key, lease=self._lease, now=now)
         except Exception as exc:
             raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
+        if claim.status is ClaimStatus.IN_PROGRESS:
+            # Raised here, not answered: a worker retries it later, and nothing is logged
+            # as a rejected request.
+            raise EventInProgress(min(claim.expires_at - now, RETRY_AFTER))
         if claim.status is ClaimStatus.CLAIMED:
             batch.claimed.append((event, key, claim.token))
-        elif claim.status is ClaimStatus.IN_PROGRESS:
-            batch.busy_until = claim.expires_at
         return batch
 
     @staticmethod

@@ -170,9 +170,11 @@ class Worker:
                 self._processed += 1
 
     def _retry_delay(self, failure: BaseException, attempt: int) -> float:
+        backoff = self._retry.delay(attempt, self._rng)
         if isinstance(failure, EventInProgress):
-            return float(failure.retry_after)
-        return self._retry.delay(attempt, self._rng)
+            # Another worker holds the event in the store: not before it could be done.
+            return max(backoff, float(failure.retry_after))
+        return backoff
 
     def _run_one(self, delivery: Delivery) -> None:
         prepared = self._prepare(delivery)
