@@ -156,6 +156,12 @@ class Router:
         """The handlers that will run for ``event``, in order (each at most once)."""
         return tuple(route.handler for route in self._routes_for(event))
 
+    def needs_event_loop(self, event: Event) -> bool:
+        """Whether dispatching ``event`` awaits anything (an async handler or error hook)."""
+        return any(route.is_async for route in self._routes_for(event)) or any(
+            inspect.iscoroutinefunction(hook) for hook in self._error_hooks
+        )
+
     def _routes_for(self, event: Event) -> tuple[_Route, ...]:
         key = (type(event), event.type)
         routes = self._cache.get(key)

@@ -16,12 +16,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import random
 import threading
 import time
 from collections.abc import AsyncIterator, Callable
-from typing import TYPE_CHECKING
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, TypeVar
 
 from ._errors import ConfigurationError, EventInProgress, HandlerError, WebhookError
 from ._events import Event
@@ -34,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_WORKER_LEASE", "Worker", "describe_failure"]
 
 logger = logging.getLogger("webhook_receiver")
+R = TypeVar("R")
 
 DEFAULT_WORKER_LEASE = 60.0
 """Seconds a taken event stays taken without a heartbeat; renewed every third of it."""
@@ -92,6 +95,7 @@ class Worker:
         self._running: dict[int, Delivery] = {}
         self._running_lock = threading.Lock()
         self._processed = 0
+        self._pool: ThreadPoolExecutor | None = None
 
     @property
     def inbox(self) -> SQLiteInbox:
@@ -126,8 +130,8 @@ class Worker:
                 self._running[delivery.record.id] = delivery
         return deliveries
 
-    def _prepare(self, delivery: Delivery) -> tuple[Receiver, Event] | None:
-        """The receiver and the rebuilt event, or ``None`` after marking it dead."""
+    def _prepare(self, delivery: Delivery) -> tuple[Receiver, Event] | WebhookError:
+        """The receiver and the rebuilt event, or the error that makes the event dead at once."""
         record = delivery.record
         receiver = self._inbox.receivers.get(record.namespace)
         try:
@@ -137,8 +141,7 @@ class Worker:
         except WebhookError as exc:
             # Retrying cannot help: kept as dead, for a replay once the code is fixed.
             logger.error("inbox event %d cannot be rebuilt: %s", record.id, exc.detail)
-            self._finish(delivery, exc, final=True)
-            return None
+            return exc
 
     def _finish(self, delivery: Delivery, failure: BaseException | None, *, final: bool = False) -> None:
         now = self._clock()
@@ -177,8 +180,11 @@ class Worker:
         return backoff
 
     def _run_one(self, delivery: Delivery) -> None:
-        prepared = self._prepare(delivery)
-        if prepared is None:
+        self._run_prepared(delivery, self._prepare(delivery))
+
+    def _run_prepared(self, delivery: Delivery, prepared: tuple[Receiver, Event] | WebhookError) -> None:
+        if isinstance(prepared, WebhookError):
+            self._finish(delivery, prepared, final=True)
             return
         receiver, event = prepared
         failure: BaseException | None = None
@@ -189,8 +195,10 @@ class Worker:
         self._finish(delivery, failure)
 
     async def _run_one_async(self, delivery: Delivery) -> None:
-        prepared = await asyncio.to_thread(self._prepare, delivery)
-        if prepared is None:
+        prepared = self._prepare(delivery)  # decoding JSON only: fine on the loop
+        if isinstance(prepared, WebhookError) or not prepared[0].needs_event_loop(prepared[1]):
+            # Plain handlers: handlers, store calls and the outcome in one trip to a thread.
+            await self._blocking(self._run_prepared, delivery, prepared)
             return
         receiver, event = prepared
         failure: BaseException | None = None
@@ -198,7 +206,12 @@ class Worker:
             await receiver.process_async(event, delivery.record.key, now=self._clock())
         except Exception as exc:
             failure = exc
-        await asyncio.to_thread(self._finish, delivery, failure)
+        await self._blocking(self._finish, delivery, failure)
+
+    async def _blocking(self, function: Callable[..., R], *args: object) -> R:
+        """Run a blocking call on this worker's own threads (not the loop's default executor)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, functools.partial(function, *args))
 
     def run_once(self, limit: int = 1000) -> int:
         """Run, in this thread, every event due now (up to ``limit``); returns how many ran.
@@ -294,6 +307,8 @@ class Worker:
         loop = asyncio.get_running_loop()
         wake = asyncio.Event()
         stop = asyncio.Event()
+        # Threads of its own: the app's requests keep the default executor to themselves.
+        self._pool = ThreadPoolExecutor(self._concurrency + 1, thread_name_prefix="webhook-worker")
         remove = self._inbox.add_listener(lambda: loop.call_soon_threadsafe(wake.set))
         tasks = [asyncio.create_task(self._task_loop(wake, stop)) for _ in range(self._concurrency)]
         tasks.append(asyncio.create_task(self._heartbeat_task(stop)))
@@ -306,12 +321,14 @@ class Worker:
             wake.set()
             await asyncio.wait(tasks)
             remove()
+            self._pool.shutdown(wait=False)
+            self._pool = None
 
     async def _task_loop(self, wake: asyncio.Event, stop: asyncio.Event) -> None:
         while not stop.is_set():
             wake.clear()
             try:
-                deliveries = await asyncio.to_thread(self._take, 1)
+                deliveries = await self._blocking(self._take, 1)
             except Exception:
                 logger.exception("could not take events from %r", self._inbox)
                 deliveries = []
@@ -326,7 +343,7 @@ class Worker:
         while not stop.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), self._lease / 3)
-            await asyncio.to_thread(self._heartbeat)
+            await self._blocking(self._heartbeat)
 
     @contextlib.asynccontextmanager
     async def running(self) -> AsyncIterator[Worker]:
