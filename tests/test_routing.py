@@ -238,3 +238,22 @@ def test_typed_class_routes_ignore_other_providers_events() -> None:
     router.on(courier.MessageUpdated)(calls.append)
     router.dispatch([delivery(), ev("message:updated")])
     assert calls == []
+
+
+def test_needs_event_loop_only_for_async_handlers_or_hooks() -> None:
+    router = Router()
+    router.on("a")(lambda e: None)
+
+    @router.on("b")
+    async def handler(event: Event) -> None:
+        pass
+
+    assert not router.needs_event_loop(ev("a"))
+    assert router.needs_event_loop(ev("b"))
+    assert not router.needs_event_loop(ev("unrouted"))
+
+    @router.on_error
+    async def hook(event: Event, exc: Exception) -> None:
+        pass
+
+    assert router.needs_event_loop(ev("a"))
