@@ -484,3 +484,12 @@ def test_an_event_held_in_the_store_by_another_worker_waits_and_logs_no_rejectio
     assert (record.state, record.available_at) == (InboxState.PENDING, clock() + 5)  # max(1, Retry-After)
     assert record.last_error is not None and record.last_error.startswith("in_progress:")
     assert "rejected" not in caplog.text
+
+
+def test_the_inbox_file_is_readable_by_its_owner_only(tmp_path: Path, clock: FrozenClock) -> None:
+    path = tmp_path / "private.sqlite3"
+    inbox = SQLiteInbox(path)
+    post(deferred("kourier", inbox, clock), delivery(1))
+    for file in tmp_path.iterdir():
+        assert file.stat().st_mode & 0o077 == 0, file.name
+    inbox.close()

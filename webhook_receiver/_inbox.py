@@ -31,9 +31,11 @@ payload as JSON and the few request headers its provider reads to rebuild it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import math
+import os
 import random
 import secrets
 import sqlite3
@@ -260,6 +262,17 @@ _COLUMNS = (
 _PURGE_EVERY = 1000
 
 
+def _create_private(path: str) -> None:
+    """Create the database file readable by its owner only: it holds event payloads.
+
+    SQLite gives the ``-wal`` and ``-shm`` files it creates the database file's mode.
+    """
+    if path == ":memory:" or path.startswith("file:") or os.path.exists(path):
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+
+
 def _record(row: Sequence[object]) -> InboxRecord:
     headers = json.loads(str(row[11]))
     return InboxRecord(
@@ -312,6 +325,7 @@ class SQLiteInbox:
         self._path = str(path)
         self._ttl = check_tolerance_option(ttl, "ttl")
         self._timeout = check_tolerance_option(timeout, "timeout")
+        _create_private(self._path)
         self._connections = ThreadConnections(
             self._path, timeout=self._timeout, synchronous="FULL" if durability == "machine" else "NORMAL"
         )
