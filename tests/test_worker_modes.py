@@ -356,3 +356,46 @@ def test_retry_policy_options_reach_the_worker(app_dir: Path) -> None:
     assert record.state is InboxState.PENDING
     assert 300 <= record.available_at - record.received_at <= 601
     assert RetryPolicy(initial=600, maximum=600).delay(1) <= 600
+
+
+DJANGO_APP = """
+import os
+from django.apps import apps
+from django.conf import settings
+from webhook_receiver import Receiver, SQLiteInbox, providers
+
+apps.check_apps_ready()  # raises unless django.setup() ran before this import
+receiver = Receiver(providers.Kourier(token="{token}"), inbox=SQLiteInbox(os.environ["INBOX"]))
+
+@receiver.on("delivery.updated")
+def handle(event):
+    with open(os.environ["EFFECTS"], "a") as effects:
+        effects.write(event.delivery_id + " " + settings.ROOT_URLCONF + "\\n")
+"""
+
+
+def test_worker_setup_runs_first_so_django_handlers_can_use_settings(app_dir: Path) -> None:
+    (app_dir / "django_hooks.py").write_text(DJANGO_APP.format(token=TOKEN))
+    store_events(
+        app_dir, {"event": "delivery.updated", "delivery_id": "dj-1", "status": "delivered", "timestamp": 5}
+    )
+    root = str(Path(__file__).resolve().parent.parent)
+    env = {**_env(app_dir), "DJANGO_SETTINGS_MODULE": "tests.adapters.django_settings", "PYTHONPATH": root}
+    command = [sys.executable, "-m", "webhook_receiver", "worker", "django_hooks:receiver", "--once"]
+    without = subprocess.run(command, cwd=app_dir, env=env, capture_output=True, text=True, timeout=60)
+    assert without.returncode != 0 and "AppRegistryNotReady" in without.stderr
+    ran = subprocess.run(
+        [*command, "--setup", "django:setup"],
+        cwd=app_dir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (app_dir / "effects.txt").read_text() == "dj-1 tests.adapters.django_urls\n"
+    bad = cli(app_dir, "worker", "hooks_app:receiver", "--setup", "os:sep")
+    assert (bad.returncode, bad.stderr.strip()) == (
+        2,
+        "webhook-receiver: error: --setup os:sep is not callable",
+    )

@@ -3,6 +3,7 @@
 ::
 
     webhook-receiver worker myapp.webhooks:receiver [--concurrency 4] [--once]
+    webhook-receiver worker myapp.hooks:receiver --setup django:setup   # Django: settings first
     webhook-receiver inbox list --inbox inbox.sqlite3 [--state dead] [--json]
     webhook-receiver inbox show 42 --inbox inbox.sqlite3
     webhook-receiver inbox retry --dead --inbox inbox.sqlite3     # or: retry 42 43
@@ -48,6 +49,14 @@ def add_parsers(commands: Any) -> None:
         "stored events until SIGINT or SIGTERM, which let running handlers finish.",
     )
     worker.add_argument("targets", nargs="+", metavar="MODULE:ATTRIBUTE")
+    worker.add_argument(
+        "--setup",
+        action="append",
+        default=[],
+        metavar="MODULE:CALLABLE",
+        help="call this first, before importing the targets (repeatable); for Django: "
+        "--setup django:setup with DJANGO_SETTINGS_MODULE set",
+    )
     worker.add_argument("--concurrency", type=int, default=4, help="events run at once (default 4)")
     worker.add_argument(
         "--lease",
@@ -119,6 +128,11 @@ def load_target(spec: str) -> object:
 
 
 def _worker_from(args: argparse.Namespace) -> Worker:
+    for spec in args.setup:
+        setup = load_target(spec)
+        if not callable(setup):
+            raise UsageError(f"--setup {spec} is not callable")
+        setup()
     targets = [load_target(spec) for spec in args.targets]
     workers = [t for t in targets if isinstance(t, Worker)]
     if workers:
