@@ -48,7 +48,7 @@ from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from ._errors import ConfigurationError
 from ._schemes import check_tolerance_option
-from ._sqlite import ThreadConnections, immediate
+from ._sqlite import ThreadConnections, immediate, writer_lock
 
 if TYPE_CHECKING:
     from ._receiver import Receiver
@@ -326,6 +326,7 @@ class SQLiteInbox:
         self._ttl = check_tolerance_option(ttl, "ttl")
         self._timeout = check_tolerance_option(timeout, "timeout")
         _create_private(self._path)
+        self._write_lock = writer_lock(self._path)
         self._connections = ThreadConnections(
             self._path, timeout=self._timeout, synchronous="FULL" if durability == "machine" else "NORMAL"
         )
@@ -362,6 +363,11 @@ class SQLiteInbox:
         """Close every connection this inbox opened (call once no thread uses it)."""
         self._connections.close()
 
+    def _write(self, sql: str, values: Sequence[object]) -> int:
+        """One autocommit write statement, queued behind this process's other writers."""
+        with self._write_lock:
+            return int(self._connect().execute(sql, values).rowcount)
+
     # -- the receiver's side -------------------------------------------------------
 
     def put(self, entries: Sequence[InboxEntry]) -> None:
@@ -373,7 +379,7 @@ class SQLiteInbox:
         if not entries:
             return
         now = max(entry.received_at for entry in entries)
-        with immediate(self._connect()) as connection:
+        with self._write_lock, immediate(self._connect()) as connection:
             connection.executemany(
                 "INSERT INTO webhook_inbox (key, namespace, type, payload, headers, state, attempts, "
                 "received_at, available_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
@@ -464,7 +470,7 @@ class SQLiteInbox:
             return []
         marks = ",".join("?" * len(names))
         taken: list[Delivery] = []
-        with immediate(self._connect()) as connection:
+        with self._write_lock, immediate(self._connect()) as connection:
             # Two queries, each walking the (state, available_at) index: one with an OR
             # across both states sorts every due row to return a few, which made
             # draining a backlog quadratic. Expired leases first: they are the oldest.
@@ -500,12 +506,14 @@ class SQLiteInbox:
 
     def complete(self, delivery: Delivery, *, now: float) -> bool:
         """Record ``delivery`` as done; ``False`` if its lease was lost (another worker took it)."""
-        cursor = self._connect().execute(
-            "UPDATE webhook_inbox SET state = 'done', lease_token = NULL, lease_until = NULL, "
-            "finished_at = ?, last_error = NULL WHERE id = ? AND state = 'running' AND lease_token = ?",
-            (now, delivery.record.id, delivery.token),
+        return (
+            self._write(
+                "UPDATE webhook_inbox SET state = 'done', lease_token = NULL, lease_until = NULL, "
+                "finished_at = ?, last_error = NULL WHERE id = ? AND state = 'running' AND lease_token = ?",
+                (now, delivery.record.id, delivery.token),
+            )
+            == 1
         )
-        return cursor.rowcount == 1
 
     def fail(self, delivery: Delivery, error: str, *, retry_at: float | None, now: float) -> bool:
         """Record a failed attempt: pending again from ``retry_at``, or dead when it is ``None``."""
@@ -521,16 +529,19 @@ class SQLiteInbox:
                 "available_at = ?, last_error = ? WHERE id = ? AND state = 'running' AND lease_token = ?"
             )
             values = (retry_at, error[:_ERROR_LIMIT], delivery.record.id, delivery.token)
-        return self._connect().execute(sql, values).rowcount == 1
+        return self._write(sql, values) == 1
 
     def release(self, delivery: Delivery) -> bool:
         """Give back a delivery that was taken but not run (a worker stopping): no attempt counted."""
-        cursor = self._connect().execute(
-            "UPDATE webhook_inbox SET state = 'pending', attempts = MAX(attempts - 1, 0), "
-            "lease_token = NULL, lease_until = NULL WHERE id = ? AND state = 'running' AND lease_token = ?",
-            (delivery.record.id, delivery.token),
+        return (
+            self._write(
+                "UPDATE webhook_inbox SET state = 'pending', attempts = MAX(attempts - 1, 0), "
+                "lease_token = NULL, lease_until = NULL "
+                "WHERE id = ? AND state = 'running' AND lease_token = ?",
+                (delivery.record.id, delivery.token),
+            )
+            == 1
         )
-        return cursor.rowcount == 1
 
     def extend(self, deliveries: Iterable[Delivery], *, lease: float, now: float) -> int:
         """Renew the leases of deliveries still running (a worker's heartbeat); returns how many."""
@@ -538,7 +549,7 @@ class SQLiteInbox:
         if not pairs:
             return 0
         renewed = 0
-        with immediate(self._connect()) as connection:
+        with self._write_lock, immediate(self._connect()) as connection:
             for values in pairs:
                 renewed += connection.execute(
                     "UPDATE webhook_inbox SET lease_until = ? WHERE id = ? AND state = 'running' "
@@ -600,7 +611,7 @@ class SQLiteInbox:
             wanted = InboxState(state)
             if wanted is InboxState.RUNNING:
                 raise ConfigurationError("running events cannot be retried: their worker holds them")
-            changed = connection.execute(f"{reset} WHERE state = ?", (now, wanted.value)).rowcount
+            changed = self._write(f"{reset} WHERE state = ?", (now, wanted.value))
             if changed:
                 self._announce()
             return int(changed)
@@ -608,7 +619,7 @@ class SQLiteInbox:
         if not chosen:
             return 0
         changed = 0
-        with immediate(connection):
+        with self._write_lock, immediate(connection):
             for record_id in chosen:
                 changed += connection.execute(
                     f"{reset} WHERE id = ? AND state != 'running'", (now, record_id)
@@ -627,9 +638,7 @@ class SQLiteInbox:
         if wanted not in (InboxState.DONE, InboxState.DEAD):
             raise ConfigurationError("only done or dead events can be purged")
         if before is None:
-            cursor = self._connect().execute("DELETE FROM webhook_inbox WHERE state = ?", (wanted.value,))
-        else:
-            cursor = self._connect().execute(
-                "DELETE FROM webhook_inbox WHERE state = ? AND finished_at <= ?", (wanted.value, before)
-            )
-        return cursor.rowcount
+            return self._write("DELETE FROM webhook_inbox WHERE state = ?", (wanted.value,))
+        return self._write(
+            "DELETE FROM webhook_inbox WHERE state = ? AND finished_at <= ?", (wanted.value, before)
+        )

@@ -2,12 +2,31 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-__all__ = ["ThreadConnections", "immediate"]
+__all__ = ["ThreadConnections", "immediate", "writer_lock"]
+
+_WRITER_LOCKS: dict[str, threading.Lock] = {}
+_WRITER_LOCKS_LOCK = threading.Lock()
+
+
+def writer_lock(path: str) -> threading.Lock:
+    """One lock per database file in this process, held around each write.
+
+    SQLite lets one writer in at a time and makes the others wait in its busy
+    handler, which sleeps in growing steps (up to 100 ms) instead of waking when the
+    lock is free, and is not fair: under contention from threads of one process a
+    write could wait over a second while others got in. Queueing the process's own
+    writers on a lock first cuts that tail to the length of the queue. Other
+    processes still meet the busy handler.
+    """
+    key = path if path == ":memory:" else os.path.realpath(path)
+    with _WRITER_LOCKS_LOCK:
+        return _WRITER_LOCKS.setdefault(key, threading.Lock())
 
 
 class ThreadConnections:
