@@ -80,3 +80,18 @@ def test_the_exactly_once_check_is_not_vacuous(tmp_path: Path, bench: Any) -> No
     run.deferred_sent["deferred-machine"] = 1
     bench.final_checks(run, tmp_path, "")
     assert any("deferred-machine inbox counts" in failure for failure in run.failures)
+
+
+def test_inbox_contention_benchmark_runs_both_variants(tmp_path: Path) -> None:
+    script = BENCHMARKS / "bench_inbox_contention.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "--rounds", "1", "--puts", "10", "--durability", "process"],
+        capture_output=True,
+        text=True,
+        timeout=PROCESS_TIMEOUT,
+        check=False,
+        cwd=tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    rows = {line.split()[0] + " " + line.split()[1] for line in result.stdout.splitlines()[2:]}
+    assert rows == {"writer lock", "no lock"}
