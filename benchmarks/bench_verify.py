@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hmac
+import os
 import platform
 import random
 import statistics
@@ -115,6 +116,18 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
     return out
 
 
+def machine() -> str:
+    """CPU model (from /proc/cpuinfo where there is one), cores, Python version."""
+    model = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
+        model = names[0] if names else model
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
 def time_once(fn: Callable[[], None], repeat: int) -> float:
     start = time.perf_counter_ns()
     for _ in range(repeat):
@@ -130,7 +143,7 @@ def main() -> None:
     parser.add_argument("--sizes", default="1024,16384,262144,1048576")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    print(f"# python {platform.python_version()} on {platform.machine()}, {platform.processor() or 'cpu ?'}")
+    print(f"# {machine()}")
     print(f"# {args.rounds} interleaved rounds; ratio = candidate time / floor time in the same round")
     print(f"{'provider':<18} {'size':>8} {'candidate':<18} {'median us':>10} {'ratio':>7} {'spread':>13}")
     rng = random.Random(1)

@@ -14,13 +14,17 @@ from typing import TypeAlias
 
 from ._errors import MalformedHeader, MissingHeader
 
-__all__ = ["Headers", "HeadersLike"]
+__all__ = ["Headers", "HeadersLike", "Pairs", "as_headers", "header_pairs", "header_text", "require"]
 
 HeadersLike: TypeAlias = "Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | Headers"
 """Anything :meth:`Headers.of` accepts."""
 
+Pairs: TypeAlias = "Collection[tuple[str | bytes, str | bytes]]"
+"""Header ``(name, value)`` pairs as received, not normalised."""
 
-def _text(value: str | bytes) -> str:
+
+def header_text(value: str | bytes) -> str:
+    """A header name or value as ``str``."""
     # HTTP header bytes are ISO-8859-1 on the wire (RFC 9110 §5.5, PEP 3333, ASGI);
     # latin-1 maps every byte to one code point, so decoding can never fail.
     return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
@@ -56,24 +60,8 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_pairs",)
 
     def __init__(self, raw: HeadersLike = ()) -> None:
-        # Exact type checks first: this runs for every request, and isinstance() against
-        # the Mapping ABC costs more than the rest of the constructor.
-        kind = type(raw)
-        if kind is dict:
-            self._pairs: Collection[tuple[str | bytes, str | bytes]] = raw.items()  # type: ignore[union-attr]
-        elif kind is list or kind is tuple:
-            self._pairs = raw  # type: ignore[assignment]
-        elif isinstance(raw, Headers):
-            self._pairs = raw._pairs
-        elif isinstance(raw, dict):
-            self._pairs = raw.items()  # a live view; no copy
-        elif isinstance(raw, Mapping):
-            # A framework's own mapping may merge or hide repeats; take what it shows.
-            self._pairs = list(raw.items())
-        elif isinstance(raw, list | tuple):
-            self._pairs = raw
-        else:
-            self._pairs = list(raw)
+        # A dict first, without a call: this runs for every request.
+        self._pairs: Pairs = raw.items() if type(raw) is dict else header_pairs(raw)
 
     @classmethod
     def of(cls, raw: HeadersLike) -> Headers:
@@ -104,9 +92,9 @@ class Headers(Mapping[str, str]):
             # Exact spellings first (ASGI's lower-case bytes, the scheme's own casing),
             # then case-insensitively; a name of another length is skipped at once.
             if len(header) == size and (
-                header == key or header == asked or header == key_bytes or _text(header).lower() == key
+                header == key or header == asked or header == key_bytes or header_text(header).lower() == key
             ):
-                found.append(value if type(value) is str else _text(value))
+                found.append(value if type(value) is str else header_text(value))
         return found
 
     def __getitem__(self, name: str) -> str:
@@ -121,7 +109,7 @@ class Headers(Mapping[str, str]):
         return isinstance(name, str) and bool(self.getlist(name))
 
     def _names(self) -> dict[str, None]:
-        return dict.fromkeys(_text(header).lower() for header, _ in self._pairs)
+        return dict.fromkeys(header_text(header).lower() for header, _ in self._pairs)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._names())
@@ -139,22 +127,61 @@ class Headers(Mapping[str, str]):
             MissingHeader: the header is absent or blank.
             MalformedHeader: the header was sent more than once.
         """
-        # getlist() without building a list: this runs for every header of every request.
-        lookup = _LOOKUPS.get(name) or _lookup(name)
-        asked, key, key_bytes, size = lookup
-        found: str | bytes | None = None
-        for header, value in self._pairs:
-            if len(header) == size and (
-                header == key or header == asked or header == key_bytes or _text(header).lower() == key
-            ):
-                if found is not None:
-                    raise MalformedHeader(name, "sent more than once", headers=error_headers)
-                found = value
-        text = "" if found is None else (found if type(found) is str else _text(found)).strip()
-        if not text:
-            raise MissingHeader(name, headers=error_headers)
-        return text
+        return require(self._pairs, name, error_headers)
 
     def __repr__(self) -> str:
         # Names only: values may carry tokens or signatures.
         return f"Headers({sorted(self)!r})"
+
+
+def header_pairs(raw: HeadersLike) -> Pairs:
+    """The ``(name, value)`` pairs of any :data:`HeadersLike`, without copying where possible.
+
+    The verification schemes read these directly: wrapping a ``dict`` in
+    :class:`Headers` first costs 0.16-0.2 µs (``type.__call__`` and ``__init__``),
+    5-8% of verifying a 1 KiB body.
+    """
+    # Exact type checks first: this runs for every request, and isinstance() against
+    # the Mapping ABC costs more than the rest.
+    kind = type(raw)
+    if kind is dict:
+        return raw.items()  # type: ignore[union-attr]
+    if kind is Headers:
+        return raw._pairs  # type: ignore[union-attr]
+    if kind is list or kind is tuple:
+        return raw  # type: ignore[return-value]
+    if isinstance(raw, Headers):
+        return raw._pairs
+    if isinstance(raw, dict):
+        return raw.items()  # a live view; no copy
+    if isinstance(raw, Mapping):
+        # A framework's own mapping may merge or hide repeats; take what it shows.
+        return list(raw.items())
+    if isinstance(raw, list | tuple):
+        return raw
+    return list(raw)
+
+
+def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = None) -> str:
+    """:meth:`Headers.require` over raw pairs (see :func:`header_pairs`)."""
+    # getlist() without building a list: this runs for every header of every request.
+    asked, key, key_bytes, size = _LOOKUPS.get(name) or _lookup(name)
+    found: str | bytes | None = None
+    for header, value in pairs:
+        # Exact spellings first (ASGI's lower-case bytes, the scheme's own casing),
+        # then case-insensitively; a name of another length is skipped at once.
+        if len(header) == size and (
+            header == key or header == asked or header == key_bytes or header_text(header).lower() == key
+        ):
+            if found is not None:
+                raise MalformedHeader(name, "sent more than once", headers=error_headers)
+            found = value
+    text = "" if found is None else (found if type(found) is str else header_text(found)).strip()
+    if not text:
+        raise MissingHeader(name, headers=error_headers)
+    return text
+
+
+def as_headers(raw: HeadersLike) -> Headers:
+    """``raw`` itself if it is a :class:`Headers`, else ``Headers(raw)``."""
+    return raw if type(raw) is Headers else Headers(raw)

@@ -32,11 +32,12 @@ from ._errors import (
     ConfigurationError,
     InvalidCredentials,
     MalformedHeader,
+    MissingHeader,
     SignatureMismatch,
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
-from ._headers import Headers
+from ._headers import Headers, HeadersLike, header_pairs, header_text, require
 
 __all__ = [
     "BasicAuth",
@@ -76,10 +77,10 @@ DEFAULT_TOLERANCE = 300.0
 # to make us run thousands of comparisons.
 MAX_SIGNATURES = 64
 # Timestamps with more digits are not times (16 digits of milliseconds is year 318857).
-_MAX_TIMESTAMP_DIGITS = 16
+MAX_TIMESTAMP_DIGITS = 16
 # 10**11 seconds is the year 5138 while 10**11 milliseconds is 1973: any real
 # timestamp at or above it is in milliseconds.
-_MILLISECONDS_FROM = 10**11
+MILLISECONDS_FROM = 10**11
 _IPAD = bytes(x ^ 0x36 for x in range(256))
 _OPAD = bytes(x ^ 0x5C for x in range(256))
 
@@ -138,48 +139,8 @@ def wire_bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
-def parse_timestamp(raw: str, header: str, unit: TimestampUnit) -> float:
-    """A signed timestamp as unix seconds; ``auto`` tells seconds from milliseconds by size.
-
-    Only plain ASCII digits are a timestamp: signs, fractions, exponents and spaces
-    are malformed, because no provider sends them and ``int()`` would accept some.
-    """
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > _MAX_TIMESTAMP_DIGITS:
-        raise MalformedHeader(header, "timestamp is not a whole number of (milli)seconds")
-    value = int(raw)
-    if unit == "s" or (unit == "auto" and value < _MILLISECONDS_FROM):
-        return float(value)
-    return value / 1000
-
-
-def unix_seconds(value: float, unit: TimestampUnit = "auto") -> float:
-    """A unix time as seconds; ``auto`` reads values of 10**11 or more as milliseconds."""
-    if unit == "ms" or (unit == "auto" and abs(value) >= _MILLISECONDS_FROM):
-        return value / 1000
-    return float(value)
-
-
-def check_timestamp(signed_at: float, now: float, tolerance: float) -> None:
-    """Reject a timestamp more than ``tolerance`` seconds before *or after* ``now``."""
-    age = now - signed_at
-    if not -tolerance <= age <= tolerance:
-        raise TimestampOutsideTolerance(age, tolerance)
-
-
-def decode_signature(text: str, encoding: Encoding, header: str) -> bytes:
-    """Decode one received signature; any decoding problem is a ``MalformedHeader``."""
-    try:
-        if encoding == "hex":
-            return bytes.fromhex(text)
-        # strict_mode: only the base64 alphabet with correct padding, like
-        # b64decode(validate=True) but without its per-call regular expression.
-        return binascii.a2b_base64(text, strict_mode=True)
-    except (ValueError, binascii.Error):
-        raise MalformedHeader(header, f"signature is not valid {encoding}") from None
-
-
 class Keyring:
-    """The secrets for one HMAC digest, and the comparison against received signatures.
+    """The secrets for one HMAC digest, as precomputed hash states.
 
     HMAC (RFC 2104) is H((K ^ opad) || H((K ^ ipad) || message)). The two padded-key
     hash states depend only on the secret, so they are computed once here and copied
@@ -214,6 +175,11 @@ class Keyring:
         """The hash function's name."""
         return self._digest
 
+    @property
+    def pads(self) -> tuple[tuple[HashState, HashState], ...]:
+        """The padded-key (inner, outer) hash states, one pair per secret; copy before use."""
+        return self._pads
+
     def __len__(self) -> int:
         return len(self._pads)
 
@@ -229,24 +195,6 @@ class Keyring:
         outer = outer_pad.copy()
         outer.update(inner.digest())
         return outer.digest()
-
-    def matches(self, candidates: Sequence[bytes], prefix: bytes, body: bytes, suffix: bytes = b"") -> bool:
-        """True if any candidate equals the MAC under any secret (constant-time compare)."""
-        # mac() inlined: this is the hot path of every verification.
-        for inner_pad, outer_pad in self._pads:
-            inner = inner_pad.copy()
-            if prefix:
-                inner.update(prefix)
-            inner.update(body)
-            if suffix:
-                inner.update(suffix)
-            outer = outer_pad.copy()
-            outer.update(inner.digest())
-            expected = outer.digest()
-            for candidate in candidates:
-                if hmac.compare_digest(expected, candidate):
-                    return True
-        return False
 
     def __repr__(self) -> str:
         return f"Keyring({len(self._pads)} secret(s), {self._digest})"
@@ -275,7 +223,7 @@ class Unverified:
             stacklevel=4,
         )
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
         """Accept the request."""
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
@@ -286,19 +234,16 @@ class Unverified:
         return "Unverified()"
 
 
-Signed: TypeAlias = tuple[str | None, str, bytes, bytes, list[bytes]]
-"""What an HMAC scheme reads off the headers before hashing: the timestamp as sent (or
-``None``), the header it came from, the bytes signed before and after the body, and
-the received signatures. A plain tuple: this is built on every request."""
-
-
 class HmacScheme:
     """Shared flow of every HMAC scheme: read headers, check timestamp, compare MACs.
 
-    Subclasses only say how to read their headers (:meth:`read`).
+    Subclasses read their headers in :meth:`verify` and hand what they read to
+    :meth:`check`. ``verify`` takes any :data:`~webhook_receiver.HeadersLike`, not only
+    :class:`~webhook_receiver.Headers`: providers pass the request's headers as they
+    come, since wrapping them costs as much as parsing the signature header.
     """
 
-    __slots__ = ("_keyring", "_tolerance", "_unit")
+    __slots__ = ("_keyring", "_pads", "_seconds_below", "_tolerance", "_unit")
 
     def __init__(
         self,
@@ -308,10 +253,14 @@ class HmacScheme:
         timestamp_unit: TimestampUnit = "s",
     ) -> None:
         self._keyring = keyring
+        self._pads = keyring.pads
         self._tolerance = check_tolerance_option(tolerance)
         if timestamp_unit not in ("s", "ms", "auto"):
             raise ConfigurationError("timestamp_unit must be 's', 'ms' or 'auto'")
         self._unit: TimestampUnit = timestamp_unit
+        # The unit as one comparison: signed timestamps below this are seconds, others
+        # milliseconds ("auto" tells them apart by size).
+        self._seconds_below: float = {"s": math.inf, "ms": 0, "auto": MILLISECONDS_FROM}[timestamp_unit]
 
     @property
     def keyring(self) -> Keyring:
@@ -323,9 +272,56 @@ class HmacScheme:
         """Seconds a signed timestamp may differ from now, either way."""
         return self._tolerance
 
-    def read(self, headers: Headers) -> Signed:
-        """Parse this scheme's headers."""
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+        """Raise unless a signature in ``headers`` is the MAC of ``body`` under a secret."""
         raise NotImplementedError
+
+    def check(
+        self,
+        timestamp: str | None,
+        timestamp_header: str,
+        prefix: bytes,
+        body: bytes,
+        suffix: bytes,
+        candidates: list[bytes],
+        now: float,
+    ) -> None:
+        """Steps 2 and 3 for what :meth:`verify` read off the headers.
+
+        ``timestamp`` is the signed timestamp as sent (``None`` if the scheme has
+        none), ``prefix`` and ``suffix`` the bytes signed before and after the body,
+        ``candidates`` the received signatures.
+        """
+        # One function with no calls of its own: at 1 KiB, every Python-level call on
+        # this path costs 2-3% of the whole verification.
+        if timestamp is not None:
+            # Only plain ASCII digits are a timestamp: signs, fractions, exponents and
+            # spaces are malformed, because no provider sends them and int() would
+            # accept some. Rejected when too old *or* too far in the future.
+            if len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
+                raise MalformedHeader(timestamp_header, "timestamp is not a whole number of (milli)seconds")
+            value = int(timestamp)
+            age = now - (float(value) if value < self._seconds_below else value / 1000)
+            tolerance = self._tolerance
+            if not -tolerance <= age <= tolerance:
+                raise TimestampOutsideTolerance(age, tolerance)
+        # Keyring.mac() for each secret, compared in constant time with every signature.
+        for inner_pad, outer_pad in self._pads:
+            inner = inner_pad.copy()
+            if prefix:
+                inner.update(prefix)
+            inner.update(body)
+            if suffix:
+                inner.update(suffix)
+            outer = outer_pad.copy()
+            outer.update(inner.digest())
+            expected = outer.digest()
+            for candidate in candidates:
+                if hmac.compare_digest(expected, candidate):
+                    return
+        raise SignatureMismatch(
+            f"none of {len(candidates)} signature(s) matches any of {len(self._keyring)} secret(s)"
+        )
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """The headers the sender would attach to ``body`` at time ``now``."""
@@ -334,16 +330,6 @@ class HmacScheme:
     def timestamp_text(self, now: float) -> str:
         """``now`` written the way this scheme's sender writes timestamps."""
         return str(int(now * 1000)) if self._unit in ("ms", "auto") else str(int(now))
-
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
-        """Raise unless a signature in ``headers`` is the MAC of ``body`` under a secret."""
-        timestamp, timestamp_header, prefix, suffix, candidates = self.read(headers)
-        if timestamp is not None:
-            check_timestamp(parse_timestamp(timestamp, timestamp_header, self._unit), now, self._tolerance)
-        if not self._keyring.matches(candidates, prefix, body, suffix):
-            raise SignatureMismatch(
-                f"none of {len(candidates)} signature(s) matches any of {len(self._keyring)} secret(s)"
-            )
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._keyring!r}, tolerance={self._tolerance:g})"
@@ -387,6 +373,7 @@ class HmacSignature(HmacScheme):
         "_before_parts",
         "_encoding",
         "_header",
+        "_hex",
         "_prefix",
         "_timestamp_header",
     )
@@ -411,6 +398,7 @@ class HmacSignature(HmacScheme):
         self._header = header
         self._timestamp_header = timestamp_header
         self._encoding: Encoding = encoding
+        self._hex = encoding == "hex"
         self._prefix = prefix.lower()
         if payload is None:
             payload = "{timestamp}.{body}" if timestamp_header else "{body}"
@@ -420,25 +408,39 @@ class HmacSignature(HmacScheme):
         self._before_parts = self._before.format(timestamp="\0").encode().split(b"\0")
         self._after_parts = self._after.format(timestamp="\0").encode().split(b"\0")
 
-    def read(self, headers: Headers) -> Signed:
-        """Read the signature (and timestamp) headers."""
-        value = headers.require(self._header)
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+        """Raise unless the signature header holds the MAC of the signed payload."""
+        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
+        header = self._header
+        value = require(pairs, header)
         prefix = self._prefix
         if prefix:
             if not value.startswith(prefix) and value[: len(prefix)].lower() != prefix:
-                raise MalformedHeader(self._header, f"expected the prefix {prefix!r}")
+                raise MalformedHeader(header, f"expected the prefix {prefix!r}")
             value = value[len(prefix) :]
-        candidates = [decode_signature(value.strip(), self._encoding, self._header)]
-        if not self._timestamp_header:
-            return (None, "", self._before_parts[0], self._after_parts[0], candidates)
-        timestamp = headers.require(self._timestamp_header)
+        try:
+            if self._hex:
+                candidate = bytes.fromhex(value.strip())
+            else:
+                # strict_mode: only the base64 alphabet with correct padding, like
+                # b64decode(validate=True) but without its per-call regular expression.
+                candidate = binascii.a2b_base64(value.strip(), strict_mode=True)
+        except (ValueError, binascii.Error):
+            raise MalformedHeader(header, f"signature is not valid {self._encoding}") from None
+        timestamp_header = self._timestamp_header
+        if not timestamp_header:
+            self.check(None, "", self._before_parts[0], body, self._after_parts[0], [candidate], now)
+            return
+        timestamp = require(pairs, timestamp_header)
         stamp = wire_bytes(timestamp)
-        return (
+        self.check(
             timestamp,
-            self._timestamp_header,
+            timestamp_header,
             stamp.join(self._before_parts),
+            body,
             stamp.join(self._after_parts),
-            candidates,
+            [candidate],
+            now,
         )
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
@@ -480,12 +482,14 @@ class KeyedListSignature(HmacScheme):
         self._entry_label = entry_label
         self._separator = separator
 
-    def read(self, headers: Headers) -> Signed:
-        """Parse ``t=`` and the signature entries."""
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+        """Parse ``t=`` and the signature entries; check them against ``<t><separator><body>``."""
         header = self._header
-        entries = headers.require(header).split(",")
+        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
+        entries = require(pairs, header).split(",")
         if len(entries) > MAX_SIGNATURES + 1:
             raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
+        label = self._entry_label
         timestamp: str | None = None
         candidates: list[bytes] = []
         for entry in entries:
@@ -498,13 +502,16 @@ class KeyedListSignature(HmacScheme):
                 if timestamp is not None:
                     raise MalformedHeader(header, "t= appears more than once")
                 timestamp = value.strip()
-            elif key == self._entry_label:
-                candidates.append(decode_signature(value.strip(), "hex", header))
+            elif key == label:
+                try:
+                    candidates.append(bytes.fromhex(value.strip()))
+                except ValueError:
+                    raise MalformedHeader(header, "signature is not valid hex") from None
         if timestamp is None:
             raise MalformedHeader(header, "no t= timestamp")
         if not candidates:
-            raise MalformedHeader(header, f"no {self._entry_label}= signature")
-        return (timestamp, header, wire_bytes(timestamp) + self._separator, b"", candidates)
+            raise MalformedHeader(header, f"no {label}= signature")
+        self.check(timestamp, header, wire_bytes(timestamp) + self._separator, body, b"", candidates, now)
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``t=<timestamp>,<key>=<hex>`` for ``body``."""
@@ -515,6 +522,11 @@ class KeyedListSignature(HmacScheme):
 
 _STANDARD_NAMES = ("webhook-id", "webhook-timestamp", "webhook-signature")
 _SVIX_NAMES = ("svix-id", "svix-timestamp", "svix-signature")
+_STANDARD_ALL = frozenset(_STANDARD_NAMES + _SVIX_NAMES)
+_STANDARD_LENGTHS = frozenset(map(len, _STANDARD_ALL))
+
+
+_REPEATED = object()  # a header name sent more than once
 
 
 class StandardWebhooksSignature(HmacScheme):
@@ -527,14 +539,34 @@ class StandardWebhooksSignature(HmacScheme):
 
     __slots__ = ()
 
-    def read(self, headers: Headers) -> Signed:
-        """Read id, timestamp and signatures under the ``webhook-`` or ``svix-`` prefix."""
-        id_header, timestamp_header, header = _STANDARD_NAMES
-        if not headers.getlist(header) and headers.getlist(_SVIX_NAMES[2]):
-            id_header, timestamp_header, header = _SVIX_NAMES
-        msg_id = headers.require(id_header)
-        timestamp = headers.require(timestamp_header)
-        entries = headers.require(header).split()
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+        """Read id, timestamp and signatures under the ``webhook-`` or ``svix-`` prefix, and check them."""
+        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
+        # One pass over the headers for all six names, rather than a scan per name;
+        # a name seen twice maps to _REPEATED.
+        sent: dict[str, str | bytes | object] = {}
+        for name, value in pairs:
+            if len(name) in _STANDARD_LENGTHS:
+                lowered = (name if type(name) is str else header_text(name)).lower()
+                if lowered in _STANDARD_ALL:
+                    sent[lowered] = _REPEATED if lowered in sent else value
+        names = _STANDARD_NAMES
+        if _STANDARD_NAMES[2] not in sent and _SVIX_NAMES[2] in sent:
+            names = _SVIX_NAMES
+        texts: list[str] = []
+        for name in names:  # Headers.require() for each, in this order
+            value = sent.get(name)
+            if value is _REPEATED:
+                raise MalformedHeader(name, "sent more than once")
+            if value is None:
+                raise MissingHeader(name)
+            text = (value if type(value) is str else header_text(value)).strip()  # type: ignore[arg-type]
+            if not text:
+                raise MissingHeader(name)
+            texts.append(text)
+        msg_id, timestamp, signature = texts
+        timestamp_header, header = names[1], names[2]
+        entries = signature.split()
         if len(entries) > MAX_SIGNATURES:
             raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
         candidates: list[bytes] = []
@@ -543,11 +575,16 @@ class StandardWebhooksSignature(HmacScheme):
             if not sep:
                 raise MalformedHeader(header, "an entry is not <version>,<signature>")
             if version == "v1":
-                candidates.append(decode_signature(value, "base64", header))
+                try:
+                    candidates.append(binascii.a2b_base64(value, strict_mode=True))
+                except (ValueError, binascii.Error):
+                    raise MalformedHeader(header, "signature is not valid base64") from None
         if not candidates:
             raise SignatureMismatch("no v1 signature to check (only other versions were sent)")
-        signed_prefix = b"%s.%s." % (wire_bytes(msg_id), wire_bytes(timestamp))
-        return (timestamp, timestamp_header, signed_prefix, b"", candidates)
+        # One encode for "<id>.<timestamp>.": the same bytes as encoding each part,
+        # since check() rejects any timestamp that is not ASCII digits.
+        signed_prefix = wire_bytes(f"{msg_id}.{timestamp}.")
+        self.check(timestamp, timestamp_header, signed_prefix, body, b"", candidates, now)
 
     def sign(self, body: bytes, now: float, msg_id: str | None = None) -> dict[str, str]:
         """``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` for ``body``."""
@@ -573,13 +610,13 @@ class StandardWebhooksSignature(HmacScheme):
 
 
 def _authorization(
-    headers: Headers, header: str, scheme: str, challenge: dict[str, str] | None = None
+    headers: HeadersLike, header: str, scheme: str, challenge: dict[str, str] | None = None
 ) -> str:
     """The credentials part of ``<scheme> <credentials>``; the scheme word is case-insensitive."""
-    value = headers.require(header, error_headers=challenge)
+    value = require(headers.items() if type(headers) is dict else header_pairs(headers), header, challenge)
     word, _, credentials = value.partition(" ")
     credentials = credentials.strip()
-    if word.lower() != scheme.lower() or not credentials:
+    if (word != scheme and word.lower() != scheme.lower()) or not credentials:
         raise MalformedHeader(header, f"expected '{scheme} <credentials>'", headers=challenge)
     return credentials
 
@@ -602,7 +639,7 @@ class BearerToken:
         self._tokens = tokens
         self._header = header
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
         """Raise unless the bearer token is one of the configured tokens."""
         token = _authorization(headers, self._header, "Bearer")
         if not _any_equal(wire_bytes(token), self._tokens):
@@ -632,7 +669,7 @@ class BasicAuth:
         self._credentials = credentials
         self._challenge = {"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'}
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
         """Raise unless the credentials are one of the configured pairs."""
         encoded = _authorization(headers, "Authorization", "Basic", self._challenge)
         try:
@@ -675,9 +712,10 @@ class SharedKey:
         self._keys = keys
         self._header = header
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
         """Raise unless the header holds one of the configured keys."""
-        if not _any_equal(wire_bytes(headers.require(self._header)), self._keys):
+        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
+        if not _any_equal(wire_bytes(require(pairs, self._header)), self._keys):
             raise InvalidCredentials(f"{self._header} does not hold a configured key")
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
@@ -704,7 +742,7 @@ class TokenValidator:
         self._validator = validator
         self._header = header
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
         """Raise unless the validator accepts the bearer token."""
         token = _authorization(headers, self._header, "Bearer")
         try:
@@ -720,3 +758,20 @@ class TokenValidator:
 
     def __repr__(self) -> str:
         return f"TokenValidator({getattr(self._validator, '__qualname__', 'validator')})"
+
+
+BUILTIN_SCHEMES: frozenset[type] = frozenset(
+    {
+        HmacSignature,
+        KeyedListSignature,
+        StandardWebhooksSignature,
+        BearerToken,
+        BasicAuth,
+        SharedKey,
+        TokenValidator,
+        Unverified,
+    }
+)
+"""The schemes whose ``verify`` takes any ``HeadersLike``, so a provider need not wrap
+the request's headers in :class:`Headers` first (the ``Scheme`` protocol promises
+only :class:`Headers`). Exact classes: a subclass may override ``verify``."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from typing import ClassVar, cast
 
 from .._errors import ConfigurationError, PayloadError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, decode_json, to_datetime
-from .._headers import Headers, HeadersLike
+from .._events import CUSTOM, Event, JSONObject, JSONValue, constructor, decode_json, to_datetime
+from .._headers import Headers, HeadersLike, as_headers
 from .._schemes import (
+    BUILTIN_SCHEMES,
     BasicAuth,
     BearerToken,
     Clock,
@@ -56,13 +57,19 @@ class Provider:
     event exactly; no other header (and so no credential) is stored.
     """
 
-    __slots__ = ("_clock", "_scheme")
+    __slots__ = ("_check", "_clock", "_scheme")
 
     def __init__(self, scheme: Scheme, *, clock: Clock | None = None) -> None:
         if clock is not None and not callable(clock):
             raise ConfigurationError("clock must be a callable returning unix seconds")
         self._scheme = scheme
         self._clock: Clock = clock or system_clock
+        # The library's own schemes read any HeadersLike; another Scheme gets Headers.
+        self._check: Callable[[HeadersLike, bytes, float], None] = (
+            cast(Callable[[HeadersLike, bytes, float], None], scheme.verify)
+            if type(scheme) in BUILTIN_SCHEMES
+            else _wrapped(scheme)
+        )
 
     @property
     def clock(self) -> Clock:
@@ -86,8 +93,7 @@ class Provider:
         """
         if type(body) is not bytes and not isinstance(body, bytes | bytearray | memoryview):
             raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
-        view = headers if type(headers) is Headers else Headers(headers)
-        self._scheme.verify(view, body, self._clock() if now is None else now)
+        self._check(headers, body, self._clock() if now is None else now)
 
     def parse(self, headers: HeadersLike, body: bytes) -> list[Event]:
         """Turn a *verified* body into events (a list: some providers send batches).
@@ -95,7 +101,7 @@ class Provider:
         Raises:
             PayloadError: the body is not UTF-8 JSON, or not in the provider's shape.
         """
-        return self.events_from(decode_json(body), headers if type(headers) is Headers else Headers(headers))
+        return self.events_from(decode_json(body), as_headers(headers))
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """Build the events from a decoded payload; providers override this."""
@@ -115,8 +121,7 @@ class Provider:
         Raises:
             PayloadError: the payload is not one event in the provider's shape.
         """
-        view = headers if type(headers) is Headers else Headers(headers)
-        events = self.events_from(payload, view)
+        events = self.events_from(payload, as_headers(headers))
         if len(events) != 1:
             raise PayloadError(f"a stored {self.name} event must rebuild into one event, not {len(events)}")
         return events[0]
@@ -146,6 +151,16 @@ class Provider:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
 
 
+def _wrapped(scheme: Scheme) -> Callable[[HeadersLike, bytes, float], None]:
+    def check(headers: HeadersLike, body: bytes, now: float) -> None:
+        scheme.verify(as_headers(headers), body, now)
+
+    return check
+
+
+_new_event = constructor(Event)
+
+
 def generic_event(provider: str, payload: JSONValue, *, id: str | None = None) -> Event:
     """An :class:`Event` read from the conventional keys, for providers without a documented shape.
 
@@ -153,13 +168,13 @@ def generic_event(provider: str, payload: JSONValue, *, id: str | None = None) -
     the timestamp from ``"timestamp"``, ``"created"`` or ``"time"`` when they read as times.
     """
     if not isinstance(payload, dict):
-        return Event(provider=provider, type=CUSTOM, id=id, payload=payload)
+        return _new_event(provider=provider, type=CUSTOM, id=id, payload=payload)
     kind = next((v for v in (payload.get("type"), payload.get("event")) if isinstance(v, str) and v), CUSTOM)
     found_id = payload.get("id")
     timestamp = next(
         (t for t in map(to_datetime, (payload.get(k) for k in ("timestamp", "created", "time"))) if t), None
     )
-    return Event(
+    return _new_event(
         provider=provider,
         type=kind,
         id=id or (found_id if isinstance(found_id, str) else None),

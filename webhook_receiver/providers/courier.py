@@ -16,19 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TypedDict
 
-from .._errors import WebhookError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum, Reader, to_datetime
+from .._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum, Reader, constructor, member, to_datetime
 from .._headers import Headers
 from .._schemes import (
     DEFAULT_TOLERANCE,
+    MAX_TIMESTAMP_DIGITS,
+    MILLISECONDS_FROM,
     Clock,
     KeyedListSignature,
     Keyring,
     SecretInput,
     encode_secrets,
-    parse_timestamp,
 )
 from ._base import Credentials, Provider, auth_scheme
 
@@ -170,10 +169,19 @@ class AudienceCalculated(AudienceEvent):
     total_users_matched: int | None = None
 
 
+# constructor(cls) makes the same instance as cls(...), without a frozen dataclass's
+# per-field object.__setattr__ (see _events.constructor).
+_new_message = constructor(Message)
+_new_message_updated = constructor(MessageUpdated)
+_new_audience_updated = constructor(AudienceUpdated)
+_new_audience_calculated = constructor(AudienceCalculated)
+_new_courier_event = constructor(CourierEvent)
+
+
 def _message(data: Reader) -> Message:
-    return Message(
+    return _new_message(
         id=data.required_text("id"),
-        status=MessageStatus(data.required_text("status")),
+        status=member(MessageStatus, data.required_text("status")),
         recipient=data.text("recipient"),
         event=data.text("event"),
         notification=data.text("notification"),
@@ -196,50 +204,78 @@ _AUDIENCE_USERS: dict[str, type[AudienceUserEvent]] = {
     "audiences:user:matched": AudienceUserMatched,
     "audiences:user:unmatched": AudienceUserUnmatched,
 }
-
-
-class _Common(TypedDict):
-    provider: str
-    type: str
-    timestamp: datetime | None
-    payload: JSONValue
-    data: JSONObject
+_NEW_NOTIFICATION = {
+    "notification:submitted": constructor(NotificationSubmitted),
+    "notification:submission_canceled": constructor(NotificationSubmissionCanceled),
+    "notification:published": constructor(NotificationPublished),
+}
+_NEW_AUDIENCE_USER = {
+    "audiences:user:matched": constructor(AudienceUserMatched),
+    "audiences:user:unmatched": constructor(AudienceUserUnmatched),
+}
 
 
 def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> CourierEvent:
     """The typed event for one Courier event-webhook body."""
     body = Reader(payload, "body")
     kind = body.kind("type")
-    data = body.child("data")
-    common: _Common = {
-        "provider": "courier",
-        "type": kind,
-        "timestamp": timestamp,
-        "payload": payload,
-        "data": data.data,
-    }
+    fields = body.mapping("data")
+    data = Reader(fields, "body.data")  # body.child("data"), without formatting the name
     audience_id = data.text("audience_id") or data.text("id")
     if kind == "message:updated":
-        return MessageUpdated(**common, message=_message(data))
+        return _new_message_updated(
+            provider="courier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            data=fields,
+            message=_message(data),
+        )
     if kind in _NOTIFICATIONS:
         notification_id = data.text("notification_id") or data.text("id")
-        return _NOTIFICATIONS[kind](**common, notification_id=notification_id)
+        return _NEW_NOTIFICATION[kind](
+            provider="courier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            data=fields,
+            notification_id=notification_id,
+        )
     if kind in _AUDIENCE_USERS:
-        return _AUDIENCE_USERS[kind](
-            **common,
+        return _NEW_AUDIENCE_USER[kind](
+            provider="courier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            data=fields,
             audience_id=audience_id,
             user_id=data.text("user_id"),
             audience_version=data.integer("audience_version"),
         )
     if kind == "audiences:updated":
-        return AudienceUpdated(
-            **common, audience_id=audience_id, name=data.text("name"), description=data.text("description")
+        return _new_audience_updated(
+            provider="courier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            data=fields,
+            audience_id=audience_id,
+            name=data.text("name"),
+            description=data.text("description"),
         )
     if kind == "audiences:calculated":
-        return AudienceCalculated(
-            **common, audience_id=audience_id, total_users_matched=data.integer("total_users_matched")
+        return _new_audience_calculated(
+            provider="courier",
+            type=kind,
+            timestamp=timestamp,
+            payload=payload,
+            data=fields,
+            audience_id=audience_id,
+            total_users_matched=data.integer("total_users_matched"),
         )
-    return CourierEvent(**common)
+    return _new_courier_event(
+        provider="courier", type=kind, timestamp=timestamp, payload=payload, data=fields
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -265,12 +301,16 @@ class ChannelDelivery(ChannelEvent):
     data: JSONObject = field(default_factory=dict, repr=False)
 
 
+_new_channel_delivery = constructor(ChannelDelivery)
+_new_channel_event = constructor(ChannelEvent)
+
+
 def channel_event(payload: JSONValue) -> ChannelEvent:
     """The event for one Courier Webhook-channel body (standard or overridden)."""
     if isinstance(payload, dict) and isinstance(payload.get("event"), str) and payload.get("event"):
         body = Reader(payload, "body")
         if "recipient" in payload or "data" in payload or "profile" in payload:
-            return ChannelDelivery(
+            return _new_channel_delivery(
                 provider="courier-channel",
                 type=body.kind("event"),
                 payload=payload,
@@ -278,8 +318,8 @@ def channel_event(payload: JSONValue) -> ChannelEvent:
                 profile=body.mapping("profile"),
                 data=body.mapping("data"),
             )
-        return ChannelEvent(provider="courier-channel", type=body.kind("event"), payload=payload)
-    return ChannelEvent(provider="courier-channel", type=CUSTOM, payload=payload)
+        return _new_channel_event(provider="courier-channel", type=body.kind("event"), payload=payload)
+    return _new_channel_event(provider="courier-channel", type=CUSTOM, payload=payload)
 
 
 class Courier(Provider):
@@ -339,11 +379,14 @@ def _signed_t(headers: Headers) -> str | None:
 
 def _signed_time(headers: Headers) -> datetime | None:
     """The ``t=`` of ``courier-signature`` as a datetime, or ``None`` if absent or odd."""
-    try:
-        text = _signed_t(headers)
-        return None if text is None else to_datetime(parse_timestamp(text, Courier.signature_header, "auto"))
-    except WebhookError:  # verification already judged the header; here it is only a hint
+    text = _signed_t(headers)
+    # The signed timestamp as verification reads it (ASCII digits, milliseconds from
+    # 10**11 on); anything else is None, not an error: verification already judged the
+    # header, and here it is only a hint.
+    if text is None or len(text) > MAX_TIMESTAMP_DIGITS or not (text.isascii() and text.isdigit()):
         return None
+    value = int(text)
+    return to_datetime(value / 1000 if value >= MILLISECONDS_FROM else value)
 
 
 class CourierChannel(Provider):

@@ -14,11 +14,9 @@ becomes one event per element, in order. The events follow the Data Pipelines
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
-from typing import TypedDict
 
 from .._errors import PayloadError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader
+from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -95,44 +93,112 @@ class Alias(CustomerIOEvent):
     previous_id: str
 
 
-class _Common(TypedDict):
-    provider: str
-    type: str
-    id: str | None
-    timestamp: datetime | None
-    payload: JSONValue
-    user_id: str | None
-    anonymous_id: str | None
-    context: JSONObject
+# constructor(cls) makes the same instance as cls(...), without a frozen dataclass's
+# per-field object.__setattr__ (see _events.constructor).
+_new_identify = constructor(Identify)
+_new_track = constructor(Track)
+_new_page = constructor(Page)
+_new_screen = constructor(Screen)
+_new_group = constructor(Group)
+_new_alias = constructor(Alias)
+_new_event = constructor(CustomerIOEvent)
 
 
-def customerio_event(payload: JSONValue, where: str = "body") -> CustomerIOEvent:
-    """The typed event for one Data Pipelines event object."""
-    item = Reader(payload, where)
-    kind = item.kind("type") if "type" in item.data else CUSTOM
-    common: _Common = {
-        "provider": "customerio",
-        "type": kind,
-        "id": item.text("messageId"),
-        "timestamp": item.time("timestamp"),
-        "payload": payload,
-        "user_id": item.text("userId"),
-        "anonymous_id": item.text("anonymousId"),
-        "context": item.mapping("context"),
-    }
-    if kind == "identify":
-        return Identify(**common, traits=item.mapping("traits"))
+def customerio_event(payload: JSONValue, where: str = "body", index: int | None = None) -> CustomerIOEvent:
+    """The typed event for one Data Pipelines event object (``where[index]`` in a batch)."""
+    item = Reader(payload, where, index)
+    data = item.data
+    kind = item.kind("type") if "type" in data else CUSTOM
+    # The fields every type has, read in this order so that the first bad one is reported.
+    # A batch holds up to 1000 events, so Reader's checks are inlined for the usual case
+    # (a string, or absent); anything else goes through Reader for its conversion or error.
+    get = data.get
+    message_id = get("messageId")
+    if message_id is not None and type(message_id) is not str:
+        message_id = item.text("messageId")
+    timestamp = item.time("timestamp")
+    user_id = get("userId")
+    if user_id is not None and type(user_id) is not str:
+        user_id = item.text("userId")
+    anonymous_id = get("anonymousId")
+    if anonymous_id is not None and type(anonymous_id) is not str:
+        anonymous_id = item.text("anonymousId")
+    context = get("context")
+    if type(context) is not dict:
+        context = item.mapping("context")
     if kind == "track":
-        return Track(**common, event=item.required_text("event"), properties=item.mapping("properties"))
-    if kind == "page":
-        return Page(**common, name=item.text("name"), properties=item.mapping("properties"))
-    if kind == "screen":
-        return Screen(**common, name=item.text("name"), properties=item.mapping("properties"))
+        return _new_track(
+            provider="customerio",
+            type=kind,
+            id=message_id,
+            timestamp=timestamp,
+            payload=payload,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            context=context,
+            event=item.required_text("event"),
+            properties=item.mapping("properties"),
+        )
+    if kind == "identify":
+        return _new_identify(
+            provider="customerio",
+            type=kind,
+            id=message_id,
+            timestamp=timestamp,
+            payload=payload,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            context=context,
+            traits=item.mapping("traits"),
+        )
+    if kind == "page" or kind == "screen":
+        return (_new_page if kind == "page" else _new_screen)(
+            provider="customerio",
+            type=kind,
+            id=message_id,
+            timestamp=timestamp,
+            payload=payload,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            context=context,
+            name=item.text("name"),
+            properties=item.mapping("properties"),
+        )
     if kind == "group":
-        return Group(**common, group_id=item.required_text("groupId"), traits=item.mapping("traits"))
+        return _new_group(
+            provider="customerio",
+            type=kind,
+            id=message_id,
+            timestamp=timestamp,
+            payload=payload,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            context=context,
+            group_id=item.required_text("groupId"),
+            traits=item.mapping("traits"),
+        )
     if kind == "alias":
-        return Alias(**common, previous_id=item.required_text("previousId"))
-    return CustomerIOEvent(**common)
+        return _new_alias(
+            provider="customerio",
+            type=kind,
+            id=message_id,
+            timestamp=timestamp,
+            payload=payload,
+            user_id=user_id,
+            anonymous_id=anonymous_id,
+            context=context,
+            previous_id=item.required_text("previousId"),
+        )
+    return _new_event(
+        provider="customerio",
+        type=kind,
+        id=message_id,
+        timestamp=timestamp,
+        payload=payload,
+        user_id=user_id,
+        anonymous_id=anonymous_id,
+        context=context,
+    )
 
 
 class CustomerIO(Provider):
@@ -161,4 +227,4 @@ class CustomerIO(Provider):
             raise PayloadError("batch is empty")
         if len(payload) > MAX_BATCH:
             raise PayloadError(f"batch has {len(payload)} events; Customer.io sends at most {MAX_BATCH}")
-        return [customerio_event(item, f"body[{index}]") for index, item in enumerate(payload)]
+        return [customerio_event(item, "body", index) for index, item in enumerate(payload)]

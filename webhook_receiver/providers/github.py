@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .._events import CUSTOM, Event, JSONValue, Reader
+from .._events import CUSTOM, Event, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -20,6 +20,10 @@ class GitHubEvent(Event):
 
     action: str | None = None
     hook_id: str | None = None
+
+
+# The same instance as GitHubEvent(...), faster (see _events.constructor).
+_new_event = constructor(GitHubEvent)
 
 
 class GitHub(Provider):
@@ -45,7 +49,7 @@ class GitHub(Provider):
         delivery = headers.getlist("X-GitHub-Delivery")
         hook_id = headers.getlist("X-GitHub-Hook-ID")
         return [
-            GitHubEvent(
+            _new_event(
                 provider=self.name,
                 type=kind[0].strip() if len(kind) == 1 and kind[0].strip() else CUSTOM,
                 id=delivery[0].strip() if len(delivery) == 1 else None,

@@ -7,9 +7,10 @@ Bodies are ``{event, delivery_id, status, timestamp}``; events are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._events import Event, JSONValue, OpenEnum, Reader
+from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member
 from .._headers import Headers
 from .._schemes import Clock, SecretInput
 from ._base import Provider, bearer_token
@@ -76,6 +77,14 @@ _DOCUMENTED: dict[str, type[DeliveryEvent]] = {
     "delivery.updated": DeliveryUpdated,
     "delivery.cancelled": DeliveryCancelled,
 }
+# constructor(cls) makes the same instance as cls(...), without a frozen dataclass's
+# per-field object.__setattr__ (see _events.constructor).
+_NEW: dict[type[KourierEvent], Callable[..., KourierEvent]] = {
+    KourierEvent: constructor(KourierEvent),
+    DeliveryCreated: constructor(DeliveryCreated),
+    DeliveryUpdated: constructor(DeliveryUpdated),
+    DeliveryCancelled: constructor(DeliveryCancelled),
+}
 
 
 def kourier_event(payload: JSONValue) -> KourierEvent:
@@ -90,13 +99,13 @@ def kourier_event(payload: JSONValue) -> KourierEvent:
     cls: type[KourierEvent] = _DOCUMENTED.get(kind, KourierEvent)
     documented = cls is not KourierEvent
     status = body.required_text("status") if cls is DeliveryUpdated else body.text("status")
-    return cls(
+    return _NEW[cls](
         provider="kourier",
         type=kind,
         timestamp=body.time("timestamp"),
         payload=payload,
         delivery_id=body.required_text("delivery_id") if documented else body.text("delivery_id"),
-        status=DeliveryStatus(status) if status else None,
+        status=member(DeliveryStatus, status) if status else None,
     )
 
 

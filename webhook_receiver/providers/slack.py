@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .._events import Event, JSONObject, JSONValue, Reader
+from .._events import Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -24,6 +24,10 @@ class SlackEvent(Event):
     event_type: str | None = None
     team_id: str | None = None
     challenge: str | None = None
+
+
+# The same instance as SlackEvent(...), faster (see _events.constructor).
+_new_event = constructor(SlackEvent)
 
 
 class Slack(Provider):
@@ -58,7 +62,7 @@ class Slack(Provider):
         body = Reader(payload, "body")
         inner = body.child("event")
         return [
-            SlackEvent(
+            _new_event(
                 provider=self.name,
                 type=body.kind("type"),
                 id=body.text("event_id"),

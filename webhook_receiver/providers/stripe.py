@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .._events import Event, JSONObject, JSONValue, Reader
+from .._events import Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, KeyedListSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -26,6 +26,10 @@ class StripeEvent(Event):
     object: JSONObject = field(default_factory=dict, repr=False)
     livemode: bool | None = None
     api_version: str | None = None
+
+
+# The same instance as StripeEvent(...), faster (see _events.constructor).
+_new_event = constructor(StripeEvent)
 
 
 class Stripe(Provider):
@@ -57,13 +61,14 @@ class Stripe(Provider):
         """One event per body."""
         body = Reader(payload, "body")
         return [
-            StripeEvent(
+            _new_event(
                 provider=self.name,
                 type=body.kind("type"),
                 id=body.text("id"),
                 timestamp=body.time("created"),
                 payload=payload,
-                object=body.child("data").mapping("object"),
+                # body.child("data").mapping("object"), without formatting the name
+                object=Reader(body.mapping("data"), "body.data").mapping("object"),
                 livemode=body.boolean("livemode"),
                 api_version=body.text("api_version"),
             )

@@ -35,7 +35,7 @@ from datetime import datetime
 from typing import Literal
 
 from .._errors import ConfigurationError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader
+from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import (
     Clock,
@@ -106,44 +106,66 @@ class SubscriptionChanged(XtremepushEvent):
     user_id: str | None = None
 
 
-_PROPERTY_NAMES = tuple(MessageProperties.__dataclass_fields__)
 _AUTHS = ("basic", "bearer", "signed", "oauth2", "none")
 
 
 def _opt_direction(name: str) -> bool | None:
     """``True`` for an opt-in, ``False`` for an opt-out, ``None`` if the name is neither."""
     name = name.replace("-", "_")
-    if any(word in name for word in ("opt_out", "optout")):
+    if "opt_out" in name or "optout" in name:
         return False
-    if any(word in name for word in ("opt_in", "optin")):
+    if "opt_in" in name or "optin" in name:
         return True
     return None
+
+
+# constructor(cls) makes the same instance as cls(...), without a frozen dataclass's
+# per-field object.__setattr__ (see _events.constructor).
+_new_properties = constructor(MessageProperties)
+_new_message_event = constructor(MessageEvent)
+_new_message_failed = constructor(MessageFailed)
+_new_subscription = constructor(SubscriptionChanged)
+_new_event = constructor(XtremepushEvent)
+
+
+def _message_properties(properties: Reader) -> MessageProperties:
+    return _new_properties(
+        message_type=properties.text("message_type"),
+        campaign_id=properties.text("campaign_id"),
+        profile_id=properties.text("profile_id"),
+        device_id=properties.text("device_id"),
+        trigger_id=properties.text("trigger_id"),
+        error_message=properties.text("error_message"),
+        user_id=properties.text("user_id"),
+        email=properties.text("email"),
+        external_message_id=properties.text("external_message_id"),
+    )
 
 
 def xtremepush_event(payload: JSONValue) -> XtremepushEvent:
     """The typed event for one Xtremepush body."""
     if not isinstance(payload, dict):
-        return XtremepushEvent(provider="xtremepush", type=CUSTOM, payload=payload)
+        return _new_event(provider="xtremepush", type=CUSTOM, payload=payload)
     body = Reader(payload, "body")
-    kind = body.kind("event") if body.raw("event") is not None else CUSTOM
+    kind = body.kind("event") if payload.get("event") is not None else CUSTOM
     timestamp: datetime | None = body.time("time")
-    properties = body.child("properties")
+    properties = Reader(body.mapping("properties"), "body.properties")  # body.child("properties")
     lowered = kind.lower()
     opted_in = _opt_direction(lowered)
     if opted_in is None and lowered.startswith("message_"):
-        cls = MessageFailed if lowered.startswith(("message_fail", "message_error")) else MessageEvent
-        return cls(
+        failed = lowered.startswith(("message_fail", "message_error"))
+        return (_new_message_failed if failed else _new_message_event)(
             provider="xtremepush",
             type=kind,
             timestamp=timestamp,
             payload=payload,
             properties=properties.data,
-            message=MessageProperties(**{name: properties.text(name) for name in _PROPERTY_NAMES}),
+            message=_message_properties(properties),
         )
     if opted_in is not None or "subscri" in lowered:
         if opted_in is None:
             opted_in = "unsubscri" not in lowered
-        return SubscriptionChanged(
+        return _new_subscription(
             provider="xtremepush",
             type=kind,
             timestamp=timestamp,
@@ -153,7 +175,7 @@ def xtremepush_event(payload: JSONValue) -> XtremepushEvent:
             profile_id=properties.text("profile_id"),
             user_id=properties.text("user_id"),
         )
-    return XtremepushEvent(
+    return _new_event(
         provider="xtremepush", type=kind, timestamp=timestamp, payload=payload, properties=properties.data
     )
 

@@ -1,0 +1,198 @@
+"""The fast paths give what the plain ones give (constructor, member, decode_json, to_datetime)."""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+import pickle
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from webhook_receiver import Event, OpenEnum
+from webhook_receiver._events import constructor, decode_json, member, to_datetime
+from webhook_receiver.providers import (
+    courier,
+    customerio,
+    github,
+    kourier,
+    slack,
+    standard_webhooks,
+    stripe,
+    xtremepush,
+)
+
+MODULES = (courier, customerio, github, kourier, slack, standard_webhooks, stripe, xtremepush)
+CLASSES = sorted(
+    {
+        obj
+        for module in MODULES
+        for obj in vars(module).values()
+        if isinstance(obj, type) and dataclasses.is_dataclass(obj) and obj.__module__ == module.__name__
+    }
+    | {Event},
+    key=lambda cls: cls.__qualname__,
+)
+
+
+def arguments(cls: type) -> dict[str, Any]:
+    """Every field given, with a value of a plausible type."""
+    values: dict[str, Any] = {}
+    for item in dataclasses.fields(cls):
+        values[item.name] = {
+            "timestamp": datetime(2024, 1, 2, tzinfo=UTC),
+            "status": getattr(cls, "__annotations__", {}).get("status") and None,
+        }.get(item.name, f"{item.name}-value")
+    return values
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__qualname__)
+def test_constructor_makes_what_the_class_makes(cls: type) -> None:
+    build = constructor(cls)
+    given = arguments(cls)
+    fast, plain = build(**given), cls(**given)
+    assert type(fast) is cls
+    assert fast == plain and repr(fast) == repr(plain)
+    assert [getattr(fast, f.name) for f in dataclasses.fields(cls)] == list(given.values())
+    first = dataclasses.fields(cls)[0].name
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(fast, first, "changed")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        delattr(fast, first)
+    assert not hasattr(fast, "__dict__")
+    assert dataclasses.replace(fast, **{first: "other"}) == dataclasses.replace(plain, **{first: "other"})
+    assert pickle.loads(pickle.dumps(fast)) == plain  # noqa: S301 - our own bytes
+    assert copy.deepcopy(fast) == plain
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda cls: cls.__qualname__)
+def test_constructor_defaults_and_errors_match_the_class(cls: type) -> None:
+    build = constructor(cls)
+    required = {
+        f.name: f"{f.name}-value"
+        for f in dataclasses.fields(cls)
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    }
+    fast, plain = build(**required), cls(**required)
+    assert fast == plain and repr(fast) == repr(plain)
+    for item in dataclasses.fields(cls):
+        if item.default_factory is not dataclasses.MISSING:  # a fresh object per instance
+            assert getattr(fast, item.name) is not getattr(build(**required), item.name)
+    with pytest.raises(TypeError):
+        build(**required, unknown=1)
+    for name in required:
+        with pytest.raises(TypeError):
+            build(**{k: v for k, v in required.items() if k != name})
+
+
+def test_constructor_refuses_what_it_cannot_build() -> None:
+    @dataclasses.dataclass(frozen=True)
+    class NoSlots:
+        a: int
+
+    @dataclasses.dataclass(frozen=True, slots=True)
+    class Positional:
+        a: int
+
+    with pytest.raises(TypeError):
+        constructor(NoSlots)
+    with pytest.raises(TypeError):
+        constructor(Positional)
+    with pytest.raises(TypeError):
+        constructor(dict)
+
+
+class Colour(OpenEnum):
+    RED = "red"
+
+
+def test_member_is_the_enum_call() -> None:
+    assert member(Colour, "red") is Colour("red") is Colour.RED
+    other = member(Colour, "mauve")
+    assert other == Colour("mauve") == "mauve" and not other.known
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"a":1}',
+        b' \t\n\r{"a":1} \r\n',
+        b'[1,"x",null]',
+        b'"s"',
+        b"1",
+        b"{}x",
+        b"{} x",
+        b"\x0c{}",
+        b"{}\x0c",
+        b"\xef\xbb\xbf{}",
+        b"nul",
+        b"[1,]",
+        b'{"a":1e999}',
+        b'{"a":NaN}',
+        b"[" * 100_000,
+        b"1" * 5000,
+    ],
+)
+def test_decode_json_agrees_with_json_loads(body: bytes) -> None:
+    try:
+        expected: Any = json.loads(body.decode("utf-8"), parse_constant=lambda c: 1 / 0)
+    except (ValueError, ZeroDivisionError, RecursionError):
+        expected = "error"
+    if expected != "error" and any(
+        isinstance(v, float) and v in (float("inf"), float("-inf")) for v in [expected]
+    ):
+        expected = "error"
+    try:
+        got: Any = decode_json(body)
+    except Exception:
+        got = "error"
+    if body == b'{"a":1e999}':
+        assert got == "error"
+    else:
+        assert got == expected
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        0,
+        -1,
+        1.5,
+        1706160867,
+        1706160867123,
+        10**11 - 1,
+        10**11,
+        10**15,
+        10**17,
+        10**400,
+        -(10**400),
+        float("nan"),
+        float("inf"),
+        "1706160867",
+        " 1706160867123 ",
+        "2024-01-25T05:34:27Z",
+        "2024-01-25T05:34:27+02:00",
+        "2024-01-25",
+        "20240125",
+        "x",
+        "",
+        True,
+        None,
+        [1],
+    ],
+)
+def test_to_datetime_keeps_its_meaning(value: Any) -> None:
+    got = to_datetime(value)
+    if isinstance(value, bool) or value is None or isinstance(value, list):
+        assert got is None
+        return
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        try:
+            seconds = value / 1000 if abs(value) >= 10**11 else float(value)
+            expected = datetime.fromtimestamp(seconds, tz=UTC)
+        except (OverflowError, OSError, ValueError):
+            expected = None
+        assert got == expected
+    assert got is None or got.tzinfo is UTC
