@@ -262,3 +262,25 @@ def test_a_truncated_body_gets_no_answer_and_runs_nothing() -> None:
     half = [{"type": "http.request", "body": BODY[:10], "more_body": True}]  # then the client hangs up
     assert _asgi(app, {"type": "http", "method": "POST", "path": "/hooks", "headers": headers}, half) == []
     assert ran == []
+
+
+@pytest.mark.parametrize("number", ["1" + "0" * 400, "-" + "9" * 300, "1e308"])
+@pytest.mark.parametrize(
+    ("provider", "payload"),
+    [
+        ("kourier", '{{"event":"delivery.updated","delivery_id":"d","status":"delivered","timestamp":{n}}}'),
+        ("courier", '{{"type":"message:updated","data":{{"id":"m","status":"SENT","sent":{n}}}}}'),
+        ("xtremepush", '{{"event":"delivered","time":{n},"properties":{{}}}}'),
+    ],
+)
+def test_a_time_far_out_of_range_is_a_400_or_no_time_never_a_500(
+    provider: str, payload: str, number: str
+) -> None:
+    from webhook_receiver.testing import make_provider, sign
+
+    receiver = Receiver(make_provider(provider))
+    body = payload.format(n=number).encode()
+    reply = receiver.handle(
+        "POST", {"Content-Type": "application/json", **sign(receiver.provider, body)}, body
+    )
+    assert reply.status in (200, 400), reply.body
