@@ -234,6 +234,21 @@ class Receivers:
         return tuple(self._by_namespace)
 
 
+class AttachedReceivers:
+    """What every inbox does with the receivers that put events in it."""
+
+    _receivers: Receivers
+
+    @property
+    def receivers(self) -> Receivers:
+        """The receivers attached to this inbox (``Receiver(inbox=...)`` attaches itself)."""
+        return self._receivers
+
+    def attach(self, receiver: Receiver) -> None:
+        """Called by ``Receiver(inbox=self)``: its events are run by its handlers."""
+        self._receivers.attach(receiver)
+
+
 _SCHEMA = (
     """
     CREATE TABLE IF NOT EXISTS webhook_inbox (
@@ -291,7 +306,7 @@ def _record(row: Sequence[object]) -> InboxRecord:
     )
 
 
-class SQLiteInbox:
+class SQLiteInbox(AttachedReceivers):
     """An inbox in one SQLite file: the embedded default for one machine.
 
     WAL mode, one connection per thread, every write in its own transaction, and
@@ -343,15 +358,6 @@ class SQLiteInbox:
     def path(self) -> str:
         """The database file."""
         return self._path
-
-    @property
-    def receivers(self) -> Receivers:
-        """The receivers attached to this inbox (``Receiver(inbox=...)`` attaches itself)."""
-        return self._receivers
-
-    def attach(self, receiver: Receiver) -> None:
-        """Called by ``Receiver(inbox=self)``: its events are run by its handlers."""
-        self._receivers.attach(receiver)
 
     def __repr__(self) -> str:
         return f"SQLiteInbox({self._path!r})"

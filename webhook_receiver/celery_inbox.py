@@ -62,11 +62,11 @@ from __future__ import annotations
 import logging
 import random
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+from typing import Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from ._errors import ConfigurationError, EventInProgress
-from ._inbox import InboxEntry, Receivers, RetryPolicy
+from ._inbox import AttachedReceivers, InboxEntry, Receivers, RetryPolicy
 from ._optional import require
 from ._worker import describe_failure
 
@@ -74,9 +74,6 @@ from ._worker import describe_failure
 # out of this module's public signatures except for the app and the task themselves.
 celery = require("webhook_receiver.celery_inbox", "celery", "celery")
 _Reject: Any = require("webhook_receiver.celery_inbox", "celery.exceptions", "celery").Reject
-
-if TYPE_CHECKING:
-    from ._receiver import Receiver
 
 __all__ = ["DEFAULT_TASK_NAME", "CeleryInbox", "DeadEvent"]
 
@@ -125,7 +122,7 @@ def _redact_url(url: object) -> str:
     return urlunsplit(parts)
 
 
-class CeleryInbox:
+class CeleryInbox(AttachedReceivers):
     """An inbox that hands each event to Celery as a task (see the module docstring).
 
     Creating it registers one task on ``app`` (named ``task_name``); the web process
@@ -236,15 +233,6 @@ class CeleryInbox:
     def queue(self) -> str | None:
         """The queue events are published to (``None``: the app's routing decides)."""
         return self._queue
-
-    @property
-    def receivers(self) -> Receivers:
-        """The receivers attached to this inbox (``Receiver(inbox=...)`` attaches itself)."""
-        return self._receivers
-
-    def attach(self, receiver: Receiver) -> None:
-        """Called by ``Receiver(inbox=self)``: its events are run by its handlers."""
-        self._receivers.attach(receiver)
 
     def __repr__(self) -> str:
         try:
