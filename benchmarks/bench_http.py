@@ -2,11 +2,13 @@
 
 ::
 
-    python benchmarks/bench_http.py [--frameworks asgi,flask,django] [--rounds 5]
-        [--requests 3000] [--concurrency 32] [--warmup 300] [--wsgi-workers 1] [--seconds 60]
+    python benchmarks/bench_http.py [--frameworks asgi,flask,django] [--rounds 7]
+        [--requests 4000] [--concurrency 32] [--warmup 300] [--wsgi-workers 1] [--seconds 60]
+        [--max-others 0.1] [--no-pin]
+    python benchmarks/bench_http.py --in-process [--frameworks ...] [--rounds 9] [--requests 2000]
 
 For each framework one server process is started on a free 127.0.0.1 port (apps in
-``benchmarks/http_apps.py``), serving both routes:
+``benchmarks/http_apps.py``), serving every route:
 
 ==========  ==============================================  ================================
 framework   server                                          adapter on ``/hooks``
@@ -21,21 +23,40 @@ django      ``gunicorn 'http_apps:create_django()'``, the   ``WebhookView.as_vie
 
 ``/bare`` reads the raw body and answers 200 ``{"ok":true}``; ``/hooks`` verifies the
 bearer token, parses, dispatches to a handler that does nothing (no store) and
-answers 200. Every request is a real Kourier ``delivery.updated`` with its bearer
-token; in each round, bare and adapter get the very same body bytes (one distinct
-event per request). After a warm-up of both routes and a sanity check (a wrong token
-on ``/hooks`` must answer 401, proving the adapter verifies), rounds alternate,
-ABBA-ordered (bare first in even rounds, adapter first in odd ones) so a drift of
-the machine lands on both sides. A round is ``--requests`` requests over
-``--concurrency`` keep-alive connections (the load generator of
-``benchmarks/loadtest.py``, imported, on asyncio streams, in this process), bounded
-by ``--seconds``. Latency is per request, from writing it to reading the whole
-answer, excluding the wait for a free connection; it includes the TCP connect when
-the server closed the connection (gunicorn's sync worker closes after every request).
+answers 200; ``/stub`` is the same adapter in front of a receiver that answers that
+200 without verifying, parsing or dispatching (``http_apps.AnswerOnly``), which
+splits the adapter's own cost (stub - bare) from the receiver's (hooks - stub).
+Every request is a real Kourier ``delivery.updated`` with its bearer token; in each
+round, every route gets the very same body bytes (one distinct event per request).
+After a warm-up of every route and a sanity check (a wrong token on ``/hooks`` must
+answer 401, proving the adapter verifies), the rounds measure the three routes one
+after the other, in an order that rotates each round (each route first, second and
+third in turn) so a drift of the machine lands on all of them. A round is
+``--requests`` requests over ``--concurrency`` keep-alive connections (the load
+generator of ``benchmarks/loadtest.py``, imported, on asyncio streams, in this
+process, not the server's), bounded by ``--seconds``. Latency is per request, from
+writing it to reading the whole answer, excluding the wait for a free connection; it
+includes the TCP connect when the server closed the connection (gunicorn's sync
+worker closes after every request).
+
+The server runs on one core and the load generator on another (``sched_setaffinity``;
+``--no-pin``, or more than one gunicorn worker, leaves placement to the scheduler). On
+a shared machine another process may take CPU during a measurement: the CPU the
+machine spent meanwhile (``/proc/stat``) minus the server's and the load generator's
+is "others"; a route measured while others kept more than ``--max-others`` cores busy
+is measured again (up to ``MAX_ATTEMPTS`` times), and a round that still kept such a
+measurement is marked ``*`` and left out of the medians.
 
 Reported per round: requests/s, p50 and p99 latency, and the server's CPU time per
 request (all its processes); per framework, the median over rounds of the ratio
-adapter/bare of requests/s, against the target (>= 0.9).
+hooks/bare of requests/s, against the target (>= 0.9), and the server CPU per
+request split into bare, adapter (stub - bare) and receiver (hooks - stub).
+
+``--in-process`` starts no server: it calls each app the way its server would
+(an ASGI scope like uvicorn's, an environ like gunicorn's, same headers and body),
+``--requests`` times per round, all candidates interleaved, and prints the thread
+CPU microseconds per request of ``/bare``, ``/stub`` and ``/hooks`` and of
+``Receiver.handle`` alone in a loop.
 
 Exit status: 0 when every request answered 200 in time (whether or not a target is
 met: the table says), 1 when one did not, 2 when a server could not be started.
@@ -46,6 +67,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import io
 import os
 import statistics
 import subprocess
@@ -53,24 +75,29 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 BENCHMARKS = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCHMARKS))
 
+import http_apps  # noqa: E402
 import httpx2  # noqa: E402
 import loadtest  # noqa: E402 - the load generator, server helpers and stats, reused
-from http_apps import BARE_PATH, HOOK_PATH, TOKEN  # noqa: E402
+from http_apps import BARE_PATH, HOOK_PATH, STUB_PATH, TOKEN  # noqa: E402
 
 FRAMEWORKS = ("asgi", "flask", "django")
 TARGET = 0.9
 """Adapter requests/s at least this fraction of the bare endpoint's, for every framework."""
 MAX_SECONDS = 240.0
 """``--seconds`` (per round) at most this."""
+MAX_ATTEMPTS = 4
+"""Measurements of one route in one round at most, while other processes keep the CPU busy."""
+BACKOFF_SECONDS = 2.0
+"""The pause before measuring a route again."""
 
 
 # --- servers ------------------------------------------------------------------------------------
@@ -102,14 +129,22 @@ def server_command(framework: str, port: int, wsgi_workers: int) -> list[str]:
 
 
 @contextmanager
-def serve(framework: str, wsgi_workers: int, log: TextIO) -> Iterator[tuple[str, int]]:
+def serve(
+    framework: str, wsgi_workers: int, log: TextIO, cpus: frozenset[int] | None = None
+) -> Iterator[tuple[str, int]]:
     """Start ``framework``'s server, wait (bounded) until ``/bare`` answers; yield URL and pid.
 
+    ``cpus``: the CPUs the server (and every worker it forks) may run on; ``None``, any.
     The server is stopped (terminate, then kill) however the block ends.
     """
     port = loadtest.free_port()
     command = server_command(framework, port, wsgi_workers)
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+
+    def pin() -> None:  # in the child, before exec: inherited by gunicorn's workers
+        if cpus is not None:
+            os.sched_setaffinity(0, cpus)
+
+    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pin)
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + loadtest.STARTUP_SECONDS
@@ -146,6 +181,18 @@ def process_tree(pid: int) -> list[int]:
             with suppress(OSError, ValueError):
                 found.extend(int(child) for child in (task / "children").read_text().split())
     return found
+
+
+def busy_cpu_seconds() -> float:
+    """User, nice and system CPU seconds of the whole machine so far, from ``/proc/stat``."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()
+    return (int(fields[1]) + int(fields[2]) + int(fields[3])) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """User plus system CPU seconds of this process (the load generator) so far."""
+    times = os.times()
+    return times.user + times.system
 
 
 def tree_cpu_seconds(pid: int) -> float:
@@ -185,6 +232,8 @@ class Result:
     client_cpu: float
     bad: Counter[int]
     """Statuses other than 200 (0: transport error) and unsent requests (-1)."""
+    others: float = 0.0
+    """Cores the machine's other processes kept busy meanwhile, on average (see :func:`measure`)."""
 
     @property
     def rate(self) -> float:
@@ -199,9 +248,10 @@ async def measure(
     host, port = base_url.removeprefix("http://").rsplit(":", 1)
     transport = loadtest.RawTransport(host, int(port), concurrency)
     try:
-        cpu = tree_cpu_seconds(pid)
+        machine, own, cpu = busy_cpu_seconds(), own_cpu_seconds(), tree_cpu_seconds(pid)
         done = await loadtest.run_round(transport, work, concurrency, time.monotonic() + seconds)
         server_cpu = tree_cpu_seconds(pid) - cpu
+        others = busy_cpu_seconds() - machine - (own_cpu_seconds() - own) - server_cpu
     finally:
         await transport.aclose()
     latencies = [latency for o in done.outcomes for latency in o.latencies]
@@ -217,6 +267,7 @@ async def measure(
         server_cpu / max(1, len(latencies)) * 1e6,
         done.client_cpu,
         bad,
+        max(0.0, others) / done.elapsed if done.elapsed else 0.0,
     )
 
 
@@ -236,33 +287,55 @@ async def sanity(base_url: str) -> list[str]:
     return failures
 
 
+ROUTES = (BARE_PATH, STUB_PATH, HOOK_PATH)
+"""Measured in every round, in an order that rotates from round to round."""
+
+
 @dataclass(slots=True)
 class FrameworkRun:
     """Every round of one framework."""
 
     framework: str
-    pairs: list[tuple[Result, Result]]
-    """(bare, adapter) per round."""
+    rounds: list[dict[str, Result]]
+    """Per round, the result of each of :data:`ROUTES`."""
     failures: list[str]
+    remeasured: int = 0
+    """Measurements thrown away because other processes were busy (``--max-others``)."""
+    max_others: float = 0.1
+    """A round with a measurement kept although others were busier than this is left out."""
 
-    def ratios(self) -> list[float]:
-        """Adapter/bare requests/s, per round."""
-        return [adapter.rate / bare.rate if bare.rate else 0.0 for bare, adapter in self.pairs]
+    def busy(self, number: int) -> bool:
+        """Whether round ``number`` (from 0) kept a measurement taken while others were busy."""
+        return any(result.others > self.max_others for result in self.rounds[number].values())
 
-    def median_ratio(self) -> float:
+    def counted(self) -> list[dict[str, Result]]:
+        """The rounds the medians are taken over: every round but the busy ones (all if all are)."""
+        clean = [r for number, r in enumerate(self.rounds) if not self.busy(number)]
+        return clean or self.rounds
+
+    def ratios(self, path: str = HOOK_PATH) -> list[float]:
+        """``path``'s requests/s over the bare endpoint's, per counted round."""
+        return [r[path].rate / r[BARE_PATH].rate if r[BARE_PATH].rate else 0.0 for r in self.counted()]
+
+    def median_ratio(self, path: str = HOOK_PATH) -> float:
         """The median of :meth:`ratios` (0 when there are none)."""
-        ratios = self.ratios()
+        ratios = self.ratios(path)
         return statistics.median(ratios) if ratios else 0.0
+
+    def median(self, path: str, value: Callable[[Result], float]) -> float:
+        """The median over counted rounds of ``value`` of ``path``'s result."""
+        return statistics.median(value(r[path]) for r in self.counted())
 
 
 def run_framework(framework: str, args: argparse.Namespace, log: TextIO, run_id: str) -> FrameworkRun:
     """Start the server, warm up, check, then the interleaved rounds; stop the server."""
-    pairs: list[tuple[Result, Result]] = []
+    rounds: list[dict[str, Result]] = []
     failures: list[str] = []
-    with serve(framework, args.wsgi_workers, log) as (base_url, pid):
+    remeasured = 0
+    with serve(framework, args.wsgi_workers, log, args.server_cpus) as (base_url, pid):
         failures += asyncio.run(sanity(base_url))
         warm = bodies(f"{run_id}-{framework}-warm", args.warmup)
-        for path in (BARE_PATH, HOOK_PATH):
+        for path in ROUTES:
             result = asyncio.run(
                 measure(base_url, pid, path, items(path, warm), args.concurrency, args.seconds)
             )
@@ -270,17 +343,229 @@ def run_framework(framework: str, args: argparse.Namespace, log: TextIO, run_id:
                 failures.append(f"warm-up {path}: {dict(result.bad)}")
         for number in range(args.rounds):
             payloads = bodies(f"{run_id}-{framework}-{number}", args.requests)
-            order = (BARE_PATH, HOOK_PATH) if number % 2 == 0 else (HOOK_PATH, BARE_PATH)
+            # Each route goes first, second and third in turn (a Latin square over three
+            # rounds), so a drift of the machine lands on every route alike.
+            shift = number % len(ROUTES)
             results: dict[str, Result] = {}
-            for path in order:
+            for path in ROUTES[shift:] + ROUTES[:shift]:
                 work = items(path, payloads)
-                results[path] = asyncio.run(
-                    measure(base_url, pid, path, work, args.concurrency, args.seconds)
-                )
+                for attempt in range(MAX_ATTEMPTS):
+                    if attempt:
+                        # Another process took CPU meanwhile (a shared machine): that
+                        # route had less of the machine than the others; measure again.
+                        remeasured += 1
+                        time.sleep(BACKOFF_SECONDS)
+                    results[path] = asyncio.run(
+                        measure(base_url, pid, path, work, args.concurrency, args.seconds)
+                    )
+                    if results[path].bad or results[path].others <= args.max_others:
+                        break
                 if results[path].bad:
                     failures.append(f"round {number + 1} {path}: {dict(results[path].bad)}")
-            pairs.append((results[BARE_PATH], results[HOOK_PATH]))
-    return FrameworkRun(framework, pairs, failures)
+            rounds.append(results)
+    return FrameworkRun(framework, rounds, failures, remeasured, args.max_others)
+
+
+# --- in process: where a request's time goes -----------------------------------------------------
+
+
+def asgi_scope(path: str, headers: Sequence[tuple[bytes, bytes]]) -> dict[str, object]:
+    """The scope uvicorn (h11) builds for a POST to ``path`` on 127.0.0.1."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": "2.4"},
+        "http_version": "1.1",
+        "server": ("127.0.0.1", 8000),
+        "client": ("127.0.0.1", 50000),
+        "scheme": "http",
+        "method": "POST",
+        "root_path": "",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "headers": list(headers),
+        "state": {},
+    }
+
+
+def wsgi_environ(path: str, headers: dict[str, str], body: bytes) -> dict[str, object]:
+    """The environ gunicorn's sync worker builds for a POST to ``path`` (same keys, same order)."""
+    environ: dict[str, object] = {
+        "wsgi.errors": sys.stderr,
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "wsgi.input_terminated": True,
+        "SERVER_SOFTWARE": "gunicorn",
+        "wsgi.input": io.BytesIO(body),
+        "REQUEST_METHOD": "POST",
+        "QUERY_STRING": "",
+        "RAW_URI": path,
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "127.0.0.1:8000",
+    }
+    for name, value in headers.items():
+        key = name.upper().replace("-", "_")
+        environ[key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key] = value
+    environ.update(
+        {
+            "CONTENT_LENGTH": str(len(body)),
+            "wsgi.url_scheme": "http",
+            "REMOTE_ADDR": "127.0.0.1",
+            "REMOTE_PORT": "50000",
+            "SERVER_NAME": "127.0.0.1",
+            "SERVER_PORT": "8000",
+            "PATH_INFO": path,
+            "SCRIPT_NAME": "",
+        }
+    )
+    return environ
+
+
+Timer = Callable[[int], float]
+"""Runs ``n`` requests, returns the CPU seconds this thread spent on them.
+
+CPU time of the thread, not wall time: on a shared machine another process taking
+the core stretches wall time but not this (it still pollutes the caches, which no
+clock can take out; interleaving and the median take care of that).
+"""
+
+
+def asgi_timer(app: Any, path: str, body: bytes) -> Timer:
+    """``n`` requests through ``app`` (an ASGI app) as uvicorn would call it; checks a 200."""
+    raw = [(b"host", b"127.0.0.1:8000")]
+    raw += [(k.lower().encode(), v.encode()) for k, v in loadtest.kourier_headers(TOKEN).items()]
+    raw.append((b"content-length", str(len(body)).encode()))
+    message = {"type": "http.request", "body": body, "more_body": False}
+    statuses: list[int] = []
+
+    async def receive() -> dict[str, object]:
+        return message
+
+    async def send(event: dict[str, Any]) -> None:
+        if event["type"] == "http.response.start":
+            statuses.append(event["status"])
+
+    async def loop(n: int) -> float:
+        started = time.thread_time()
+        for _ in range(n):
+            await app(asgi_scope(path, raw), receive, send)
+        return time.thread_time() - started
+
+    def run(n: int) -> float:
+        statuses.clear()
+        elapsed = asyncio.run(loop(n))
+        if statuses != [200] * n:
+            raise loadtest.SetupError(f"asgi {path}: {Counter(statuses)}")
+        return elapsed
+
+    return run
+
+
+def wsgi_timer(app: Any, path: str, body: bytes) -> Timer:
+    """``n`` requests through ``app`` (a WSGI app) as gunicorn's sync worker would; checks a 200."""
+    headers = loadtest.kourier_headers(TOKEN)
+    statuses: list[str] = []
+
+    def start_response(status: str, response_headers: object, exc_info: object = None) -> None:
+        statuses.append(status)
+
+    def run(n: int) -> float:
+        statuses.clear()
+        environs = [wsgi_environ(path, headers, body) for _ in range(n)]
+        started = time.thread_time()
+        for environ in environs:
+            result = app(environ, start_response)
+            for _ in result:
+                pass
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        elapsed = time.thread_time() - started
+        if any(not status.startswith("200 ") for status in statuses) or len(statuses) != n:
+            raise loadtest.SetupError(f"wsgi {path}: {Counter(statuses)}")
+        return elapsed
+
+    return run
+
+
+def receiver_timer(body: bytes, *, wsgi: bool) -> Timer:
+    """``n`` calls of ``receiver.handle`` alone, with headers as an adapter hands them over."""
+    receiver = http_apps._receiver(use_async=False)
+    if wsgi:
+        headers: Any = [(k.lower(), v) for k, v in loadtest.kourier_headers(TOKEN).items()]
+        headers.append(("content-length", str(len(body))))
+    else:
+        headers = [(b"host", b"127.0.0.1:8000")]
+        headers += [(k.lower().encode(), v.encode()) for k, v in loadtest.kourier_headers(TOKEN).items()]
+        headers.append((b"content-length", str(len(body)).encode()))
+
+    def run(n: int) -> float:
+        started = time.thread_time()
+        for _ in range(n):
+            reply = receiver.handle("POST", headers, body)
+        elapsed = time.thread_time() - started
+        if reply.status != 200:
+            raise loadtest.SetupError(f"receiver.handle: {reply.status}")
+        return elapsed
+
+    return run
+
+
+IN_PROCESS_ROUTES = (("bare", BARE_PATH), ("stub", STUB_PATH), ("hooks", HOOK_PATH))
+
+
+def in_process(args: argparse.Namespace) -> int:
+    """Time each app's routes called directly (no server, no sockets) and split the cost."""
+    body = loadtest.kourier_body("in-process")
+    timers: dict[tuple[str, str], Timer] = {
+        ("receiver", "asgi headers"): receiver_timer(body, wsgi=False),
+        ("receiver", "wsgi headers"): receiver_timer(body, wsgi=True),
+    }
+    for framework in args.frameworks:
+        app = getattr(http_apps, f"create_{framework}")()
+        for label, path in IN_PROCESS_ROUTES:
+            make = asgi_timer if framework == "asgi" else wsgi_timer
+            timers[framework, label] = make(app, path, body)
+    for timer in timers.values():
+        timer(200)  # warm up, and check every route answers 200
+    samples: dict[tuple[str, str], list[float]] = {key: [] for key in timers}
+    keys = list(timers)
+    gc.collect()
+    for number in range(args.rounds):
+        # Rotate the order each round so a drift of the machine lands on every candidate.
+        shift = number % len(keys)
+        for key in keys[shift:] + keys[:shift]:
+            samples[key].append(timers[key](args.requests) / args.requests * 1e6)
+
+    def med(key: tuple[str, str]) -> float:
+        return statistics.median(samples[key])
+
+    print(
+        f"# bench_http --in-process: {args.rounds} rounds x {args.requests} calls per candidate, "
+        "interleaved; CPU microseconds per request, median (min..max) over rounds"
+    )
+    print(f"# {loadtest.machine()}")
+    for key in keys:
+        values = samples[key]
+        print(f"{key[0]:<9}{key[1]:<14}{med(key):8.1f}  ({min(values):.1f}..{max(values):.1f})")
+    print()
+    print(
+        f"{'framework':<9}{'bare':>8}{'stub':>8}{'hooks':>8}   {'adapter = stub - bare':>21}"
+        f"   {'receiver = hooks - stub':>23}"
+    )
+    for framework in args.frameworks:
+        bare, stub, hooks = (med((framework, label)) for label, _ in IN_PROCESS_ROUTES)
+        print(
+            f"{framework:<9}{bare:>8.1f}{stub:>8.1f}{hooks:>8.1f}"
+            f"   {stub - bare:>+21.1f}   {hooks - stub:>23.1f}"
+        )
+    print(
+        "(bare: the plain endpoint; stub: the adapter in front of a receiver that answers at once; "
+        "hooks: the adapter verifying, parsing, dispatching)"
+    )
+    return 0
 
 
 # --- report -------------------------------------------------------------------------------------
@@ -292,46 +577,81 @@ def report(runs: Sequence[FrameworkRun], args: argparse.Namespace) -> None:
         f"# bench_http: {args.rounds} rounds x {args.requests} requests per route, concurrency "
         f"{args.concurrency}, warm-up {args.warmup}, gunicorn sync workers {args.wsgi_workers}"
     )
-    print(f"# {loadtest.machine()}")
-    header = (
-        f"{'framework':<9}{'round':>6}  {'bare req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu us':>8}"
-        f"  {'adapter req/s':>13}{'p50 ms':>8}{'p99 ms':>8}{'cpu us':>8}{'ratio':>7}"
+    placement = (
+        "any CPU"
+        if args.server_cpus is None
+        else f"server on CPU {sorted(args.server_cpus)}, load generator on CPU {sorted(args.client_cpus)}"
     )
-    print(header)
+    print(f"# {loadtest.machine()}; {placement}")
+    print(
+        f"{'framework':<9}{'round':>6}  {'bare req/s':>10}{'p50 ms':>8}{'p99 ms':>8}{'cpu us':>8}"
+        f"  {'stub req/s':>10}{'cpu us':>8}"
+        f"  {'hooks req/s':>11}{'p50 ms':>8}{'p99 ms':>8}{'cpu us':>8}{'ratio':>7}{'others':>8}"
+    )
     for run in runs:
-        for number, ((bare, adapter), ratio) in enumerate(zip(run.pairs, run.ratios(), strict=True), 1):
+        for number, r in enumerate(run.rounds):
+            bare, stub, hooks = r[BARE_PATH], r[STUB_PATH], r[HOOK_PATH]
+            ratio = hooks.rate / bare.rate if bare.rate else 0.0
+            others = max(result.others for result in r.values())
             print(
-                f"{run.framework:<9}{number:>6}  {bare.rate:>10.0f}{bare.p50_ms:>8.2f}{bare.p99_ms:>8.2f}"
-                f"{bare.server_cpu_us:>8.0f}  {adapter.rate:>13.0f}{adapter.p50_ms:>8.2f}"
-                f"{adapter.p99_ms:>8.2f}{adapter.server_cpu_us:>8.0f}{ratio:>7.2f}"
+                f"{run.framework:<9}{number + 1:>6}  {bare.rate:>10.0f}{bare.p50_ms:>8.2f}{bare.p99_ms:>8.2f}"
+                f"{bare.server_cpu_us:>8.0f}  {stub.rate:>10.0f}{stub.server_cpu_us:>8.0f}"
+                f"  {hooks.rate:>11.0f}{hooks.p50_ms:>8.2f}{hooks.p99_ms:>8.2f}{hooks.server_cpu_us:>8.0f}"
+                f"{ratio:>7.2f}{others:>8.2f}{' *' if run.busy(number) else ''}"
             )
     print()
     print(
-        f"{'framework':<9}  {'bare req/s':>10}{'p50 ms':>8}{'p99 ms':>8}  {'adapter req/s':>13}"
-        f"{'p50 ms':>8}{'p99 ms':>8}  {'cpu/req':>8}  {'ratio':>6}  target >= {TARGET:g}"
+        f"{'framework':<9}  {'bare req/s':>10}{'p50 ms':>8}{'p99 ms':>8}  {'hooks req/s':>11}"
+        f"{'p50 ms':>8}{'p99 ms':>8}  {'stub/bare':>9}  {'ratio':>6}  target >= {TARGET:g}"
     )
     for run in runs:
-        if not run.pairs:
+        if not run.rounds:
             continue
-
-        def med(values: list[float]) -> float:
-            return statistics.median(values)
-
-        bares = [bare for bare, _ in run.pairs]
-        adapters = [adapter for _, adapter in run.pairs]
         ratio = run.median_ratio()
-        cpu = med([a.server_cpu_us for a in adapters]) / max(1e-9, med([b.server_cpu_us for b in bares]))
+        ratios = run.ratios()
+        bare_rate, bare_p50, bare_p99 = (
+            run.median(BARE_PATH, lambda r: r.rate),
+            run.median(BARE_PATH, lambda r: r.p50_ms),
+            run.median(BARE_PATH, lambda r: r.p99_ms),
+        )
+        hooks_rate, hooks_p50, hooks_p99 = (
+            run.median(HOOK_PATH, lambda r: r.rate),
+            run.median(HOOK_PATH, lambda r: r.p50_ms),
+            run.median(HOOK_PATH, lambda r: r.p99_ms),
+        )
         print(
-            f"{run.framework:<9}  {med([b.rate for b in bares]):>10.0f}{med([b.p50_ms for b in bares]):>8.2f}"
-            f"{med([b.p99_ms for b in bares]):>8.2f}  {med([a.rate for a in adapters]):>13.0f}"
-            f"{med([a.p50_ms for a in adapters]):>8.2f}{med([a.p99_ms for a in adapters]):>8.2f}"
-            f"  {cpu:>7.2f}x  {ratio:>6.2f}  {'met' if ratio >= TARGET else 'MISSED'}"
-            f" (rounds {min(run.ratios()):.2f}..{max(run.ratios()):.2f})"
+            f"{run.framework:<9}  {bare_rate:>10.0f}{bare_p50:>8.2f}{bare_p99:>8.2f}"
+            f"  {hooks_rate:>11.0f}{hooks_p50:>8.2f}{hooks_p99:>8.2f}  {run.median_ratio(STUB_PATH):>9.2f}"
+            f"  {ratio:>6.2f}  {'met' if ratio >= TARGET else 'MISSED'}"
+            f" (rounds {min(ratios):.2f}..{max(ratios):.2f})"
         )
     print(
-        "(medians over rounds; ratio = adapter/bare requests/s, median of per-round ratios; "
-        "cpu/req = server CPU per request, adapter/bare)"
+        "(medians over rounds; ratio = hooks/bare requests/s, median of per-round ratios; "
+        "stub/bare the same for the adapter in front of a receiver that does no work)"
     )
+    remeasured = sum(run.remeasured for run in runs)
+    kept = sum(
+        1 for run in runs for r in run.rounds for result in r.values() if result.others > args.max_others
+    )
+    print(
+        f"(others: cores other processes kept busy during the round's busiest measurement; "
+        f"{remeasured} measurement(s) repeated for others > {args.max_others:g}, "
+        f"{kept} kept after {MAX_ATTEMPTS} tries: their rounds, marked *, are left out of the medians)"
+    )
+    print()
+    print("server CPU per request, us (median over rounds):")
+    print(
+        f"{'framework':<9}{'bare':>8}{'stub':>8}{'hooks':>8}  {'adapter = stub - bare':>21}"
+        f"  {'receiver = hooks - stub':>23}"
+    )
+    for run in runs:
+        if not run.rounds:
+            continue
+        bare, stub, hooks = (run.median(path, lambda r: r.server_cpu_us) for path in ROUTES)
+        print(
+            f"{run.framework:<9}{bare:>8.0f}{stub:>8.0f}{hooks:>8.0f}"
+            f"  {stub - bare:>+21.0f}  {hooks - stub:>+23.0f}"
+        )
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -340,15 +660,39 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--frameworks", default=",".join(FRAMEWORKS), help="comma-separated subset")
-    parser.add_argument("--rounds", type=int, default=5, help="rounds per route (interleaved)")
-    parser.add_argument("--requests", type=int, default=3000, help="requests per route per round")
+    parser.add_argument(
+        "--in-process",
+        action="store_true",
+        help="no server: call each app directly and split the cost per request (see the docstring)",
+    )
+    parser.add_argument("--rounds", type=int, default=7, help="rounds per route (interleaved)")
+    parser.add_argument("--requests", type=int, default=4000, help="requests per route per round")
     parser.add_argument("--concurrency", type=int, default=32, help="connections")
     parser.add_argument("--warmup", type=int, default=300, help="warm-up requests per route")
     parser.add_argument("--wsgi-workers", type=int, default=1, help="gunicorn sync workers")
     parser.add_argument(
+        "--no-pin",
+        action="store_true",
+        help="let the scheduler place the server and the load generator (default: one core each)",
+    )
+    parser.add_argument(
+        "--max-others",
+        type=float,
+        default=0.1,
+        help="measure a route again when other processes kept this many cores busy meanwhile",
+    )
+    parser.add_argument(
         "--seconds", type=float, default=60.0, help=f"time limit per round, at most {MAX_SECONDS:g}"
     )
     args = parser.parse_args(argv)
+    cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+    if args.no_pin or len(cpus) < 2 or args.wsgi_workers > 1:
+        args.server_cpus = args.client_cpus = None
+    else:
+        # The server on one core, the load generator on another: otherwise the scheduler
+        # may put both on one core for a while, or move them about, and a round pays
+        # for it whichever route it measures.
+        args.server_cpus, args.client_cpus = frozenset(cpus[-1:]), frozenset(cpus[:1])
     args.frameworks = [name.strip() for name in args.frameworks.split(",") if name.strip()]
     unknown = sorted(set(args.frameworks) - set(FRAMEWORKS))
     if unknown or not args.frameworks:
@@ -365,8 +709,16 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every framework; 0 when every request answered 200, 1 when not, 2 on setup failure."""
     args = parse_args(argv)
+    if args.in_process:
+        try:
+            return in_process(args)
+        except loadtest.SetupError as exc:
+            print(f"setup failed: {exc}", file=sys.stderr)
+            return 2
     run_id = f"{os.getpid():x}{time.time_ns():x}"
     runs: list[FrameworkRun] = []
+    if args.client_cpus is not None:
+        os.sched_setaffinity(0, args.client_cpus)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         log_path = Path(tmp) / "server.log"
         # As in loadtest.py: latencies are timed in this process, keep full collections out.

@@ -1,11 +1,15 @@
 """The apps ``benchmarks/bench_http.py`` serves: per framework, a bare endpoint and the adapter.
 
-Each factory returns one app with two routes, so one server process serves both and
-the benchmark can interleave bare and adapter rounds against the same process:
+Each factory returns one app with three routes, so one server process serves them
+all and the benchmark can interleave its rounds against the same process:
 
 - ``/bare``: reads the raw body and answers 200 ``{"ok":true}`` (no verification).
 - ``/hooks``: the adapter in front of a Kourier receiver (bearer token, no
   idempotency store) whose one handler does nothing.
+- ``/stub``: the same adapter in front of a receiver that runs ``precheck`` like the
+  real one but answers the same 200 without verifying, parsing or dispatching
+  (:class:`AnswerOnly`): ``stub - bare`` is the adapter's own share of a request and
+  ``hooks - stub`` the receiver's.
 
 ::
 
@@ -20,21 +24,58 @@ the benchmark can interleave bare and adapter rounds against the same process:
 - Flask: ``/bare`` a plain view, ``/hooks`` a ``@webhook(receiver)`` view returning
   ``None`` (the Receiver's answer is sent), routed with ``ALL_METHODS``.
 - Django: minimal settings (``settings.configure``, no middleware, no apps), ``/bare``
-  a plain function view (``csrf_exempt``), ``/hooks`` ``WebhookView.as_view(receiver=...)``.
+  a plain function view (``csrf_exempt``), ``/hooks`` and ``/stub``
+  ``WebhookView.as_view(receiver=...)``.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from webhook_receiver import Receiver, providers
+from webhook_receiver import HeadersLike, Receiver, Reply, providers
 
-__all__ = ["BARE_PATH", "HOOK_PATH", "OK_BODY", "TOKEN", "create_asgi", "create_django", "create_flask"]
+__all__ = [
+    "BARE_PATH",
+    "HOOK_PATH",
+    "OK_BODY",
+    "STUB_PATH",
+    "TOKEN",
+    "AnswerOnly",
+    "answer_only",
+    "create_asgi",
+    "create_django",
+    "create_flask",
+]
 
 BARE_PATH = "/bare"
 HOOK_PATH = "/hooks"
+STUB_PATH = "/stub"
 TOKEN = "bench-http-kourier-token"
 OK_BODY = b'{"ok":true}'
+
+
+class AnswerOnly(Receiver):
+    """A receiver that answers what the real one answers, ``{"ok":true}``, without the work.
+
+    ``precheck`` and ``limited_body`` are the real ones (adapters call them before
+    reading the body); ``handle``/``handle_async`` return the 200 at once, with no
+    verification, parsing or dispatch. In front of it an adapter costs only itself.
+    """
+
+    _REPLY = Reply(200, OK_BODY)
+
+    def handle(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Reply:
+        return self._REPLY
+
+    async def handle_async(
+        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
+    ) -> Reply:
+        return self._REPLY
+
+
+def answer_only() -> AnswerOnly:
+    """An :class:`AnswerOnly` for the same provider and limits as :func:`_receiver`'s."""
+    return AnswerOnly(providers.Kourier(token=TOKEN))
 
 
 def _receiver(*, use_async: bool) -> Receiver:
@@ -69,7 +110,7 @@ def create_asgi() -> Any:
         return Response(OK_BODY, media_type="application/json")
 
     inner = Starlette(routes=[Route(BARE_PATH, bare, methods=["GET", "POST"])])
-    return WebhookMiddleware(inner, routes={HOOK_PATH: _receiver(use_async=True)})
+    return WebhookMiddleware(inner, routes={HOOK_PATH: _receiver(use_async=True), STUB_PATH: answer_only()})
 
 
 def create_flask() -> Any:
@@ -89,6 +130,11 @@ def create_flask() -> Any:
     @webhook(_receiver(use_async=False))
     def hooks() -> None:
         return None  # send the Receiver's answer
+
+    @app.route(STUB_PATH, methods=ALL_METHODS)
+    @webhook(answer_only())
+    def stub() -> None:
+        return None
 
     return app
 
@@ -129,5 +175,6 @@ def create_django() -> Any:
     urlpatterns[:] = [
         path(BARE_PATH.lstrip("/"), bare),
         path(HOOK_PATH.lstrip("/"), WebhookView.as_view(receiver=_receiver(use_async=False))),
+        path(STUB_PATH.lstrip("/"), WebhookView.as_view(receiver=answer_only())),
     ]
     return get_wsgi_application()

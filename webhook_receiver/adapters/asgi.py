@@ -43,24 +43,41 @@ async def read_body(receiver: Receiver, receive: Receive) -> bytes:
         BodyTooLarge: the bytes received passed ``receiver.max_body_size``.
         _ClientDisconnected: the client went away mid-body.
     """
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        raise _ClientDisconnected
+    chunk = message.get("body", b"")
+    if not message.get("more_body", False) and type(chunk) is bytes and len(chunk) <= receiver.max_body_size:
+        # The whole body in one message, as servers deliver a small one: nothing to join.
+        return chunk
     body = receiver.limited_body()
     while True:
+        body.feed(chunk)
+        if not message.get("more_body", False):
+            return body.getvalue()
         message = await receive()
         if message["type"] == "http.disconnect":
             raise _ClientDisconnected
-        body.feed(message.get("body", b""))
-        if not message.get("more_body", False):
-            return body.getvalue()
+        chunk = message.get("body", b"")
+
+
+def _encode(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
+    return [(name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()]
+
+
+# Most replies carry the Receiver's one shared, read-only header mapping (a JSON content
+# type): its ASGI form is encoded once, here, rather than for every response.
+_SHARED_HEADERS = Reply(200, b"").headers
+_SHARED_ENCODED = tuple(_encode(_SHARED_HEADERS))
 
 
 async def send_reply(send: Send, reply: Reply) -> None:
     """Send a ``Reply`` as an ASGI response."""
-    headers = [
-        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in reply.headers.items()
-    ]
-    headers.append((b"content-length", str(len(reply.body)).encode("ascii")))
+    body = reply.body
+    headers = list(_SHARED_ENCODED) if reply.headers is _SHARED_HEADERS else _encode(reply.headers)
+    headers.append((b"content-length", str(len(body)).encode("ascii")))
     await send({"type": "http.response.start", "status": reply.status, "headers": headers})
-    await send({"type": "http.response.body", "body": reply.body})
+    await send({"type": "http.response.body", "body": body})
 
 
 class WebhookMiddleware:

@@ -57,6 +57,7 @@ from typing import Any
 
 from .._errors import ConfigurationError, WebhookError
 from .._events import Event
+from .._headers import HeadersLike
 from .._receiver import Receiver, Reply
 from ..providers import create
 from . import require
@@ -72,6 +73,7 @@ require("django", "django", "django")
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.conf import settings  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped, unused-ignore]
+from django.core.handlers.wsgi import WSGIRequest  # type: ignore[import-untyped, unused-ignore]
 from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped, unused-ignore]
 from django.utils.module_loading import import_string  # type: ignore[import-untyped, unused-ignore]
 from django.views import View  # type: ignore[import-untyped, unused-ignore]
@@ -109,16 +111,69 @@ def read_body(receiver: Receiver, request: HttpRequest) -> bytes:
         BodyTooLarge: the bytes read passed ``receiver.max_body_size``.
     """
     body = receiver.limited_body()
+    if type(request) is WSGIRequest:
+        # Django's WSGI stream ends at the declared Content-Length (read as it reads it):
+        # once that many bytes have arrived, the read that would find the end is skipped.
+        try:
+            left = int(request.META.get("CONTENT_LENGTH"))
+        except (ValueError, TypeError):
+            left = 0
+        while left > 0 and (chunk := request.read(min(_CHUNK, left, body.remaining()))):
+            left -= len(chunk)
+            body.feed(chunk)
+        return body.getvalue()
     while chunk := request.read(min(_CHUNK, body.remaining())):
         body.feed(chunk)
     return body.getvalue()
+
+
+_LAZY_HEADERS = HttpRequest.__dict__.get("headers")
+_NAMES: dict[str, str] = {}
+_MAX_NAMES = 512
+
+
+def _name(key: str) -> str:
+    """The lower-cased header name of a ``request.META`` key as ``HttpHeaders`` sees it,
+    or ``""`` for a key that is not a header; remembered (up to a bound, as the keys are
+    the client's header names), since the same few keys come every time."""
+    if key.startswith("HTTP_") and len(key) > 5:
+        name = key[5:].replace("_", "-").lower()
+    elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        name = key.replace("_", "-").lower()
+    else:
+        name = ""
+    if len(_NAMES) < _MAX_NAMES:
+        _NAMES[key] = name
+    return name
+
+
+def _headers(request: HttpRequest) -> HeadersLike:
+    """``request.headers``, for ``Receiver.precheck``, without building Django's mapping.
+
+    ``HttpRequest.headers`` is built on first use from ``request.META``: a title-cased
+    name per entry, then a case-insensitive copy, which costs more than the rest of
+    the adapter. This takes the same entries from ``META`` by the same rules (``HTTP_*``
+    and ``CONTENT_TYPE``/``CONTENT_LENGTH``, a later entry of the same name replacing
+    the earlier one) into a plain dict the header view reads in place; names are
+    lower-cased rather than title-cased, which the case-insensitive view cannot tell
+    apart. When ``request.headers`` has already been built or set for this request,
+    or a request class defines its own, that is used as it is.
+    """
+    if "headers" in request.__dict__ or _LAZY_HEADERS is None or type(request).headers is not _LAZY_HEADERS:
+        return request.headers  # type: ignore[no-any-return, unused-ignore]
+    known = _NAMES.get
+    return {
+        name: value
+        for key, value in request.META.items()
+        if (name := known(key)) or (name is None and (name := _name(key)))
+    }
 
 
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:
     """The ``Reply`` for one Django request to ``receiver`` (handlers run here)."""
     method: str = request.method
     try:
-        headers = receiver.precheck(method, request.headers)
+        headers = receiver.precheck(method, _headers(request))
         body = read_body(receiver, request)
     except WebhookError as exc:
         return receiver.reject(exc)
@@ -133,7 +188,7 @@ async def answer_async(receiver: Receiver, request: HttpRequest) -> Reply:
     """
     method: str = request.method
     try:
-        headers = receiver.precheck(method, request.headers)
+        headers = receiver.precheck(method, _headers(request))
         body = read_body(receiver, request)
     except WebhookError as exc:
         return receiver.reject(exc)
@@ -146,8 +201,10 @@ def to_response(reply: Reply) -> HttpResponse:
     Django adds a ``text/html`` content type to every response; a reply that has no
     ``Content-Type`` gets none.
     """
-    response = HttpResponse(reply.body, status=reply.status, headers=dict(reply.headers))
-    if not any(name.lower() == "content-type" for name in reply.headers):
+    headers = reply.headers
+    # A dict copy: Django unpacks a dict without the Mapping ABC check a read-only mapping takes.
+    response = HttpResponse(reply.body, status=reply.status, headers=dict(headers))
+    if "Content-Type" not in headers and not any(name.lower() == "content-type" for name in headers):
         del response["Content-Type"]
     return response
 

@@ -50,13 +50,16 @@ from types import MappingProxyType
 from typing import TypeAlias, cast
 
 from .._errors import ConfigurationError, WebhookError
+from .._headers import HeadersLike
 from .._receiver import Receiver, Reply
 from . import require
 
 require("flask", "flask", "flask")
 
-from flask import Flask, Response, current_app, request  # noqa: E402 - after the friendly import check
+from flask import Flask, Request, Response, current_app, request  # noqa: E402 - after the friendly import check
 from flask.typing import ResponseReturnValue  # noqa: E402
+from werkzeug.datastructures import EnvironHeaders  # noqa: E402
+from werkzeug.local import LocalProxy  # noqa: E402
 
 __all__ = ["ALL_METHODS", "EXTENSION_KEY", "View", "WebhookReceiver", "to_response", "webhook"]
 
@@ -67,6 +70,7 @@ EXTENSION_KEY = "webhook_receiver"
 """Where :class:`WebhookReceiver` keeps itself in ``app.extensions``."""
 
 _CHUNK = 64 * 1024
+_ENSURE_SYNC = Flask.ensure_sync
 
 View: TypeAlias = Callable[..., ResponseReturnValue | Awaitable[ResponseReturnValue | None] | None]
 """A view ``@webhook`` can wrap: sync or async, returning a response or ``None``."""
@@ -74,19 +78,85 @@ View: TypeAlias = Callable[..., ResponseReturnValue | Awaitable[ResponseReturnVa
 
 def to_response(reply: Reply) -> Response:
     """A Flask response with the ``Reply``'s status, headers and body, exactly as given."""
-    return current_app.response_class(reply.body, status=reply.status, headers=dict(reply.headers))
+    return _response(_current_app(), reply)
 
 
-def _answer(receiver: Receiver) -> Reply:
-    """The ``Reply`` for the current request to ``receiver``."""
-    method = request.method
+# The proxies ``request`` and ``current_app`` look the object up again on every attribute
+# access (a context variable read and a few calls each): a request's path resolves them
+# once and works on the objects themselves. ``_get_current_object`` is how Flask's docs
+# say to reach the object behind a proxy.
+def _current_app() -> Flask:
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+
+
+def _current_request() -> Request:
+    return cast("LocalProxy[Request]", request)._get_current_object()
+
+
+def _response(app: Flask, reply: Reply) -> Response:
+    headers = reply.headers
+    if len(headers) == 1 and "Content-Type" in headers:
+        # The usual reply (JSON, nothing else): the same response, built without a
+        # header list to copy and scan for a content type.
+        return app.response_class(reply.body, status=reply.status, content_type=headers["Content-Type"])
+    return app.response_class(reply.body, status=reply.status, headers=list(headers.items()))
+
+
+_NAMES: dict[str, str] = {}
+_MAX_NAMES = 512
+
+
+def _name(key: str) -> str:
+    """The lower-cased header name of a WSGI environ key as werkzeug's ``EnvironHeaders``
+    sees it, or ``""`` for a key that is not a header; remembered (up to a bound, as
+    the keys are the client's header names), since the same few keys come every time."""
+    if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
+        name = key[5:].replace("_", "-").lower()
+    elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+        name = key.replace("_", "-").lower()
+    else:
+        name = ""
+    if len(_NAMES) < _MAX_NAMES:
+        _NAMES[key] = name
+    return name
+
+
+def _header_pairs(req: Request) -> HeadersLike:
+    """``req.headers`` for ``Receiver.precheck``, as the list of pairs it scans fastest.
+
+    werkzeug's ``EnvironHeaders`` is a live view of the environ whose every iteration
+    runs a generator over the whole environ (and ``list()`` of it iterates twice, once
+    for its length): this builds the same pairs in one pass, by the same rules
+    (``HTTP_*`` but not ``HTTP_CONTENT_TYPE``/``HTTP_CONTENT_LENGTH``, and
+    ``CONTENT_TYPE``/``CONTENT_LENGTH`` when not empty), in the same order, leaving
+    out only a key of exactly ``HTTP_`` (an empty name, which no server produces and
+    no lookup asks for). Names are lower-cased rather than title-cased: the header
+    view compares them case-insensitively either way. Any other headers object (a
+    custom request class) is passed as it is.
+    """
+    headers = req.headers
+    if type(headers) is not EnvironHeaders:
+        return headers
+    known = _NAMES.get
+    return [
+        (name, value)
+        for key, value in headers.environ.items()
+        if ((name := known(key)) or (name is None and (name := _name(key))))
+        # an empty CONTENT_TYPE/CONTENT_LENGTH is no header; an empty HTTP_* one is
+        and (value or key[0] == "H")
+    ]
+
+
+def _answer(receiver: Receiver, req: Request) -> Reply:
+    """The ``Reply`` for the request ``req`` to ``receiver``."""
+    method = req.method
     try:
-        headers = receiver.precheck(method, request.headers)
+        headers = receiver.precheck(method, _header_pairs(req))
         body = receiver.limited_body()
         # request.stream stops at Content-Length, and without one it is empty unless
         # the server terminates the input (chunked; wsgi.input_terminated), so reading
         # to its end never reads past what the client sent.
-        stream = request.stream
+        stream = req.stream
         while chunk := stream.read(min(_CHUNK, body.remaining())):
             body.feed(chunk)
     except WebhookError as exc:
@@ -95,7 +165,7 @@ def _answer(receiver: Receiver) -> Reply:
     # The stream is spent; put the verified bytes back so request.get_data() and
     # request.get_json() in the view see them (werkzeug documents that setting a
     # cached_property sets its cached value).
-    request.stream = io.BytesIO(raw)
+    req.stream = io.BytesIO(raw)
     return receiver.handle(method, headers, raw)
 
 
@@ -127,16 +197,22 @@ def webhook(receiver: Receiver) -> Callable[[View], Callable[..., ResponseReturn
 
     def decorate(view: View) -> Callable[..., ResponseReturnValue]:
         pass_events = _takes_events(view)
+        # Flask's own ensure_sync returns a plain view as it is (after an
+        # iscoroutinefunction check per call): decided once here, for apps that keep it.
+        plain = not inspect.iscoroutinefunction(view)
 
         @functools.wraps(view)
         def receive_webhook(*args: object, **kwargs: object) -> ResponseReturnValue:
-            reply = _answer(receiver)
+            app = _current_app()
+            reply = _answer(receiver, _current_request())
             if not reply.ok:
-                return to_response(reply)
+                return _response(app, reply)
             if pass_events:
                 kwargs["events"] = list(reply.events)
-            result = cast("ResponseReturnValue | None", current_app.ensure_sync(view)(*args, **kwargs))
-            return to_response(reply) if result is None else result
+            own = plain and type(app).ensure_sync is _ENSURE_SYNC and "ensure_sync" not in app.__dict__
+            run = view if own else app.ensure_sync(view)
+            result = cast("ResponseReturnValue | None", run(*args, **kwargs))
+            return _response(app, reply) if result is None else result
 
         return receive_webhook
 
@@ -220,7 +296,7 @@ class WebhookReceiver:
 
     def _register(self, app: Flask, path: str, receiver: Receiver) -> None:
         def receive_webhook(**url_values: object) -> Response:
-            return to_response(_answer(receiver))
+            return _response(_current_app(), _answer(receiver, _current_request()))
 
         endpoint = self.endpoint(path)
         receive_webhook.__name__ = receive_webhook.__qualname__ = endpoint
