@@ -14,7 +14,16 @@ from typing import TypeAlias
 
 from ._errors import MalformedHeader, MissingHeader
 
-__all__ = ["Headers", "HeadersLike", "Pairs", "as_headers", "header_pairs", "header_text", "require"]
+__all__ = [
+    "EnvironNames",
+    "Headers",
+    "HeadersLike",
+    "Pairs",
+    "as_headers",
+    "header_pairs",
+    "header_text",
+    "require",
+]
 
 HeadersLike: TypeAlias = "Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | Headers"
 """Anything :meth:`Headers.of` accepts."""
@@ -185,3 +194,38 @@ def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = N
 def as_headers(raw: HeadersLike) -> Headers:
     """``raw`` itself if it is a :class:`Headers`, else ``Headers(raw)``."""
     return raw if type(raw) is Headers else Headers(raw)
+
+
+class EnvironNames:
+    """Header names of WSGI environ (or Django ``META``) keys, remembered per key.
+
+    ``name(key)`` is the lower-cased header name of ``HTTP_*``, ``CONTENT_TYPE`` and
+    ``CONTENT_LENGTH`` keys, or ``""`` for any other key (and for those in
+    ``excluded``: werkzeug ignores ``HTTP_CONTENT_TYPE`` and ``HTTP_CONTENT_LENGTH``).
+    Adapters that build header pairs from an environ on every request use
+    ``known(key)`` first: the same few keys come every time. At most ``limit`` keys
+    are remembered, as the keys are the client's header names.
+    """
+
+    __slots__ = ("_excluded", "_limit", "_names", "known")
+
+    def __init__(self, excluded: Iterable[str] = (), *, limit: int = 512) -> None:
+        self._excluded = frozenset(excluded)
+        self._limit = limit
+        self._names: dict[str, str] = {}
+        self.known = self._names.get
+        """``known(key)``: the remembered name, ``""`` for no header, ``None`` if not seen yet."""
+
+    def name(self, key: str) -> str:
+        """The header name of ``key`` (``""`` for no header), remembered."""
+        if key in self._excluded:
+            name = ""
+        elif key.startswith("HTTP_") and len(key) > 5:
+            name = key[5:].replace("_", "-").lower()
+        elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+            name = key.replace("_", "-").lower()
+        else:
+            name = ""
+        if len(self._names) < self._limit:
+            self._names[key] = name
+        return name

@@ -57,7 +57,7 @@ from typing import Any
 
 from .._errors import ConfigurationError, WebhookError
 from .._events import Event
-from .._headers import HeadersLike
+from .._headers import EnvironNames, HeadersLike
 from .._receiver import Receiver, Reply
 from ..providers import create
 from . import require
@@ -128,23 +128,7 @@ def read_body(receiver: Receiver, request: HttpRequest) -> bytes:
 
 
 _LAZY_HEADERS = HttpRequest.__dict__.get("headers")
-_NAMES: dict[str, str] = {}
-_MAX_NAMES = 512
-
-
-def _name(key: str) -> str:
-    """The lower-cased header name of a ``request.META`` key as ``HttpHeaders`` sees it,
-    or ``""`` for a key that is not a header; remembered (up to a bound, as the keys are
-    the client's header names), since the same few keys come every time."""
-    if key.startswith("HTTP_") and len(key) > 5:
-        name = key[5:].replace("_", "-").lower()
-    elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        name = key.replace("_", "-").lower()
-    else:
-        name = ""
-    if len(_NAMES) < _MAX_NAMES:
-        _NAMES[key] = name
-    return name
+_NAMES = EnvironNames()  # ``HttpHeaders`` rules
 
 
 def _headers(request: HttpRequest) -> HeadersLike:
@@ -161,11 +145,11 @@ def _headers(request: HttpRequest) -> HeadersLike:
     """
     if "headers" in request.__dict__ or _LAZY_HEADERS is None or type(request).headers is not _LAZY_HEADERS:
         return request.headers  # type: ignore[no-any-return, unused-ignore]
-    known = _NAMES.get
+    known = _NAMES.known
     return {
         name: value
         for key, value in request.META.items()
-        if (name := known(key)) or (name is None and (name := _name(key)))
+        if (name := known(key)) or (name is None and (name := _NAMES.name(key)))
     }
 
 

@@ -50,7 +50,7 @@ from types import MappingProxyType
 from typing import TypeAlias, cast
 
 from .._errors import ConfigurationError, WebhookError
-from .._headers import HeadersLike
+from .._headers import EnvironNames, HeadersLike
 from .._receiver import Receiver, Reply
 from . import require
 
@@ -102,23 +102,7 @@ def _response(app: Flask, reply: Reply) -> Response:
     return app.response_class(reply.body, status=reply.status, headers=list(headers.items()))
 
 
-_NAMES: dict[str, str] = {}
-_MAX_NAMES = 512
-
-
-def _name(key: str) -> str:
-    """The lower-cased header name of a WSGI environ key as werkzeug's ``EnvironHeaders``
-    sees it, or ``""`` for a key that is not a header; remembered (up to a bound, as
-    the keys are the client's header names), since the same few keys come every time."""
-    if key.startswith("HTTP_") and key not in ("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"):
-        name = key[5:].replace("_", "-").lower()
-    elif key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
-        name = key.replace("_", "-").lower()
-    else:
-        name = ""
-    if len(_NAMES) < _MAX_NAMES:
-        _NAMES[key] = name
-    return name
+_NAMES = EnvironNames(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))  # werkzeug's ``EnvironHeaders`` rules
 
 
 def _header_pairs(req: Request) -> HeadersLike:
@@ -137,11 +121,11 @@ def _header_pairs(req: Request) -> HeadersLike:
     headers = req.headers
     if type(headers) is not EnvironHeaders:
         return headers
-    known = _NAMES.get
+    known = _NAMES.known
     return [
         (name, value)
         for key, value in headers.environ.items()
-        if ((name := known(key)) or (name is None and (name := _name(key))))
+        if ((name := known(key)) or (name is None and (name := _NAMES.name(key))))
         # an empty CONTENT_TYPE/CONTENT_LENGTH is no header; an empty HTTP_* one is
         and (value or key[0] == "H")
     ]
