@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import platform
 import statistics
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from _machine import machine
 
 from webhook_receiver import InboxEntry, InboxState, SQLiteInbox
 
@@ -82,7 +83,7 @@ def main() -> int:
     parser.add_argument("--durability", choices=["machine", "process"], default="machine")
     args = parser.parse_args()
     print(
-        f"# {platform.processor() or platform.machine()}, Python {platform.python_version()}; "
+        f"# {machine()}; "
         f"{PUTTERS} putting threads, {TAKERS} taking threads, {args.puts} puts each, "
         f"durability={args.durability}, {args.rounds} round(s)"
     )

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import statistics
 import time
 from collections.abc import Callable
+
+from _machine import machine
 
 from webhook_receiver._events import decode_json
 from webhook_receiver.testing import make_provider, sample, samples
@@ -78,18 +78,6 @@ def cases() -> dict[str, Case]:
 
     out["customerio batch of 1000"] = (batch, run_batch, verify_batch)
     return out
-
-
-def machine() -> str:
-    """CPU model (from /proc/cpuinfo where there is one), cores, Python version."""
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
-        model = names[0] if names else model
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def main() -> None:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import argparse
 import base64
 import hmac
-import os
-import platform
 import random
 import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+
+from _machine import machine
 
 from webhook_receiver import providers
 
@@ -114,18 +114,6 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
     except ImportError:
         pass
     return out
-
-
-def machine() -> str:
-    """CPU model (from /proc/cpuinfo where there is one), cores, Python version."""
-    model = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
-            names = [line.split(":", 1)[1].strip() for line in info if line.startswith("model name")]
-        model = names[0] if names else model
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} cores, Python {platform.python_version()}"
 
 
 def time_once(fn: Callable[[], None], repeat: int) -> float:

@@ -58,7 +58,6 @@ import functools
 import gc
 import json
 import os
-import platform
 import random
 import shutil
 import socket
@@ -74,6 +73,7 @@ from pathlib import Path
 from typing import Any, Protocol, TextIO
 
 import httpx2
+from _machine import machine
 from loadtest_app import (
     COURIER_PATH,
     COURIER_SECRET,
@@ -956,17 +956,6 @@ def report(
         },
         "failures": failures,
     }
-
-
-def machine() -> str:
-    """``<n> cores, <cpu model>, Python <version>``."""
-    model = platform.processor() or platform.machine()
-    with suppress(OSError), open("/proc/cpuinfo", encoding="utf-8") as cpuinfo:
-        for line in cpuinfo:
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    return f"{os.cpu_count()} cores, {model}, Python {platform.python_version()}"
 
 
 # --- main ---------------------------------------------------------------------------------------
