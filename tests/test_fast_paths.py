@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from webhook_receiver import Event, OpenEnum
+from webhook_receiver import Event, OpenEnum, Reply
 from webhook_receiver._events import constructor, decode_json, member, to_datetime
 from webhook_receiver.providers import (
     courier,
@@ -93,15 +93,51 @@ def test_constructor_refuses_what_it_cannot_build() -> None:
         a: int
 
     @dataclasses.dataclass(frozen=True, slots=True)
-    class Positional:
+    class NotInit:
         a: int
+        b: int = dataclasses.field(init=False, default=0)
 
     with pytest.raises(TypeError):
         constructor(NoSlots)
     with pytest.raises(TypeError):
-        constructor(Positional)
+        constructor(NotInit)
     with pytest.raises(TypeError):
         constructor(dict)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Mixed:
+    a: int
+    b: str = "b"
+    c: list[int] = dataclasses.field(default_factory=list)
+    d: int = dataclasses.field(kw_only=True)
+    e: int = dataclasses.field(kw_only=True, default=5)
+
+
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [((1,), {"d": 4}), ((1, "x", [2]), {"d": 4, "e": 6}), ((), {"a": 1, "b": "y", "d": 4})],
+)
+def test_constructor_takes_positional_fields_as_the_class_does(
+    args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    build = constructor(Mixed)
+    fast, plain = build(*args, **kwargs), Mixed(*args, **kwargs)
+    assert type(fast) is Mixed and fast == plain and repr(fast) == repr(plain)
+    assert build(1, d=4).c is not build(1, d=4).c
+    for wrong_args, wrong_kwargs in [((1, "x", [], 4), {}), ((1,), {}), ((1,), {"d": 4, "a": 2})]:
+        with pytest.raises(TypeError):
+            Mixed(*wrong_args, **wrong_kwargs)
+        with pytest.raises(TypeError):
+            build(*wrong_args, **wrong_kwargs)
+
+
+def test_constructor_builds_the_receivers_reply() -> None:
+    build = constructor(Reply)
+    for args, kwargs in [((200, b"{}"), {}), ((500, b"x"), {"headers": {"A": "b"}, "events": (1,)})]:
+        fast, plain = build(*args, **kwargs), Reply(*args, **kwargs)
+        assert type(fast) is Reply and fast == plain and repr(fast) == repr(plain)
+        assert fast.headers is plain.headers or fast.headers == plain.headers
 
 
 class Colour(OpenEnum):

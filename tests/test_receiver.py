@@ -5,10 +5,20 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 
 import pytest
 
-from webhook_receiver import DEFAULT_MAX_BODY_SIZE, ConfigurationError, Event, Receiver, Reply, providers
+from webhook_receiver import (
+    DEFAULT_MAX_BODY_SIZE,
+    ConfigurationError,
+    Event,
+    JSONObject,
+    Receiver,
+    Reply,
+    UnsupportedMediaType,
+    providers,
+)
 from webhook_receiver.providers import kourier
 
 from . import samples
@@ -139,6 +149,44 @@ class TestStatuses:
         assert (reply.status, body_of(reply)) == (500, {"error": "handler_failed"})
         assert b"hunter2" not in reply.body and b"database" not in reply.body
         assert len(reply.events) == 1
+
+
+class TestPrecheckedHeaders:
+    """An adapter prechecks before reading the body, then hands the same view to ``handle``."""
+
+    def test_the_prechecked_view_is_answered_like_the_raw_headers(
+        self, receiver: Receiver, signed_request: SignedRequest
+    ) -> None:
+        headers, body = signed_request("kourier", DELIVERY)
+        view = receiver.precheck("POST", headers)
+        assert receiver.precheck("POST", view) is view
+        reply = receiver.handle("POST", view, body)
+        assert (reply.status, body_of(reply)) == (200, {"ok": True})
+        assert receiver.handle("GET", view, body).status == 405  # the method is checked again
+        assert receiver.handle("POST", view, body + b" " * DEFAULT_MAX_BODY_SIZE).status == 413
+
+    def test_a_view_another_receiver_prechecked_is_checked_again(self, signed_request: SignedRequest) -> None:
+        lenient = Receiver(signed_request.provider("kourier"), content_types=None)
+        strict = Receiver(signed_request.provider("kourier"))
+        headers, body = signed_request("kourier", DELIVERY, extra={"Content-Type": "text/plain"})
+        view = lenient.precheck("POST", headers)
+        assert lenient.handle("POST", view, body).status == 200
+        reply = strict.handle("POST", view, body)
+        assert (reply.status, body_of(reply)) == (415, {"error": "unsupported_media_type"})
+        with pytest.raises(UnsupportedMediaType):
+            strict.precheck("POST", view)
+
+    def test_a_provider_that_overrides_answer_is_asked_every_time(
+        self, signed_request: SignedRequest
+    ) -> None:
+        class Counting(providers.Kourier):
+            def answer(self, events: Sequence[Event]) -> JSONObject:
+                return {"received": len(events)}
+
+        receiver = Receiver(Counting(**SECRETS["kourier"]))
+        headers, body = signed_request("kourier", DELIVERY)
+        assert body_of(receiver.handle("POST", headers, body)) == {"received": 1}
+        assert body_of(asyncio.run(receiver.handle_async("POST", headers, body))) == {"received": 1}
 
 
 class TestBatches:

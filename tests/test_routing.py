@@ -257,3 +257,17 @@ def test_needs_event_loop_only_for_async_handlers_or_hooks() -> None:
         pass
 
     assert router.needs_event_loop(ev("a"))
+
+
+def test_a_plain_function_returning_an_awaitable_is_awaited_and_other_results_ignored() -> None:
+    router = Router()
+    calls: list[str] = []
+
+    async def later(event: Event) -> None:
+        calls.append(f"awaited {event.type}")
+
+    router.on("x")(lambda event: later(event))  # plain, but returns a coroutine
+    router.on("x")(lambda event: 42)  # a result that is not awaitable is ignored
+    router.dispatch([ev("x")])
+    asyncio.run(router.dispatch_async([ev("x")]))
+    assert calls == ["awaited x", "awaited x"]

@@ -117,23 +117,23 @@ _FACTORY = _Factory()
 
 
 def constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
-    """A faster ``cls(...)`` for a frozen, slotted, keyword-only dataclass.
+    """A faster ``cls(...)`` for a frozen, slotted dataclass.
 
     A frozen dataclass's ``__init__`` stores each field with ``object.__setattr__``
     (the class's own ``__setattr__`` refuses), a call that packs its arguments into a
     tuple each time, and calling the class adds ``type.__call__`` and a second round of
     keyword binding: 1.3 µs for a 10-field event here, more than decoding its JSON.
 
-    The function returned takes the same keyword arguments with the same defaults
-    (factories called per instance). It makes the instance as an instance of a private
-    subclass that adds no slots and restores ``object.__setattr__``, so each field is
-    a plain attribute store (which CPython specialises for slots), then sets
-    ``__class__`` to ``cls``: allowed because the two layouts are the same, and from
-    then on the instance *is* a ``cls`` (frozen, ``==``, ``repr``, ``hash``,
-    ``dataclasses.replace``, ``type(event) is cls``), exactly what ``cls(...)`` makes,
-    in 0.35 µs. Nothing else ever sees the subclass, though ``cls.__subclasses__()``
-    lists it. Providers use this on the parse path; ``cls(...)`` stays the public way
-    to make an event.
+    The function returned takes the same arguments (positional and keyword-only
+    alike) with the same defaults (factories called per instance). It makes the
+    instance as an instance of a private subclass that adds no slots and restores
+    ``object.__setattr__``, so each field is a plain attribute store (which CPython
+    specialises for slots), then sets ``__class__`` to ``cls``: allowed because the
+    two layouts are the same, and from then on the instance *is* a ``cls`` (frozen,
+    ``==``, ``repr``, ``hash``, ``dataclasses.replace``, ``type(event) is cls``),
+    exactly what ``cls(...)`` makes, in 0.35 µs. Nothing else ever sees the subclass,
+    though ``cls.__subclasses__()`` lists it. Providers use this on the parse path and
+    the Receiver for its replies; ``cls(...)`` stays the public way to make them.
 
     The source is generated, as ``dataclasses`` generates ``__init__``, so that each
     field costs one store and no loop. ``mypy`` sees ``cls``'s own signature.
@@ -158,13 +158,15 @@ def constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
     )
     namespace: dict[str, object] = {"__wr_new": object.__new__, "__wr_builder": builder, "__wr_cls": cls}
     namespace["__wr_factory"] = _FACTORY
-    parameters: list[str] = []
+    positional: list[str] = []
+    keyword_only: list[str] = []
     body: list[str] = []
     for item in fields:
         name = item.name
         slot = getattr(cls, name, None)
-        if not (item.init and item.kw_only and isinstance(slot, types.MemberDescriptorType)):
-            raise TypeError(f"{cls.__name__}.{name} is not a keyword-only slot field")
+        if not (item.init and isinstance(slot, types.MemberDescriptorType)):
+            raise TypeError(f"{cls.__name__}.{name} is not a slot field set by __init__")
+        parameters = keyword_only if item.kw_only else positional
         value = name
         if item.default is not dataclasses.MISSING:
             namespace[f"__wr_default_{name}"] = item.default
@@ -176,9 +178,11 @@ def constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
         else:
             parameters.append(name)
         body.append(f"    __wr_self.{name} = {value}\n")
+    # dataclasses puts keyword-only fields after the others, as a signature must.
+    signature = ", ".join([*positional, "*", *keyword_only] if keyword_only else positional)
     source = "".join(
         [
-            f"def __wr_construct(*, {', '.join(parameters)}):\n",
+            f"def __wr_construct({signature}):\n",
             "    __wr_self = __wr_new(__wr_builder)\n",
             *body,
             "    __wr_self.__class__ = __wr_cls\n",

@@ -66,11 +66,14 @@ class Headers(Mapping[str, str]):
     index the request would use three times.
     """
 
-    __slots__ = ("_pairs",)
+    __slots__ = ("_checked_by", "_pairs")
 
     def __init__(self, raw: HeadersLike = ()) -> None:
         # A dict first, without a call: this runs for every request.
         self._pairs: Pairs = raw.items() if type(raw) is dict else header_pairs(raw)
+        # The Receiver whose precheck() passed these headers: its handle() skips
+        # checking them again.
+        self._checked_by: object = None
 
     @classmethod
     def of(cls, raw: HeadersLike) -> Headers:
@@ -79,16 +82,12 @@ class Headers(Mapping[str, str]):
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, object]) -> Headers:
-        """Build headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``)."""
-        pairs: list[tuple[str | bytes, str | bytes]] = []
-        for key, value in environ.items():
-            if not isinstance(value, str):
-                continue
-            if key.startswith("HTTP_"):
-                pairs.append((key[5:].replace("_", "-"), value))
-            elif key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value:
-                pairs.append((key.replace("_", "-"), value))
-        return cls(pairs)
+        """Build headers from a WSGI environ (``HTTP_*``, ``CONTENT_TYPE``, ``CONTENT_LENGTH``).
+
+        An empty ``CONTENT_TYPE`` or ``CONTENT_LENGTH`` is no header (CGI sets them
+        empty when the request had none); see :meth:`EnvironNames.pairs`.
+        """
+        return cls(_ENVIRON_NAMES.pairs(environ))
 
     def getlist(self, name: str) -> list[str]:
         """Every value sent for ``name``, in order (empty if absent)."""
@@ -202,9 +201,10 @@ class EnvironNames:
     ``name(key)`` is the lower-cased header name of ``HTTP_*``, ``CONTENT_TYPE`` and
     ``CONTENT_LENGTH`` keys, or ``""`` for any other key (and for those in
     ``excluded``: werkzeug ignores ``HTTP_CONTENT_TYPE`` and ``HTTP_CONTENT_LENGTH``).
-    Adapters that build header pairs from an environ on every request use
-    ``known(key)`` first: the same few keys come every time. At most ``limit`` keys
-    are remembered, as the keys are the client's header names.
+    :meth:`pairs` builds an environ's header pairs with it; code that needs other
+    rules (Django's ``META``) uses ``known(key)`` first: the same few keys come every
+    time. At most ``limit`` keys are remembered, as the keys are the client's header
+    names.
     """
 
     __slots__ = ("_excluded", "_limit", "_names", "known")
@@ -229,3 +229,25 @@ class EnvironNames:
         if len(self._names) < self._limit:
             self._names[key] = name
         return name
+
+    def pairs(self, environ: Mapping[str, object]) -> list[tuple[str | bytes, str | bytes]]:
+        """The header ``(name, value)`` pairs of a WSGI environ, in its order.
+
+        werkzeug's ``EnvironHeaders`` rules: every ``HTTP_*`` key (an empty value
+        too) except the excluded ones, and ``CONTENT_TYPE``/``CONTENT_LENGTH`` when
+        not empty; values that are not ``str`` are skipped. Names are lower-cased:
+        the header view compares them case-insensitively either way.
+        """
+        known, name_of = self.known, self.name
+        # One comprehension, no call per key once its name is known: this runs for
+        # every request, over every key of the environ.
+        return [
+            (name, value)
+            for key, value in environ.items()
+            if ((name := known(key)) or (name is None and (name := name_of(key))))
+            and isinstance(value, str)
+            and (value or key[0] == "H")
+        ]
+
+
+_ENVIRON_NAMES = EnvironNames()

@@ -47,7 +47,7 @@ from ._errors import (
     UnsupportedMediaType,
     WebhookError,
 )
-from ._events import Event, decode_json
+from ._events import Event, constructor, decode_json
 from ._headers import Headers, HeadersLike
 from ._inbox import Inbox, InboxEntry
 from ._routing import Router
@@ -138,6 +138,11 @@ def _json(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+# Every request ends in a Reply: built without a frozen dataclass's per-field
+# object.__setattr__ (0.7 -> 0.2 µs), the same instance Reply(...) makes.
+_reply = constructor(Reply)
+
+
 def _media_type(content_type: str) -> str:
     return content_type.split(";", 1)[0].strip().lower()
 
@@ -207,6 +212,11 @@ class Receiver(Router):
             raise ConfigurationError("accepted_status must be a 2xx status")
         self._accepted_status = status
         self._inbox = inbox
+        # Every provider but Slack answers the same {"ok":true}: encoded once, here,
+        # rather than by json.dumps on every request (2 µs, a fifth of handling one).
+        self._constant_answer = (
+            _json(provider.answer(())) if type(provider).answer is Provider.answer else None
+        )
         if inbox is not None:
             inbox.attach(self)
 
@@ -247,11 +257,14 @@ class Receiver(Router):
         """The checks that need no body: method, declared ``Content-Length``, content type.
 
         Adapters call this before reading the body, so a request that will be refused
-        anyway is refused without reading it. Returns the header view to pass on.
+        anyway is refused without reading it. Returns the header view to pass on:
+        :meth:`handle` given that view does not check its headers a second time.
         """
         if method.upper() not in self._methods:
             raise MethodNotAllowed(method, self._methods)
         view = Headers.of(headers)
+        if view._checked_by is self:
+            return view
         declared_length = view.getlist("content-length")
         if declared_length:
             text = declared_length[0].strip()
@@ -267,6 +280,7 @@ class Receiver(Router):
                 media = _media_type(declared[-1])
                 if len(declared) > 1 or not (media in self._content_types or media.endswith("+json")):
                     raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
+        view._checked_by = self
         return view
 
     def limited_body(self) -> LimitedBody:
@@ -530,20 +544,24 @@ class Receiver(Router):
         """The reply for a request refused with ``error`` (logged at WARNING, no secrets)."""
         logger.warning("rejected %s webhook: %s: %s", self._provider.name, error.code, error.detail)
         headers = {**_JSON_HEADERS, **error.headers} if error.headers else _JSON_HEADERS
-        return Reply(error.status, _json({"error": error.code}), headers, error=error)
+        return _reply(error.status, _json({"error": error.code}), headers, error=error)
 
     def _unstored(self, error: Exception) -> Reply:
         logger.error("could not store %s events in the inbox", self._provider.name, exc_info=error)
         return self.reject(StoreUnavailable(f"storing in the inbox failed: {type(error).__name__}"))
 
+    def _answer(self, events: Sequence[Event]) -> bytes:
+        constant = self._constant_answer
+        return _json(self._provider.answer(events)) if constant is None else constant
+
     def _accepted(self, events: Sequence[Event]) -> Reply:
-        return Reply(self._accepted_status, _json(self._provider.answer(events)), events=tuple(events))
+        return _reply(self._accepted_status, self._answer(events), events=tuple(events))
 
     def _failed(self, events: Sequence[Event], error: HandlerError) -> Reply:
-        return Reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)
+        return _reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)
 
     def _succeeded(self, events: Sequence[Event]) -> Reply:
-        return Reply(200, _json(self._provider.answer(events)), events=tuple(events))
+        return _reply(200, self._answer(events), events=tuple(events))
 
 
 class _Batch:

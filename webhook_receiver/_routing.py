@@ -94,7 +94,9 @@ class Router:
     def __init__(self) -> None:
         self._routes: list[_Route] = []
         self._error_hooks: list[ErrorHook] = []
-        self._cache: dict[tuple[type[Event], str], tuple[_Route, ...]] = {}
+        self._async_hooks = False
+        # (event class, event type) -> the matching routes, and whether any is async.
+        self._cache: dict[tuple[type[Event], str], tuple[tuple[_Route, ...], bool]] = {}
 
     @overload
     def on(self, pattern: type[E], /) -> Callable[[Callable[[E], R]], Callable[[E], R]]: ...
@@ -131,6 +133,7 @@ class Router:
         if not callable(hook):
             raise ConfigurationError("an error hook must be callable")
         self._error_hooks.append(hook)
+        self._async_hooks = self._async_hooks or inspect.iscoroutinefunction(hook)
         return hook
 
     @staticmethod
@@ -154,30 +157,29 @@ class Router:
 
     def handlers_for(self, event: Event) -> tuple[Callable[[Any], object], ...]:
         """The handlers that will run for ``event``, in order (each at most once)."""
-        return tuple(route.handler for route in self._routes_for(event))
+        return tuple(route.handler for route in self._routes_for(event)[0])
 
     def needs_event_loop(self, event: Event) -> bool:
         """Whether dispatching ``event`` awaits anything (an async handler or error hook)."""
-        return any(route.is_async for route in self._routes_for(event)) or any(
-            inspect.iscoroutinefunction(hook) for hook in self._error_hooks
-        )
+        return self._routes_for(event)[1] or self._async_hooks
 
-    def _routes_for(self, event: Event) -> tuple[_Route, ...]:
+    def _routes_for(self, event: Event) -> tuple[tuple[_Route, ...], bool]:
+        """The routes that match ``event``, in order, and whether any of them is async."""
         key = (type(event), event.type)
-        routes = self._cache.get(key)
-        if routes is None:
+        found = self._cache.get(key)
+        if found is None:
             seen: set[int] = set()
-            found: list[_Route] = []
+            routes: list[_Route] = []
             for route in self._routes:
                 # A function registered under two patterns that both match runs once.
                 if route.matches(event) and id(route.handler) not in seen:
                     seen.add(id(route.handler))
-                    found.append(route)
-            routes = tuple(found)
+                    routes.append(route)
+            found = (tuple(routes), any(route.is_async for route in routes))
             if len(self._cache) >= _CACHE_LIMIT:
                 self._cache.clear()
-            self._cache[key] = routes
-        return routes
+            self._cache[key] = found
+        return found
 
     def dispatch(self, events: Sequence[Event]) -> None:
         """Run every matching handler for each event, in order.
@@ -185,10 +187,13 @@ class Router:
         Raises:
             HandlerError: one or more handlers raised; all of them still ran.
         """
-        plan = [(event, self._routes_for(event)) for event in events]
-        if any(route.is_async for _, routes in plan for route in routes) or any(
-            inspect.iscoroutinefunction(hook) for hook in self._error_hooks
-        ):
+        plan: list[tuple[Event, tuple[_Route, ...]]] = []
+        needs_loop = self._async_hooks
+        for event in events:
+            routes, any_async = self._routes_for(event)
+            plan.append((event, routes))
+            needs_loop = needs_loop or any_async
+        if needs_loop:
             run_coroutine(self._run_async(plan, offload=False))
             return
         failures: list[HandlerFailure] = []
@@ -196,7 +201,8 @@ class Router:
             for route in routes:
                 try:
                     result = route.handler(event)
-                    if inspect.isawaitable(result):
+                    # A plain handler returns None; anything else may be an awaitable.
+                    if result is not None and inspect.isawaitable(result):
                         run_coroutine(result)
                 except Exception as exc:
                     failure = HandlerFailure(event, route.name, exc)
@@ -207,7 +213,7 @@ class Router:
 
     async def dispatch_async(self, events: Sequence[Event]) -> None:
         """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
-        await self._run_async([(event, self._routes_for(event)) for event in events], offload=True)
+        await self._run_async([(event, self._routes_for(event)[0]) for event in events], offload=True)
 
     async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
         failures: list[HandlerFailure] = []
@@ -218,7 +224,7 @@ class Router:
                         result = route.handler(event)
                     else:
                         result = await asyncio.to_thread(route.handler, event)
-                    if inspect.isawaitable(result):
+                    if result is not None and inspect.isawaitable(result):
                         await result
                 except Exception as exc:
                     failure = HandlerFailure(event, route.name, exc)

@@ -121,14 +121,7 @@ def _header_pairs(req: Request) -> HeadersLike:
     headers = req.headers
     if type(headers) is not EnvironHeaders:
         return headers
-    known = _NAMES.known
-    return [
-        (name, value)
-        for key, value in headers.environ.items()
-        if ((name := known(key)) or (name is None and (name := _NAMES.name(key))))
-        # an empty CONTENT_TYPE/CONTENT_LENGTH is no header; an empty HTTP_* one is
-        and (value or key[0] == "H")
-    ]
+    return _NAMES.pairs(headers.environ)
 
 
 def _answer(receiver: Receiver, req: Request) -> Reply:
