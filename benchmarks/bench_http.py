@@ -68,6 +68,7 @@ import argparse
 import asyncio
 import gc
 import io
+import json
 import os
 import statistics
 import subprocess
@@ -684,6 +685,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--seconds", type=float, default=60.0, help=f"time limit per round, at most {MAX_SECONDS:g}"
     )
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON (for run.py)")
     args = parser.parse_args(argv)
     cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
     if args.no_pin or len(cpus) < 2 or args.wsgi_workers > 1:
@@ -743,7 +745,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("checks: " + ("all passed" if not failures else "FAILED"))
     for failure in failures:
         print(f"  - {failure}")
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump(
+                {"rounds": args.rounds, "frameworks": [summary(run) for run in runs], "failures": failures},
+                out,
+            )
     return 1 if failures else 0
+
+
+def summary(run: FrameworkRun) -> dict[str, object]:
+    """One framework's figures for ``--json``: the ratio and what it is the median of."""
+    if not run.counted():
+        return {"framework": run.framework, "ratio": None, "round_ratios": []}
+    return {
+        "framework": run.framework,
+        "ratio": run.median_ratio(),
+        "round_ratios": run.ratios(),
+        "stub_ratio": run.median_ratio(STUB_PATH),
+        "bare_rate": run.median(BARE_PATH, lambda r: r.rate),
+        "hooks_rate": run.median(HOOK_PATH, lambda r: r.rate),
+    }
 
 
 if __name__ == "__main__":

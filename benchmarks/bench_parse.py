@@ -10,7 +10,7 @@ library's JSON decoding alone (``decode_json``); the ``events`` column is what i
 left of verify + parse (wrapping the headers, reading fields, building the typed
 events), as the difference of the medians.
 
-    python benchmarks/bench_parse.py [--rounds 15]
+    python benchmarks/bench_parse.py [--rounds 15] [--json PATH]
 """
 
 from __future__ import annotations
@@ -85,7 +85,9 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON (for run.py)")
     args = parser.parse_args()
+    rows: list[dict[str, object]] = []
     print(f"# {machine()}; {args.rounds} interleaved rounds")
     print("# ratio = (verify + parse) / json.loads in the same round; verify, decode: each alone;")
     print("# events = ours - verify - decode (medians): headers, field reads, typed events")
@@ -115,11 +117,18 @@ def main() -> None:
                 times[label].append(value)
             ratios.append(measured["ours"] / measured["floor"])
         med = {label: statistics.median(values) for label, values in times.items()}
+        rows.append(
+            {"payload": name, "bytes": len(body), "json_loads_us": med["floor"], "ours_us": med["ours"]}
+            | {"ratio": statistics.median(ratios), "min": min(ratios), "max": max(ratios)}
+        )
         print(
             f"{name:<40} {len(body):>7} {med['floor']:>13.2f} {med['ours']:>8.2f} "
             f"{statistics.median(ratios):>6.2f} {min(ratios):>5.2f}-{max(ratios):<5.2f} "
             f"{med['verify']:>7.2f} {med['decode']:>7.2f} {med['ours'] - med['verify'] - med['decode']:>7.2f}"
         )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"rounds": args.rounds, "rows": rows}, out)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ The floor is what a hand-written check must do at least:
 bytes already assembled. The providers' own libraries (stripe, standardwebhooks,
 slack_sdk) are measured as anchors where installed.
 
-    python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576]
+    python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576] [--json PATH]
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hmac
+import json
 import random
 import statistics
 import time
@@ -129,7 +130,9 @@ def main() -> None:
     )
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--sizes", default="1024,16384,262144,1048576")
+    parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON (for run.py)")
     args = parser.parse_args()
+    rows: list[dict[str, object]] = []
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# {machine()}")
     print(f"# {args.rounds} interleaved rounds; ratio = candidate time / floor time in the same round")
@@ -153,10 +156,17 @@ def main() -> None:
             for name in fns:
                 med = statistics.median(times[name]) / 1000
                 r = ratios[name]
+                rows.append(
+                    {"provider": provider, "size": size, "candidate": name, "median_us": med}
+                    | {"ratio": statistics.median(r), "min": min(r), "max": max(r)}
+                )
                 print(
                     f"{provider:<18} {size:>8} {name:<18} {med:>10.2f} {statistics.median(r):>7.3f} "
                     f"{min(r):>6.3f}-{max(r):<6.3f}"
                 )
+    if args.json:
+        with open(args.json, "w", encoding="utf-8") as out:
+            json.dump({"rounds": args.rounds, "rows": rows}, out)
 
 
 if __name__ == "__main__":
