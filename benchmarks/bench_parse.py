@@ -97,7 +97,7 @@ def main() -> None:
     )
     rng = random.Random(3)
     for name, (body, run, verify) in cases().items():
-        repeat = max(3, 200_000 // (len(body) + 500))
+        repeat = max(5, 1_000_000 // (len(body) + 500))  # 5-10 ms per measurement
         run()
 
         def floor(body: bytes = body) -> object:

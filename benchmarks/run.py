@@ -199,13 +199,25 @@ JUDGES = {"verify": judge_verify, "parse": judge_parse, "memory": judge_memory, 
 
 
 def commit() -> str:
-    """The checked-out commit, with ``+changes`` when the tree differs from it."""
+    """The checked-out commit, with ``+changes`` when the tree (RESULTS.md aside) differs from it."""
     try:
         sha = subprocess.run(
             ["git", "rev-parse", "--short", "HEAD"], cwd=HERE, capture_output=True, text=True, check=True
         ).stdout.strip()
+        # RESULTS.md itself does not count: the previous run rewrote it.
         dirty = subprocess.run(
-            ["git", "status", "--porcelain", "--untracked-files=no"], cwd=HERE, capture_output=True, text=True
+            [
+                "git",
+                "status",
+                "--porcelain",
+                "--untracked-files=no",
+                "--",
+                ":(top)",
+                ":(top,exclude)benchmarks/RESULTS.md",
+            ],
+            cwd=HERE,
+            capture_output=True,
+            text=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown (not a git checkout)"
