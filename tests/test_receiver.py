@@ -188,6 +188,13 @@ class TestPrecheckedHeaders:
         assert body_of(receiver.handle("POST", headers, body)) == {"received": 1}
         assert body_of(asyncio.run(receiver.handle_async("POST", headers, body))) == {"received": 1}
 
+        class Unslotted(providers.Kourier):  # a subclass without __slots__ has a __dict__
+            pass
+
+        provider = Unslotted(**SECRETS["kourier"])
+        provider.answer = lambda events: {"instance": True}  # type: ignore[method-assign]
+        assert body_of(Receiver(provider).handle("POST", headers, body)) == {"instance": True}
+
 
 class TestBatches:
     def test_one_failing_event_fails_the_batch_but_every_event_runs(
