@@ -54,22 +54,20 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import os
 import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 BENCHMARKS = Path(__file__).resolve().parent
 if str(BENCHMARKS) not in sys.path:  # run as a script it is already there (sys.path[0])
@@ -101,35 +99,7 @@ def expected_status(mode: str) -> int:
     return 202 if mode in DEFERRED_MODES else 200
 
 
-# --- the server ---------------------------------------------------------------------------------
-
-
-@contextmanager
-def serve(environment: dict[str, str], log: TextIO) -> Iterator[tuple[str, int]]:
-    """``uvicorn deferred_app:app`` on a free port until it answers (bounded); yields URL and pid.
-
-    The server is stopped (terminate, then kill) however the block ends; terminating
-    runs the app's lifespan shutdown, which stops the Workers.
-    """
-    port = loadtest.free_port()
-    command = loadtest.uvicorn_command("deferred_app:app", port)
-    process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + loadtest.STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise loadtest.SetupError(f"uvicorn exited early ({process.returncode}); see its log")
-            with suppress(httpx2.HTTPError, ValueError, KeyError):
-                answer = httpx2.get(base_url + READY_PATH, timeout=2, trust_env=False)
-                if answer.status_code == 200 and answer.json()["pid"] == process.pid:
-                    break
-            if time.monotonic() > deadline:
-                raise loadtest.SetupError(f"uvicorn did not answer within {loadtest.STARTUP_SECONDS:g} s")
-            time.sleep(0.1)
-        yield base_url, process.pid
-    finally:
-        loadtest._stop(process)
+# --- the server -----------------------------------------------------------------------------------
 
 
 class HandlerLog:
@@ -568,19 +538,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             "DEFERRED_BENCH_WORKER_CONCURRENCY": str(args.worker_concurrency),
         }
         log_path = directory / "server.log"
-        # As in loadtest.py: latencies are timed in this process, keep full collections out.
-        gc.freeze()
-        gc.disable()
         try:
-            with log_path.open("w") as log, serve(environment, log) as (base_url, pid):
+            with (
+                log_path.open("w") as log,
+                loadtest.gc_paused(),
+                loadtest.uvicorn_server(
+                    "deferred_app:app", ready_path=READY_PATH, log=log, environment=environment
+                ) as (base_url, pid),
+            ):
                 run = drive(base_url, pid, args, directory, run_id)
         except loadtest.SetupError as exc:
-            print(f"setup failed: {exc}", file=sys.stderr)
-            print(log_path.read_text()[-4000:], file=sys.stderr)
-            return 2
-        finally:
-            gc.enable()
-        # The server has stopped (its Workers with it): every handler run is in the log.
+            return loadtest.setup_failed(exc, log_path)
+        # The server has stopped: terminating it ran the app's lifespan shutdown, which
+        # stopped its Workers. Every handler run is in the log.
         server_log = log_path.read_text()
         checks = final_checks(run, directory, server_log)
     summary = summarise(run.results)

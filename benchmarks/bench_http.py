@@ -75,13 +75,12 @@ import io
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -133,42 +132,21 @@ def server_command(framework: str, port: int, wsgi_workers: int) -> list[str]:
     ]
 
 
-@contextmanager
 def serve(
     framework: str, wsgi_workers: int, log: TextIO, cpus: frozenset[int] | None = None
-) -> Iterator[tuple[str, int]]:
-    """Start ``framework``'s server, wait (bounded) until ``/bare`` answers; yield URL and pid.
+) -> AbstractContextManager[tuple[str, int]]:
+    """``framework``'s server (see :func:`loadtest.server`), ready once ``/bare`` answers; URL and pid.
 
     ``cpus``: the CPUs the server (and every worker it forks) may run on; ``None``, any.
     The server is stopped (terminate, then kill) however the block ends.
     """
-    port = loadtest.free_port()
-    command = server_command(framework, port, wsgi_workers)
-
-    def pin() -> None:  # in the child, before exec: inherited by gunicorn's workers
-        if cpus is not None:
-            os.sched_setaffinity(0, cpus)
-
-    process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pin)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + loadtest.STARTUP_SECONDS
-        while True:
-            if process.poll() is not None:
-                raise loadtest.SetupError(f"{framework} server exited early ({process.returncode})")
-            try:
-                if httpx2.get(base_url + BARE_PATH, timeout=2, trust_env=False).status_code == 200:
-                    break
-            except httpx2.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise loadtest.SetupError(
-                    f"{framework} server did not answer within {loadtest.STARTUP_SECONDS:g} s"
-                )
-            time.sleep(0.1)
-        yield base_url, process.pid
-    finally:
-        loadtest._stop(process)
+    return loadtest.server(
+        lambda port: server_command(framework, port, wsgi_workers),
+        ready_path=BARE_PATH,
+        log=log,
+        cpus=cpus,
+        what=f"{framework} server",
+    )
 
 
 def process_tree(pid: int) -> list[int]:
@@ -787,27 +765,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         try:
             return in_process(args)
         except loadtest.SetupError as exc:
-            print(f"setup failed: {exc}", file=sys.stderr)
-            return 2
+            return loadtest.setup_failed(exc)
     run_id = f"{os.getpid():x}{time.time_ns():x}"
     runs: list[FrameworkRun] = []
     if args.client_cpus is not None:
         os.sched_setaffinity(0, args.client_cpus)
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         log_path = Path(tmp) / "server.log"
-        # As in loadtest.py: latencies are timed in this process, keep full collections out.
-        gc.freeze()
-        gc.disable()
         try:
-            with log_path.open("w") as log:
+            with log_path.open("w") as log, loadtest.gc_paused():
                 for framework in args.frameworks:
                     runs.append(run_framework(framework, args, log, run_id))
         except loadtest.SetupError as exc:
-            print(f"setup failed: {exc}", file=sys.stderr)
-            print(log_path.read_text()[-4000:], file=sys.stderr)
-            return 2
-        finally:
-            gc.enable()
+            return loadtest.setup_failed(exc, log_path)
         server_log = log_path.read_text()
     report(runs, args)
     failures = [f"{run.framework}: {failure}" for run in runs for failure in run.failures]

@@ -66,8 +66,8 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, TextIO
@@ -755,30 +755,87 @@ def uvicorn_command(app: str, port: int, *, factory: bool = False) -> list[str]:
 
 
 @contextmanager
-def uvicorn_server(environment: dict[str, str], log: TextIO) -> Iterator[tuple[str, int]]:
-    """``uvicorn loadtest_app:app`` (one process) on a free port; yields its URL and pid."""
+def server(
+    command: Callable[[int], Sequence[str]],
+    *,
+    ready_path: str,
+    log: TextIO,
+    environment: Mapping[str, str] | None = None,
+    cpus: frozenset[int] | None = None,
+    what: str = "server",
+    answers_pid: bool = False,
+) -> Iterator[tuple[str, int]]:
+    """``command(port)`` on a free 127.0.0.1 port until ``GET ready_path`` answers 200; yields URL and pid.
+
+    ``log`` takes the server's output (stdout and stderr); ``environment`` is its
+    environment (``None``: this process's); ``cpus``, the CPUs it and every process it
+    forks may run on (``None``: any); ``what`` names it in errors. With ``answers_pid``,
+    the answer is JSON ``{"pid": ...}`` and only one naming this process counts.
+    :class:`SetupError` when the process exits first or does not answer within
+    ``STARTUP_SECONDS``. The server is stopped (terminate, then kill) however the block ends.
+    """
     port = free_port()
-    command = uvicorn_command("loadtest_app:app", port)
+    # In the child, before exec: inherited by the workers a server such as gunicorn forks.
+    pin = None if cpus is None else functools.partial(os.sched_setaffinity, 0, cpus)
     # Output to a file, not a pipe nobody drains (a full pipe would stall the server).
-    process = subprocess.Popen(command, env=environment, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        command(port), env=environment, stdout=log, stderr=subprocess.STDOUT, preexec_fn=pin
+    )
     base_url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
         while True:
             if process.poll() is not None:
-                raise SetupError(f"uvicorn exited early ({process.returncode}); see its log")
-            try:
-                answer = httpx2.get(base_url + RSS_PATH, timeout=2, trust_env=False)
-                if answer.status_code == 200 and answer.json()["pid"] == process.pid:
+                raise SetupError(f"{what} exited early ({process.returncode}); see its log")
+            with suppress(httpx2.HTTPError, ValueError, KeyError):
+                answer = httpx2.get(base_url + ready_path, timeout=2, trust_env=False)
+                # The pid tells our server from another process that took the port meanwhile.
+                if answer.status_code == 200 and (not answers_pid or answer.json()["pid"] == process.pid):
                     break
-            except httpx2.HTTPError:
-                pass
             if time.monotonic() > deadline:
-                raise SetupError(f"uvicorn did not answer on port {port} within {STARTUP_SECONDS:g} s")
+                raise SetupError(f"{what} did not answer on port {port} within {STARTUP_SECONDS:g} s")
             time.sleep(0.1)
         yield base_url, process.pid
     finally:
         _stop(process)
+
+
+def uvicorn_server(
+    app: str, *, ready_path: str, log: TextIO, environment: Mapping[str, str]
+) -> AbstractContextManager[tuple[str, int]]:
+    """``uvicorn app`` (one process, see :func:`uvicorn_command`) as :func:`server` runs it.
+
+    ``ready_path`` must answer the app's pid (``{"pid": ...}``); yields URL and pid.
+    """
+    command = functools.partial(uvicorn_command, app)
+    return server(
+        command, ready_path=ready_path, log=log, environment=environment, what="uvicorn", answers_pid=True
+    )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No garbage collection in the block: what exists is frozen, the collector off until it ends.
+
+    Latencies are timed in this process: a full collection over the plan and the outcomes
+    stalled the loop for up to 400 ms in a run of 150 000 requests, which then showed up
+    as server latency. Reference counting frees nearly everything; what cycles remain
+    wait until the block ends.
+    """
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+
+
+def setup_failed(error: SetupError, log_path: Path | None = None) -> int:
+    """Report ``error`` on stderr with the end of the server's log (if any); the exit status, 2."""
+    print(f"setup failed: {error}", file=sys.stderr)
+    if log_path is not None and log_path.exists():
+        print(log_path.read_text()[-4000:], file=sys.stderr)
+    return 2
 
 
 # --- checks and report --------------------------------------------------------------------------
@@ -1011,32 +1068,25 @@ def main(argv: Sequence[str] | None = None) -> int:
                     environment["LOADTEST_REDIS_URL"] = url
                 warmup = plan(f"w{run_id}", warmup_requests, args.concurrency, rng)
                 measured_items = plan(f"m{run_id}", args.requests, args.concurrency, rng)
-                # Latencies are timed here: a full collection over the plan and the outcomes
-                # stalled this loop for up to 400 ms in a run of 150 000 requests, which then
-                # showed up as server latency. Reference counting frees nearly everything;
-                # what cycles remain wait until the run ends.
-                gc.freeze()
-                gc.disable()
-                try:
-                    with uvicorn_server(environment, server_log) as (base_url, pid):
-                        measured = asyncio.run(
-                            drive(
-                                base_url,
-                                pid,
-                                warmup,
-                                measured_items,
-                                concurrency=args.concurrency,
-                                seconds=args.seconds,
-                                client=args.client,
-                            )
+                with (
+                    gc_paused(),
+                    uvicorn_server(
+                        "loadtest_app:app", ready_path=RSS_PATH, log=server_log, environment=environment
+                    ) as (base_url, pid),
+                ):
+                    measured = asyncio.run(
+                        drive(
+                            base_url,
+                            pid,
+                            warmup,
+                            measured_items,
+                            concurrency=args.concurrency,
+                            seconds=args.seconds,
+                            client=args.client,
                         )
-                finally:
-                    gc.enable()
+                    )
         except SetupError as exc:
-            print(f"setup failed: {exc}", file=sys.stderr)
-            if server_log_path.exists():
-                print(server_log_path.read_text()[-4000:], file=sys.stderr)
-            return 2
+            return setup_failed(exc, server_log_path)
         # The server has stopped: every handler run is in the log.
         lines = handler_log.read_text().splitlines() if handler_log.exists() else []
         log_text = server_log_path.read_text()
