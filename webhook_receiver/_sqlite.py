@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -52,8 +53,12 @@ class ThreadConnections:
             connection = sqlite3.connect(
                 self._path, timeout=self._timeout, isolation_level=None, check_same_thread=False
             )
-            connection.execute("PRAGMA journal_mode=WAL")
-            connection.execute(f"PRAGMA synchronous={self._synchronous}")
+            try:
+                _use_wal(connection, self._timeout)
+                connection.execute(f"PRAGMA synchronous={self._synchronous}")
+            except BaseException:
+                connection.close()
+                raise
             self._local.connection = connection
             with self._lock:
                 self._all.append(connection)
@@ -66,6 +71,28 @@ class ThreadConnections:
                 connection.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _use_wal(connection: sqlite3.Connection, timeout: float) -> None:
+    """Switch ``connection``'s file to WAL mode (a no-op once it is), waiting up to ``timeout`` s.
+
+    SQLite answers "database is locked" at once, without waiting in its busy handler,
+    when waiting could deadlock: two new connections switching a new file to WAL at
+    the same moment each hold the shared lock the other must see released. Every
+    worker of a server starting together on a fresh file does that, so the switch is
+    retried here, in growing steps as the busy handler would, until ``timeout``.
+    """
+    deadline = time.monotonic() + timeout
+    delay = 0.001
+    while True:
+        try:
+            connection.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.1)
 
 
 @contextmanager
