@@ -45,15 +45,23 @@ def test_threads(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> N
     stores: list[IdempotencyStore] = []
 
     def deliver() -> int:
-        store = make()  # one store object per thread, as one per process or instance
-        stores.append(store)
-        receiver = worker.make_receiver(store, str(log))
-        headers, body = worker.request()
+        try:
+            store = make()  # one store object per thread, as one per process or instance
+            stores.append(store)
+            receiver = worker.make_receiver(store, str(log))
+            headers, body = worker.request()
+        except BaseException:
+            barrier.abort()  # the others stop waiting: this error is the one to see, at once
+            raise
         barrier.wait(timeout=30)
         return receiver.handle("POST", headers, body, now=worker.NOW).status
 
     with ThreadPoolExecutor(DELIVERIES) as pool:
-        statuses = list(pool.map(lambda _: deliver(), range(DELIVERIES)))
+        futures = [pool.submit(deliver) for _ in range(DELIVERIES)]
+    errors = [error for future in futures if (error := future.exception()) is not None]
+    if errors:  # the thread's own error, not the others' broken barrier
+        raise next((e for e in errors if not isinstance(e, threading.BrokenBarrierError)), errors[0])
+    statuses = [future.result() for future in futures]
     assert log.read_text().count("\n") == 1
     assert set(statuses) <= {200, 409}
     assert statuses.count(200) >= 1
