@@ -102,19 +102,17 @@ def judge_verify(data: dict[str, Any]) -> list[Verdict]:
     large = {key: ratio for key, ratio in ours.items() if key[1] >= VERIFY_LARGE_FROM}
     if large:
         over = [
-            f"{provider} {_ratio(ratio)} at {size // 1024} KiB" for (provider, size), ratio in large.items()
+            f"{provider} {_ratio(ratio)} at {size // 1024} KiB"
+            for (provider, size), ratio in large.items()
+            if ratio > VERIFY_LARGE
         ]
         verdicts.append(
             Verdict(
                 f"verification at 256 KiB and above within {VERIFY_LARGE}x of the floor",
-                all(ratio <= VERIFY_LARGE for ratio in large.values()),
+                not over,
                 f"{_ratio(min(large.values()))}-{_ratio(max(large.values()))} over "
                 f"{len({p for p, _ in large})} providers x {len({s for _, s in large})} sizes"
-                + "".join(
-                    f"; over: {item}"
-                    for item, r in zip(over, large.values(), strict=True)
-                    if r > VERIFY_LARGE
-                ),
+                + "".join(f"; over: {item}" for item in over),
             )
         )
     versus = [
