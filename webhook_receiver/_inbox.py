@@ -315,6 +315,20 @@ class SQLiteInbox(AttachedReceivers):
     speed). Several processes may share the file: web workers putting, workers
     taking.
 
+    The file must stay at its path. Once it is deleted, renamed or replaced by
+    another file (``os.replace``, a restored backup), every method that reads or
+    writes it raises :class:`~webhook_receiver.DatabaseMoved` (an
+    ``OSError``; logged once) instead of working on the file still open, whose
+    events no worker, other process or restart would see: reads are checked before
+    they run, writes before and after their commit. So a ``put`` raises and the
+    receiver answers 503, never 202 (a ``put`` that returned committed to the file
+    at the path), and a worker's ``take`` fails (logged at each poll) rather than
+    run the old file's events. This lasts until the process opens the inbox again
+    (a restart), or until that very file is moved back to its path; the inbox never
+    reattaches itself to another file found there, and never creates one. Events
+    committed to a renamed file stay in it: move it back, or open it where it is
+    (``webhook-receiver inbox list --inbox <new path>``).
+
     Args:
         path: the database file (created if missing).
         ttl: seconds a done event is remembered, to acknowledge duplicates without
@@ -353,6 +367,7 @@ class SQLiteInbox(AttachedReceivers):
         connection = self._connect()
         for statement in _SCHEMA:
             connection.execute(statement)
+        self._connections.ensure_same_file()
 
     @property
     def path(self) -> str:
@@ -363,6 +378,7 @@ class SQLiteInbox(AttachedReceivers):
         return f"SQLiteInbox({self._path!r})"
 
     def _connect(self) -> sqlite3.Connection:
+        """This thread's connection; raises ``DatabaseMoved`` if the file is no longer at its path."""
         return self._connections.get()
 
     def close(self) -> None:
@@ -370,9 +386,14 @@ class SQLiteInbox(AttachedReceivers):
         self._connections.close()
 
     def _write(self, sql: str, values: Sequence[object]) -> int:
-        """One autocommit write statement, queued behind this process's other writers."""
+        """One autocommit write statement, queued behind this process's other writers.
+
+        Checked before and after: a write committed to a file no longer at its path raises.
+        """
         with self._write_lock:
-            return int(self._connect().execute(sql, values).rowcount)
+            changed = int(self._connect().execute(sql, values).rowcount)
+        self._connections.ensure_same_file()
+        return changed
 
     # -- the receiver's side -------------------------------------------------------
 
@@ -380,7 +401,9 @@ class SQLiteInbox(AttachedReceivers):
         """Store ``entries`` in one committed transaction; known keys are left as they are.
 
         A key whose done record is older than ``ttl`` is forgotten, so it is stored
-        again as new.
+        again as new. Raises ``DatabaseMoved`` if the file is no longer at its path,
+        before writing or after the commit: returning means the entries are in the
+        file at the path.
         """
         if not entries:
             return
@@ -413,6 +436,9 @@ class SQLiteInbox(AttachedReceivers):
                 connection.execute(
                     "DELETE FROM webhook_inbox WHERE state = 'done' AND finished_at <= ?", (now - self._ttl,)
                 )
+        # After the commit: the file committed to must still be the one at the path,
+        # where workers, other processes and the next start look.
+        self._connections.ensure_same_file()
         self._announce()
 
     def _announce(self) -> None:
@@ -508,6 +534,9 @@ class SQLiteInbox(AttachedReceivers):
                 )
                 running = replace(record, state=InboxState.RUNNING, attempts=record.attempts + 1)
                 taken.append(Delivery(running, token))
+        # Never run events of a file that is no longer the inbox (new puts go elsewhere):
+        # the leases taken in it run out.
+        self._connections.ensure_same_file()
         return taken
 
     def complete(self, delivery: Delivery, *, now: float) -> bool:
@@ -562,9 +591,11 @@ class SQLiteInbox(AttachedReceivers):
                     "AND lease_token = ?",
                     values,
                 ).rowcount
+        self._connections.ensure_same_file()
         return renewed
 
     # -- the operator's side -------------------------------------------------------
+    # Reads are checked before they run (``_connect``), writes before and after.
 
     def counts(self) -> dict[InboxState, int]:
         """How many events are in each state."""
@@ -630,6 +661,7 @@ class SQLiteInbox(AttachedReceivers):
                 changed += connection.execute(
                     f"{reset} WHERE id = ? AND state != 'running'", (now, record_id)
                 ).rowcount
+        self._connections.ensure_same_file()
         if changed:
             self._announce()
         return changed

@@ -169,6 +169,16 @@ class SQLiteStore:
     transactions, so it is safe across threads and across processes sharing the
     file. Expired rows are purged now and then as claims come in.
 
+    The file must stay at its path. Once it is deleted, renamed or replaced by
+    another file (``os.replace``, a restored backup), ``claim``, ``complete`` and
+    ``release`` raise :class:`~webhook_receiver.DatabaseMoved` (an
+    ``OSError``; logged once), checked before each call and after its commit,
+    instead of remembering events in a file no other connection, process or restart
+    would read (duplicates would run again): the Receiver answers 503 and runs
+    nothing, never 200. This lasts until the process opens the store again (a
+    restart), or until that very file is moved back to its path; the store never
+    reattaches itself to another file found there, and never creates one.
+
     Args:
         path: the database file (created if missing).
         timeout: seconds to wait for another writer's lock before failing (the
@@ -184,6 +194,7 @@ class SQLiteStore:
         self._claims = 0
         with self._connect() as connection:
             connection.execute(_SCHEMA)
+        self._connections.ensure_same_file()
 
     @property
     def path(self) -> str:
@@ -191,6 +202,7 @@ class SQLiteStore:
         return self._path
 
     def _connect(self) -> sqlite3.Connection:
+        """This thread's connection; raises ``DatabaseMoved`` if the file is no longer at its path."""
         return self._connections.get()
 
     def claim(self, key: str, *, lease: float, now: float) -> Claim:
@@ -201,18 +213,24 @@ class SQLiteStore:
                 "SELECT state, expires_at FROM webhook_receiver_events WHERE key = ?", (key,)
             ).fetchone()
             if row is not None and row[1] > now:
-                if row[0] == "done":
-                    return Claim(ClaimStatus.DONE)
-                return Claim(ClaimStatus.IN_PROGRESS, expires_at=row[1])
-            connection.execute(
-                "INSERT OR REPLACE INTO webhook_receiver_events (key, state, token, expires_at) "
-                "VALUES (?, 'processing', ?, ?)",
-                (key, token, now + lease),
-            )
-            self._claims += 1
-            if self._claims % _PURGE_EVERY == 0:
-                connection.execute("DELETE FROM webhook_receiver_events WHERE expires_at <= ?", (now,))
-        return Claim(ClaimStatus.CLAIMED, token)
+                claim = (
+                    Claim(ClaimStatus.DONE)
+                    if row[0] == "done"
+                    else Claim(ClaimStatus.IN_PROGRESS, expires_at=row[1])
+                )
+            else:
+                connection.execute(
+                    "INSERT OR REPLACE INTO webhook_receiver_events (key, state, token, expires_at) "
+                    "VALUES (?, 'processing', ?, ?)",
+                    (key, token, now + lease),
+                )
+                self._claims += 1
+                if self._claims % _PURGE_EVERY == 0:
+                    connection.execute("DELETE FROM webhook_receiver_events WHERE expires_at <= ?", (now,))
+                claim = Claim(ClaimStatus.CLAIMED, token)
+        # After the commit: the claim (or the done record read) is the file at the path's.
+        self._connections.ensure_same_file()
+        return claim
 
     def complete(self, key: str, token: str, *, ttl: float, now: float) -> bool:
         """Mark ``key`` done for ``ttl`` seconds if ``token`` still holds it."""
@@ -221,6 +239,7 @@ class SQLiteStore:
             "WHERE key = ? AND state = 'processing' AND token = ?",
             (now + ttl, key, token),
         )
+        self._connections.ensure_same_file()
         return cursor.rowcount == 1
 
     def release(self, key: str, token: str) -> None:
@@ -229,6 +248,7 @@ class SQLiteStore:
             "DELETE FROM webhook_receiver_events WHERE key = ? AND state = 'processing' AND token = ?",
             (key, token),
         )
+        self._connections.ensure_same_file()
 
     def close(self) -> None:
         """Close every connection this store opened (call once no thread uses it)."""
