@@ -15,6 +15,7 @@ from freezegun import freeze_time
 
 import webhook_receiver
 from webhook_receiver import InsecureConfigurationWarning, VerificationError, providers
+from webhook_receiver._schemes import Verified
 
 from .conftest import NOW, VECTORS
 
@@ -37,7 +38,7 @@ def _create(vector: dict[str, Any]) -> providers.Provider:
 
 def _check(vector: dict[str, Any], call: Any) -> None:
     if vector["expect"] == "ok":
-        assert call() is None
+        assert isinstance(call(), Verified)
         return
     expected = getattr(webhook_receiver, vector["expect"])
     with pytest.raises(expected) as info:

@@ -47,7 +47,8 @@ from ._inbox import Delivery, Inbox, InboxEntry, InboxRecord, InboxState, RetryP
 from ._optional import MissingDependency
 from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
 from ._routing import Router
-from ._schemes import Clock, InsecureConfigurationWarning, SecretInput
+from ._schemes import Clock, InsecureConfigurationWarning, SecretInput, Verified
+from ._sqlite import DatabaseMoved
 from ._stores import Claim, ClaimStatus, IdempotencyStore, MemoryStore, SQLiteStore
 from ._worker import Worker
 
@@ -67,6 +68,7 @@ __all__ = [
     "ClaimStatus",
     "Clock",
     "ConfigurationError",
+    "DatabaseMoved",
     "Delivery",
     "Event",
     "EventInProgress",
@@ -104,6 +106,7 @@ __all__ = [
     "UnsupportedMediaType",
     "ValidatorFailed",
     "VerificationError",
+    "Verified",
     "WebhookError",
     "Worker",
     "__version__",

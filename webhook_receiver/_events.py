@@ -9,26 +9,29 @@ real Python types; ``payload`` always keeps the decoded JSON untouched.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
-import types
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import ParamSpec, Self, TypeAlias, TypeVar, cast
+from typing import Self, TypeAlias, TypeVar
 
 from ._errors import PayloadError
+from ._records import constructor
 from ._schemes import MILLISECONDS_FROM
 
 __all__ = [
     "CUSTOM",
+    "MAX_DEPTH",
     "Event",
     "JSONObject",
     "JSONValue",
     "OpenEnum",
     "Reader",
+    "canonical_json",
+    "check_depth",
     "constructor",
     "decode_json",
     "member",
@@ -100,102 +103,6 @@ def member(cls: type[_OE], value: str) -> _OE:
     return cls(value) if found is None else found  # type: ignore[return-value]
 
 
-_P = ParamSpec("_P")
-_T = TypeVar("_T")
-
-
-class _Factory:
-    """Stands for "not given" where a field has a ``default_factory`` (dataclasses' own is private)."""
-
-    __slots__ = ()
-
-    def __repr__(self) -> str:
-        return "<factory>"
-
-
-_FACTORY = _Factory()
-
-
-def constructor(cls: Callable[_P, _T]) -> Callable[_P, _T]:
-    """A faster ``cls(...)`` for a frozen, slotted dataclass.
-
-    A frozen dataclass's ``__init__`` stores each field with ``object.__setattr__``
-    (the class's own ``__setattr__`` refuses), a call that packs its arguments into a
-    tuple each time, and calling the class adds ``type.__call__`` and a second round of
-    keyword binding: 1.3 µs for a 10-field event here, more than decoding its JSON.
-
-    The function returned takes the same arguments (positional and keyword-only
-    alike) with the same defaults (factories called per instance). It makes the
-    instance as an instance of a private subclass that adds no slots and restores
-    ``object.__setattr__``, so each field is a plain attribute store (which CPython
-    specialises for slots), then sets ``__class__`` to ``cls``: allowed because the
-    two layouts are the same, and from then on the instance *is* a ``cls`` (frozen,
-    ``==``, ``repr``, ``hash``, ``dataclasses.replace``, ``type(event) is cls``),
-    exactly what ``cls(...)`` makes, in 0.35 µs. Nothing else ever sees the subclass,
-    though ``cls.__subclasses__()`` lists it. Providers use this on the parse path and
-    the Receiver for its replies; ``cls(...)`` stays the public way to make them.
-
-    The source is generated, as ``dataclasses`` generates ``__init__``, so that each
-    field costs one store and no loop. ``mypy`` sees ``cls``'s own signature.
-    """
-    if not (isinstance(cls, type) and dataclasses.is_dataclass(cls)):
-        raise TypeError(f"{cls!r} is not a dataclass")
-    fields = dataclasses.fields(cls)
-    if len(fields) != len(cls.__dataclass_fields__) or hasattr(cls, "__post_init__"):
-        raise TypeError(f"{cls.__name__}: InitVar fields and __post_init__ are not supported")
-    if "__dict__" in dir(cls) or "__weakref__" in dir(cls):
-        raise TypeError(f"{cls.__name__} must be slotted, without __dict__ or __weakref__")
-    builder = type(
-        f"_Building{cls.__name__}",
-        (cls,),
-        {
-            "__slots__": (),
-            "__module__": cls.__module__,
-            # Both, or CPython keeps dispatching through the frozen class's Python-level methods.
-            "__setattr__": object.__setattr__,
-            "__delattr__": object.__delattr__,
-        },
-    )
-    namespace: dict[str, object] = {"__wr_new": object.__new__, "__wr_builder": builder, "__wr_cls": cls}
-    namespace["__wr_factory"] = _FACTORY
-    positional: list[str] = []
-    keyword_only: list[str] = []
-    body: list[str] = []
-    for item in fields:
-        name = item.name
-        slot = getattr(cls, name, None)
-        if not (item.init and isinstance(slot, types.MemberDescriptorType)):
-            raise TypeError(f"{cls.__name__}.{name} is not a slot field set by __init__")
-        parameters = keyword_only if item.kw_only else positional
-        value = name
-        if item.default is not dataclasses.MISSING:
-            namespace[f"__wr_default_{name}"] = item.default
-            parameters.append(f"{name}=__wr_default_{name}")
-        elif item.default_factory is not dataclasses.MISSING:
-            namespace[f"__wr_make_{name}"] = item.default_factory
-            parameters.append(f"{name}=__wr_factory")
-            value = f"__wr_make_{name}() if {name} is __wr_factory else {name}"
-        else:
-            parameters.append(name)
-        body.append(f"    __wr_self.{name} = {value}\n")
-    # dataclasses puts keyword-only fields after the others, as a signature must.
-    signature = ", ".join([*positional, "*", *keyword_only] if keyword_only else positional)
-    source = "".join(
-        [
-            f"def __wr_construct({signature}):\n",
-            "    __wr_self = __wr_new(__wr_builder)\n",
-            *body,
-            "    __wr_self.__class__ = __wr_cls\n",
-            "    return __wr_self\n",
-        ]
-    )
-    exec(source, namespace)  # noqa: S102 - built above from field names only
-    construct = cast(Callable[_P, _T], namespace["__wr_construct"])
-    construct.__qualname__ = f"constructor({cls.__qualname__})"
-    construct.__module__ = cls.__module__
-    return construct
-
-
 def _reject_constant(name: str) -> float:
     raise PayloadError(f"body contains {name}, which is not JSON")
 
@@ -217,9 +124,41 @@ _scan: Callable[[str, int], tuple[JSONValue, int]] = _DECODER.scan_once  # type:
 _JSON_SPACE = " \t\n\r"  # JSON's whitespace (RFC 8259), as JSONDecoder skips it
 _INVALID = "body is not valid JSON (JSONDecodeError)"
 
+MAX_DEPTH = 512
+"""The deepest nesting of arrays and objects an event may have to be stored (deferred mode).
+
+Real payloads nest a dozen levels at most. Python's JSON encoder and decoder recurse
+once per level and share the interpreter's recursion limit (1000 by default on 3.11)
+with the frames already on the stack, so a body nested 990 deep can decode in one
+place and fail to encode or decode in another: the event's key, the inbox, a
+worker. :func:`decode_json` refuses what it cannot decode; what is written out for
+later (an inbox row) must also pass :func:`check_depth`, so a worker, whatever its
+stack, reads back every event it was given, with hundreds of frames to spare.
+Checking every body this way would cost more than decoding it (a walk over every
+value), so a direct receiver leaves the bound to the decoder, as ``json.loads`` does.
+"""
+
+# A lone surrogate can only come from a \uD800-\uDFFF escape (UTF-8 itself cannot
+# encode one): a high one not followed by a low one, or a low one not after a high
+# one, which is what the first pattern finds. It reads every "\u" as an escape, true
+# unless the text has an escaped backslash ("\\\\u..." is a backslash and "u..."), so
+# then any surrogate escape at all sends the decoded strings to the exact check.
+_HIGH_ESCAPE = r"\\u[dD][89abAB][0-9a-fA-F]{2}"
+_LOW_ESCAPE = r"\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+_LONE_SURROGATE_ESCAPE = re.compile(f"{_HIGH_ESCAPE}(?!{_LOW_ESCAPE})|(?<!{_HIGH_ESCAPE}){_LOW_ESCAPE}")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
 
 def decode_json(body: bytes) -> JSONValue:
-    """Decode a UTF-8 JSON body; anything else is a ``PayloadError`` (400)."""
+    """Decode a UTF-8 JSON body; anything else is a ``PayloadError`` (400).
+
+    Beyond RFC 8259's grammar, a body is refused when it nests deeper than the
+    decoder can recurse from here, holds a non-finite number (``NaN``, ``1e999``), or
+    a string with a lone surrogate (``"\\ud800"``): RFC 7493 (I-JSON) forbids them,
+    they cannot be written to a database or encoded as UTF-8, and orjson refuses them
+    too. What this returns encodes to UTF-8 and decodes back to an equal value; see
+    :data:`MAX_DEPTH` for nesting.
+    """
     if not body or body.isspace():
         raise PayloadError("body is empty")
     try:
@@ -238,7 +177,58 @@ def decode_json(body: bytes) -> JSONValue:
         raise PayloadError(f"body is not valid JSON ({type(exc).__name__})") from None
     if end != len(text) and text[end:].lstrip(_JSON_SPACE):
         raise PayloadError(_INVALID)  # data after the document
+    # "\\" first: a one-character search runs at memchr's speed, and most bodies have
+    # no escape at all.
+    if (
+        "\\" in text
+        and "\\u" in text
+        and (_LONE_SURROGATE_ESCAPE if "\\\\" not in text else _SURROGATE_ESCAPE).search(text)
+    ):
+        _check_strings(value)
     return value
+
+
+def check_depth(value: JSONValue) -> None:
+    """Raise ``PayloadError`` if ``value`` nests deeper than :data:`MAX_DEPTH`.
+
+    A walk over every array and object, level by level (no recursion of its own).
+    """
+    level: list[JSONValue] = [value] if type(value) is dict or type(value) is list else []
+    depth = 0
+    while level:
+        depth += 1
+        if depth > MAX_DEPTH:
+            raise PayloadError(f"payload is nested more than {MAX_DEPTH} levels deep")
+        below: list[JSONValue] = []
+        for container in level:
+            children = container.values() if type(container) is dict else container
+            below += [child for child in children if type(child) is dict or type(child) is list]  # type: ignore[union-attr]
+        level = below
+
+
+def _check_strings(value: JSONValue) -> None:
+    """Raise ``PayloadError`` if a string (or key) in ``value`` holds a lone surrogate."""
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except RecursionError:
+        raise PayloadError("body is nested too deeply") from None
+    except UnicodeEncodeError:
+        raise PayloadError(
+            "body contains a lone surrogate (\\ud800-\\udfff), which is not Unicode text"
+        ) from None
+
+
+def canonical_json(value: JSONValue) -> str:
+    """``value`` as JSON with sorted keys and no spaces: equal values, equal text.
+
+    Raises:
+        PayloadError: ``value`` cannot be encoded here (nested too deeply for the
+            frames left on the stack; see :data:`MAX_DEPTH`).
+    """
+    try:
+        return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise PayloadError(f"payload cannot be encoded as JSON ({type(exc).__name__})") from None
 
 
 _fromtimestamp = datetime.fromtimestamp
@@ -265,27 +255,36 @@ def to_datetime(value: object) -> datetime | None:
     return None
 
 
+# Every way a time can be out of range: fromtimestamp() past year 9999 or before 1
+# (OverflowError, or OSError/ValueError by platform), NaN and infinities (ValueError),
+# and a valid local time whose UTC equivalent is outside year 1-9999, which only
+# astimezone() finds ("0001-01-01T00:00:00+01:00": OverflowError).
+_OUT_OF_RANGE = (OverflowError, OSError, ValueError)
+
+
 def _time_from_number(value: float) -> datetime | None:
     try:
         seconds = value / 1000 if abs(value) >= MILLISECONDS_FROM else value
         # tz positionally: fromtimestamp's keyword parsing costs as much as the rest.
         return _fromtimestamp(seconds, UTC)
-    except (OverflowError, OSError, ValueError):  # out of range, NaN, infinite
+    except _OUT_OF_RANGE:
         return None
 
 
 def _time_from_text(value: str) -> datetime | None:
-    text = value.strip()
+    # JSON's own whitespace around a time is tolerated; str.strip() would also take
+    # \xa0 and other characters no sender puts there.
+    text = value.strip(_JSON_SPACE)
     if text.isascii() and text.isdigit():
         return _time_from_number(int(text)) if len(text) <= 16 else None
     try:
         parsed = _fromisoformat(text)
-    except ValueError:
+        zone = parsed.tzinfo
+        if zone is UTC:
+            return parsed
+        return parsed.replace(tzinfo=UTC) if zone is None else parsed.astimezone(UTC)
+    except _OUT_OF_RANGE:
         return None
-    zone = parsed.tzinfo
-    if zone is UTC:
-        return parsed
-    return parsed.replace(tzinfo=UTC) if zone is None else parsed.astimezone(UTC)
 
 
 class Reader:

@@ -5,6 +5,13 @@ framework's own mapping, ASGI's list of ``(bytes, bytes)`` pairs, or a WSGI envi
 :class:`Headers` accepts all of them without the adapter converting anything, and
 keeps repeated headers visible: a signature header sent twice is an error, never a
 silent pick of one of the two.
+
+One normalisation rule for every value read through this module, by the schemes,
+the providers and the receiver alike: :func:`ows` trims only what HTTP calls
+optional whitespace (RFC 9110 §5.6.3: space and horizontal tab), never
+``str.strip()``, which also removes ``\xa0``, ``\x85`` and ``\x1c``-``\x1f``. A value
+that differs from the signed one by such a character is another value: it fails
+verification instead of being verified as one value and identified as another.
 """
 
 from __future__ import annotations
@@ -22,6 +29,7 @@ __all__ = [
     "as_headers",
     "header_pairs",
     "header_text",
+    "ows",
     "require",
 ]
 
@@ -32,14 +40,37 @@ Pairs: TypeAlias = "Collection[tuple[str | bytes, str | bytes]]"
 """Header ``(name, value)`` pairs as received, not normalised."""
 
 
+OWS = " \t"
+"""HTTP's optional whitespace (RFC 9110 §5.6.3): the only characters trimmed from a value."""
+
+
+def ows(text: str) -> str:
+    """``text`` without leading and trailing optional whitespace (space, tab), and nothing else."""
+    return text.strip(OWS)
+
+
 def header_text(value: str | bytes) -> str:
-    """A header name or value as ``str``."""
+    """A header name or value as ``str``.
+
+    Raises:
+        TypeError: ``value`` is neither ``str`` nor ``bytes``, as when a multi-value
+            mapping (AWS API Gateway's ``multiValueHeaders``) is passed where one value
+            per name is expected.
+    """
     # HTTP header bytes are ISO-8859-1 on the wire (RFC 9110 §5.5, PEP 3333, ASGI);
     # latin-1 maps every byte to one code point, so decoding can never fail.
-    return value.decode("latin-1") if isinstance(value, bytes | bytearray) else value
+    if isinstance(value, bytes | bytearray):
+        return value.decode("latin-1")
+    if isinstance(value, str):
+        return value
+    raise TypeError(
+        f"header values must be str or bytes, not {type(value).__name__}: pass one value per "
+        "name, or repeated headers as a list of (name, value) pairs"
+    )
 
 
 _LOOKUPS: dict[str, tuple[str, str, bytes, int]] = {}
+_SELECTIONS: dict[tuple[str, ...], dict[str, str]] = {}
 _MAX_LOOKUPS = 512
 
 
@@ -90,7 +121,7 @@ class Headers(Mapping[str, str]):
         return cls(_ENVIRON_NAMES.pairs(environ))
 
     def getlist(self, name: str) -> list[str]:
-        """Every value sent for ``name``, in order (empty if absent)."""
+        """Every value sent for ``name``, in order, trimmed of optional whitespace (empty if absent)."""
         lookup = _LOOKUPS.get(name)
         if lookup is None:
             lookup = _lookup(name)
@@ -102,8 +133,26 @@ class Headers(Mapping[str, str]):
             if len(header) == size and (
                 header == key or header == asked or header == key_bytes or header_text(header).lower() == key
             ):
-                found.append(value if type(value) is str else header_text(value))
+                found.append((value if type(value) is str else header_text(value)).strip(OWS))
         return found
+
+    def select(self, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+        """``(name, value)`` for every header named in ``names`` (case-insensitively), in
+        the order received, each value trimmed of optional whitespace; the name as given
+        in ``names``. One pass over the headers, however many names."""
+        wanted = _SELECTIONS.get(names)
+        if wanted is None:
+            wanted = {name.lower(): name for name in names}
+            if len(_SELECTIONS) < _MAX_LOOKUPS:
+                _SELECTIONS[names] = wanted
+        lengths = {len(name) for name in wanted}
+        found: list[tuple[str, str]] = []
+        for header, value in self._pairs:
+            if len(header) in lengths:
+                asked = wanted.get((header if type(header) is str else header_text(header)).lower())
+                if asked is not None:
+                    found.append((asked, (value if type(value) is str else header_text(value)).strip(OWS)))
+        return tuple(found)
 
     def __getitem__(self, name: str) -> str:
         values = self.getlist(name)
@@ -126,7 +175,7 @@ class Headers(Mapping[str, str]):
         return len(self._names())
 
     def require(self, name: str, *, error_headers: Mapping[str, str] | None = None) -> str:
-        """The single, non-empty value of ``name``, stripped of surrounding whitespace.
+        """The single, non-empty value of ``name``, trimmed of optional whitespace (:func:`ows`).
 
         ``error_headers`` are attached to the error raised (a ``WWW-Authenticate``
         challenge, say).
@@ -184,7 +233,7 @@ def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = N
             if found is not None:
                 raise MalformedHeader(name, "sent more than once", headers=error_headers)
             found = value
-    text = "" if found is None else (found if type(found) is str else header_text(found)).strip()
+    text = "" if found is None else (found if type(found) is str else header_text(found)).strip(OWS)
     if not text:
         raise MissingHeader(name, headers=error_headers)
     return text

@@ -47,13 +47,13 @@ from ._errors import (
     UnsupportedMediaType,
     WebhookError,
 )
-from ._events import Event, constructor, decode_json
-from ._headers import Headers, HeadersLike
+from ._events import Event, JSONObject, check_depth, constructor, decode_json
+from ._headers import OWS, Headers, HeadersLike
 from ._inbox import Inbox, InboxEntry
 from ._routing import Router
 from ._schemes import check_tolerance_option
 from ._stores import ClaimStatus, IdempotencyStore
-from .providers._base import Provider
+from .providers._base import EventHeaders, Provider, payload_identity
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TTL", "LimitedBody", "Receiver", "Reply"]
 
@@ -72,6 +72,19 @@ DEFAULT_TTL = 7 * 24 * 3600.0
 """Seconds a processed event is remembered: longer than any sender keeps retrying."""
 
 _JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": "application/json"})
+_NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+
+class _ProvidersOwn:
+    """The default of ``Receiver(content_types=...)``: the provider's ``content_types``."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<the provider's content types>"
+
+
+PROVIDERS_CONTENT_TYPES = _ProvidersOwn()
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,13 +151,25 @@ def _json(value: object) -> bytes:
     return json.dumps(value, separators=(",", ":")).encode()
 
 
+def _payload_text(event: Event) -> str:
+    """An event's payload as the JSON text the inbox stores (ASCII: every string survives).
+
+    Nested no deeper than ``MAX_DEPTH``, so a worker can always read it back.
+    """
+    check_depth(event.payload)
+    try:
+        return json.dumps(event.payload, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise PayloadError(f"the payload cannot be stored as JSON ({type(exc).__name__})") from None
+
+
 # Every request ends in a Reply: built without a frozen dataclass's per-field
 # object.__setattr__ (0.7 -> 0.2 µs), the same instance Reply(...) makes.
 _reply = constructor(Reply)
 
 
 def _media_type(content_type: str) -> str:
-    return content_type.split(";", 1)[0].strip().lower()
+    return content_type.split(";", 1)[0].strip(OWS).lower()
 
 
 class Receiver(Router):
@@ -161,6 +186,7 @@ class Receiver(Router):
         methods: allowed HTTP methods; defaults to the provider's (``POST``, and the
             others Customer.io or a Courier override may use).
         content_types: accepted media types (plus any ``+json``); ``None`` accepts any.
+            Defaults to the provider's (``application/json``; Slack also sends forms).
             A request without ``Content-Type`` is accepted: some senders omit it.
         store: an idempotency store, so each event's handlers run once (see ``_stores``).
         lease: seconds a claim in the store holds an event being processed.
@@ -180,7 +206,7 @@ class Receiver(Router):
         *,
         max_body_size: int = DEFAULT_MAX_BODY_SIZE,
         methods: Iterable[str] | None = None,
-        content_types: Iterable[str] | None = ("application/json",),
+        content_types: Iterable[str] | _ProvidersOwn | None = PROVIDERS_CONTENT_TYPES,
         store: IdempotencyStore | None = None,
         lease: float = DEFAULT_LEASE,
         ttl: float = DEFAULT_TTL,
@@ -198,6 +224,8 @@ class Receiver(Router):
         self._methods = tuple(m.upper() for m in (methods if methods is not None else provider.methods))
         if not self._methods:
             raise ConfigurationError("methods must name at least one HTTP method")
+        if isinstance(content_types, _ProvidersOwn):
+            content_types = provider.content_types
         self._content_types = (
             None if content_types is None else frozenset(_media_type(c) for c in content_types)
         )
@@ -217,7 +245,7 @@ class Receiver(Router):
         own_answer = type(provider).answer is not Provider.answer or "answer" in getattr(
             provider, "__dict__", ()
         )
-        self._constant_answer = None if own_answer else _json(provider.answer(()))
+        self._constant_answer = None if own_answer else _answer_body(provider.answer(()))
         if inbox is not None:
             inbox.attach(self)
 
@@ -296,11 +324,17 @@ class Receiver(Router):
         Returns the verified events, or raises the ``WebhookError`` that decides the
         answer.
         """
+        return self._accept(method, headers, body, now)[0]
+
+    def _accept(
+        self, method: str, headers: HeadersLike, body: bytes, now: float | None
+    ) -> tuple[list[Event], EventHeaders]:
+        """:meth:`accept`, and the event headers the events were built from (for the inbox)."""
         view = self.precheck(method, headers)
         if len(body) > self._max_body_size:
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
-        self._provider.verify(view, body, now=now)
-        return self._provider.parse(view, body)
+        provider = self._provider
+        return provider.parse_verified(view, body, provider.verify(view, body, now=now))
 
     def handle(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Reply:
         """Verify, parse and dispatch one request; return the reply to send.
@@ -308,25 +342,33 @@ class Receiver(Router):
         Never raises for anything the request contains: every outcome is a ``Reply``.
         """
         try:
-            events = self.accept(method, headers, body, now=now)
+            events, saved = self._accept(method, headers, body, now)
+            if self._inbox is None and self._store is None:
+                keys = None
+            else:
+                at = self._provider.clock() if now is None else now
+                # Before anything is stored: an event that cannot be keyed or written
+                # out is a 400 now, not a 503 that the sender retries forever.
+                if self._inbox is not None:
+                    entries = self.entries(events, saved, at)
+                else:
+                    keys = [self.event_key(event) for event in events]
         except WebhookError as exc:
             return self.reject(exc)
         if self._inbox is not None:
-            entries = self.entries(events, headers, self._provider.clock() if now is None else now)
             try:
                 self._inbox.put(entries)
             except Exception as exc:
                 return self._unstored(exc)
             return self._accepted(events)
-        if self._store is None:
+        if keys is None:
             try:
                 self.dispatch(events)
             except HandlerError as exc:
                 return self._failed(events, exc)
             return self._succeeded(events)
-        at = self._provider.clock() if now is None else now
         try:
-            batch = self._claim_all(events, at)
+            batch = self._claim_all(events, keys, at)
         except StoreUnavailable as exc:
             return self.reject(exc)
         failure: HandlerError | None = None
@@ -342,11 +384,18 @@ class Receiver(Router):
         """Like :meth:`handle`; async handlers are awaited, plain ones (and a blocking
         store's calls) run in a worker thread."""
         try:
-            events = self.accept(method, headers, body, now=now)
+            events, saved = self._accept(method, headers, body, now)
+            if self._inbox is None and self._store is None:
+                keys = None
+            else:
+                at = self._provider.clock() if now is None else now
+                if self._inbox is not None:  # see handle()
+                    entries = self.entries(events, saved, at)
+                else:
+                    keys = [self.event_key(event) for event in events]
         except WebhookError as exc:
             return self.reject(exc)
         if self._inbox is not None:
-            entries = self.entries(events, headers, self._provider.clock() if now is None else now)
             try:
                 if self._inbox.blocking:
                     await asyncio.to_thread(self._inbox.put, entries)
@@ -355,19 +404,19 @@ class Receiver(Router):
             except Exception as exc:
                 return self._unstored(exc)
             return self._accepted(events)
-        if self._store is None:
+        if keys is None:
             try:
                 await self.dispatch_async(events)
             except HandlerError as exc:
                 return self._failed(events, exc)
             return self._succeeded(events)
-        at = self._provider.clock() if now is None else now
+        assert self._store is not None
         offload = self._store.blocking
         try:
             batch = (
-                await asyncio.to_thread(self._claim_all, events, at)
+                await asyncio.to_thread(self._claim_all, events, keys, at)
                 if offload
-                else self._claim_all(events, at)
+                else self._claim_all(events, keys, at)
             )
         except StoreUnavailable as exc:
             return self.reject(exc)
@@ -383,29 +432,39 @@ class Receiver(Router):
     def event_key(self, event: Event) -> str:
         """The idempotency key of ``event``: a digest of its identity, in this receiver's namespace.
 
-        The identity is the provider's (``provider.identity(event)``: an event id, a
-        message id and status, ...) or, where the provider gives none, the event's
-        payload as canonical JSON, so a retried request (or a replayed one) has the
-        same key and an element of a batch has a key of its own.
+        The identity is the provider's (``provider.identity(event)``: an event type
+        and id, a message id and status, or the payload as canonical JSON where
+        there is no id), built only from what the signature covers, so a retried
+        request (or a replayed one, whatever its unsigned headers say) has the same
+        key, and an element of a batch has a key of its own.
+
+        Raises:
+            PayloadError: the identity cannot be computed (a payload identity nested
+                too deeply to encode from here: see ``MAX_DEPTH``).
         """
-        identity = self._provider.identity(event)
-        if identity is None:
-            identity = "payload:" + json.dumps(
-                event.payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            )
-        text = f"{event.type}\0{identity}".encode("utf-8", "surrogatepass")
+        identity: str | None = self._provider.identity(event)
+        if identity is None:  # a provider written for 0.1, whose identity() could be None
+            identity = f"{event.type}\0{payload_identity(event.payload)}"
+        text = identity.encode("utf-8", "surrogatepass")
         return f"{self._namespace}:{hashlib.sha256(text).hexdigest()}"
 
-    def entries(self, events: Sequence[Event], headers: HeadersLike, now: float) -> list[InboxEntry]:
-        """The inbox entries for ``events`` of one request (an event twice in a batch: once)."""
-        view = headers if type(headers) is Headers else Headers(headers)
-        saved = self._provider.event_headers(view)
+    def entries(self, events: Sequence[Event], event_headers: EventHeaders, now: float) -> list[InboxEntry]:
+        """The inbox entries for ``events`` of one request (an event twice in a batch: once).
+
+        ``event_headers`` are the ones the events were built from
+        (``Provider.parse_verified``), stored so a worker rebuilds the same events.
+
+        Raises:
+            PayloadError: an event cannot be keyed, or is nested deeper than
+                ``MAX_DEPTH`` (a worker must be able to read it back).
+        """
         found: dict[str, InboxEntry] = {}
         for event in events:
             key = self.event_key(event)
             if key not in found:
-                payload = json.dumps(event.payload, separators=(",", ":"))
-                found[key] = InboxEntry(key, self._namespace, event.type, payload, saved, now)
+                found[key] = InboxEntry(
+                    key, self._namespace, event.type, _payload_text(event), event_headers, now
+                )
         return list(found.values())
 
     def rebuild(self, payload: str, headers: HeadersLike) -> Event:
@@ -479,14 +538,14 @@ class Receiver(Router):
         if reply.error is not None:
             raise reply.error
 
-    def _claim_all(self, events: Sequence[Event], now: float) -> _Batch:
-        """Claim every event; on a store failure, give back the claims taken and raise."""
+    def _claim_all(self, events: Sequence[Event], keys: Sequence[str], now: float) -> _Batch:
+        """Claim every event (``keys[i]`` is ``events[i]``'s); on a store failure, give back
+        the claims taken and raise."""
         assert self._store is not None
         batch = _Batch()
         seen: set[str] = set()
         try:
-            for event in events:
-                key = self.event_key(event)
+            for event, key in zip(events, keys, strict=True):
                 if key in seen:  # the same event twice in one batch: it runs once
                     batch.duplicates += 1
                     continue
@@ -553,16 +612,29 @@ class Receiver(Router):
 
     def _answer(self, events: Sequence[Event]) -> bytes:
         constant = self._constant_answer
-        return _json(self._provider.answer(events)) if constant is None else constant
+        return _answer_body(self._provider.answer(events)) if constant is None else constant
+
+    def _answered(self, status: int, events: Sequence[Event]) -> Reply:
+        body = self._answer(events)
+        return _reply(status, body, _JSON_HEADERS if body else _NO_HEADERS, events=tuple(events))
 
     def _accepted(self, events: Sequence[Event]) -> Reply:
-        return _reply(self._accepted_status, self._answer(events), events=tuple(events))
+        return self._answered(self._accepted_status, events)
 
     def _failed(self, events: Sequence[Event], error: HandlerError) -> Reply:
         return _reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)
 
     def _succeeded(self, events: Sequence[Event]) -> Reply:
-        return _reply(200, self._answer(events), events=tuple(events))
+        constant = self._constant_answer
+        if constant is None:
+            return self._answered(200, events)
+        # The usual case, without a call: every request that succeeds ends here.
+        return _reply(200, constant, _JSON_HEADERS, events=tuple(events))
+
+
+def _answer_body(answer: JSONObject | None) -> bytes:
+    """A provider's answer as a reply body: its JSON, or nothing for ``None``."""
+    return b"" if answer is None else _json(answer)
 
 
 class _Batch:

@@ -4,12 +4,19 @@ A scheme checks one request against configured secrets and either returns or rai
 a :class:`~webhook_receiver.VerificationError`. Providers are thin presets over these
 few schemes, so every provider goes through the same steps in the same order:
 
-1. read and parse the headers the scheme needs (``MissingHeader``/``MalformedHeader``);
+1. read and parse the headers the scheme needs (``MissingHeader``/``MalformedHeader``),
+   trimming only HTTP's optional whitespace (``_headers.ows``): the value checked is
+   the value that identifies the event;
 2. check the signed timestamp against the clock, old *and* future
    (``TimestampOutsideTolerance``); this is cheap, so it runs before any hashing;
 3. compute the MAC over the raw body bytes (never a decoded/re-encoded string), once
    per configured secret, and compare it with every signature in the request using
    :func:`hmac.compare_digest` (``SignatureMismatch``).
+
+Then ``verify`` returns a :class:`Verified`: what the signature covered besides the
+body (the signed timestamp, Standard Webhooks' message id), exactly as it was
+checked, so the parser and the event's identity use those values and never read a
+signature header a second time.
 
 Secrets live only inside these objects; their reprs show counts, never values.
 """
@@ -26,6 +33,7 @@ import time
 import uuid
 import warnings
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Literal, Protocol, TypeAlias
 
 from ._errors import (
@@ -37,7 +45,8 @@ from ._errors import (
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
-from ._headers import Headers, HeadersLike, header_pairs, header_text, require
+from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, header_text, require
+from ._records import constructor
 
 __all__ = [
     "BasicAuth",
@@ -57,6 +66,7 @@ __all__ = [
     "TimestampUnit",
     "TokenValidator",
     "Unverified",
+    "Verified",
     "system_clock",
 ]
 
@@ -83,6 +93,31 @@ MAX_TIMESTAMP_DIGITS = 16
 MILLISECONDS_FROM = 10**11
 _IPAD = bytes(x ^ 0x36 for x in range(256))
 _OPAD = bytes(x ^ 0x5C for x in range(256))
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """What a scheme authenticated besides the raw body.
+
+    Attributes:
+        timestamp: the signed timestamp exactly as it was signed (ASCII digits), or
+            ``None`` when the scheme signs none.
+        signed_at: the same time in unix seconds, its unit (seconds or
+            milliseconds) resolved, or ``None``.
+        message_id: a signed message id (Standard Webhooks' ``webhook-id``) exactly
+            as it was signed, or ``None``.
+    """
+
+    timestamp: str | None = None
+    signed_at: float | None = None
+    message_id: str | None = None
+
+
+NOTHING_SIGNED = Verified()
+"""What schemes that sign only the body (or nothing: tokens, credentials) return."""
+
+# The same instance as Verified(...), faster (see _records.constructor): one per request.
+_verified = constructor(Verified)
 
 
 class InsecureConfigurationWarning(UserWarning):
@@ -203,8 +238,9 @@ class Keyring:
 class Scheme(Protocol):
     """Something that checks one request; providers delegate ``verify`` to one of these."""
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> None:
-        """Return if the request is authentic, else raise a ``VerificationError``."""
+    def verify(self, headers: Headers, body: bytes, now: float) -> Verified | None:
+        """Return what was verified besides the body if the request is authentic, else
+        raise a ``VerificationError``. ``None`` means the same as :data:`NOTHING_SIGNED`."""
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """The headers the sender would attach to ``body`` at time ``now``, with the first secret."""
@@ -223,8 +259,9 @@ class Unverified:
             stacklevel=4,
         )
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Accept the request."""
+        return NOTHING_SIGNED
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """No headers: nothing is checked."""
@@ -272,7 +309,7 @@ class HmacScheme:
         """Seconds a signed timestamp may differ from now, either way."""
         return self._tolerance
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless a signature in ``headers`` is the MAC of ``body`` under a secret."""
         raise NotImplementedError
 
@@ -285,15 +322,17 @@ class HmacScheme:
         suffix: bytes,
         candidates: list[bytes],
         now: float,
-    ) -> None:
+    ) -> float:
         """Steps 2 and 3 for what :meth:`verify` read off the headers.
 
         ``timestamp`` is the signed timestamp as sent (``None`` if the scheme has
         none), ``prefix`` and ``suffix`` the bytes signed before and after the body,
-        ``candidates`` the received signatures.
+        ``candidates`` the received signatures. Returns the signed time in unix
+        seconds (``nan`` when ``timestamp`` is ``None``).
         """
         # One function with no calls of its own: at 1 KiB, every Python-level call on
         # this path costs 2-3% of the whole verification.
+        signed_at = math.nan
         if timestamp is not None:
             # Only plain ASCII digits are a timestamp: signs, fractions, exponents and
             # spaces are malformed, because no provider sends them and int() would
@@ -301,7 +340,8 @@ class HmacScheme:
             if len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
                 raise MalformedHeader(timestamp_header, "timestamp is not a whole number of (milli)seconds")
             value = int(timestamp)
-            age = now - (float(value) if value < self._seconds_below else value / 1000)
+            signed_at = float(value) if value < self._seconds_below else value / 1000
+            age = now - signed_at
             tolerance = self._tolerance
             if not -tolerance <= age <= tolerance:
                 raise TimestampOutsideTolerance(age, tolerance)
@@ -318,7 +358,7 @@ class HmacScheme:
             expected = outer.digest()
             for candidate in candidates:
                 if hmac.compare_digest(expected, candidate):
-                    return
+                    return signed_at
         raise SignatureMismatch(
             f"none of {len(candidates)} signature(s) matches any of {len(self._keyring)} secret(s)"
         )
@@ -408,7 +448,7 @@ class HmacSignature(HmacScheme):
         self._before_parts = self._before.format(timestamp="\0").encode().split(b"\0")
         self._after_parts = self._after.format(timestamp="\0").encode().split(b"\0")
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the signature header holds the MAC of the signed payload."""
         pairs = headers.items() if type(headers) is dict else header_pairs(headers)
         header = self._header
@@ -419,21 +459,20 @@ class HmacSignature(HmacScheme):
                 raise MalformedHeader(header, f"expected the prefix {prefix!r}")
             value = value[len(prefix) :]
         try:
-            if self._hex:
-                candidate = bytes.fromhex(value.strip())
-            else:
-                # strict_mode: only the base64 alphabet with correct padding, like
-                # b64decode(validate=True) but without its per-call regular expression.
-                candidate = binascii.a2b_base64(value.strip(), strict_mode=True)
+            # Only the digits of the encoding, nothing around or inside them: a2b_hex,
+            # not bytes.fromhex, which skips any ASCII whitespace (\v, \f, \r, inner
+            # spaces); strict_mode: only the base64 alphabet with correct padding, like
+            # b64decode(validate=True) but without its per-call regular expression.
+            candidate = binascii.a2b_hex(value) if self._hex else binascii.a2b_base64(value, strict_mode=True)
         except (ValueError, binascii.Error):
             raise MalformedHeader(header, f"signature is not valid {self._encoding}") from None
         timestamp_header = self._timestamp_header
         if not timestamp_header:
             self.check(None, "", self._before_parts[0], body, self._after_parts[0], [candidate], now)
-            return
+            return NOTHING_SIGNED
         timestamp = require(pairs, timestamp_header)
         stamp = wire_bytes(timestamp)
-        self.check(
+        signed_at = self.check(
             timestamp,
             timestamp_header,
             stamp.join(self._before_parts),
@@ -442,6 +481,7 @@ class HmacSignature(HmacScheme):
             [candidate],
             now,
         )
+        return _verified(timestamp, signed_at, None)
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """The signature header (and timestamp header, if any) for ``body``."""
@@ -461,8 +501,9 @@ class KeyedListSignature(HmacScheme):
     """``t=<timestamp>,<key>=<signature>[,<key>=<signature>...]`` in one header.
 
     Stripe (``v1``, MAC over ``<t>.<body>``) and Courier (``signature``, MAC over
-    ``<t><body>``). Spaces around entries are tolerated, unknown keys are ignored,
-    any one of several signatures may match; a repeated ``t`` is malformed.
+    ``<t><body>``). Spaces around entries are tolerated, unknown keys and unreadable
+    signatures are skipped, any one of several signatures may match; a repeated
+    ``t`` is malformed (which of two timestamps was signed?).
     """
 
     __slots__ = ("_entry_label", "_header", "_separator")
@@ -482,18 +523,37 @@ class KeyedListSignature(HmacScheme):
         self._entry_label = entry_label
         self._separator = separator
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Parse ``t=`` and the signature entries; check them against ``<t><separator><body>``."""
         header = self._header
         pairs = headers.items() if type(headers) is dict else header_pairs(headers)
-        entries = require(pairs, header).split(",")
+        timestamp, candidates = self.read(require(pairs, header))
+        signed_at = self.check(
+            timestamp, header, wire_bytes(timestamp) + self._separator, body, b"", candidates, now
+        )
+        return _verified(timestamp, signed_at, None)
+
+    def read(self, value: str) -> tuple[str, list[bytes]]:
+        """The ``t=`` timestamp and the readable signatures of one header value.
+
+        As Stripe's own libraries do, a signature entry that is not hex is skipped
+        (it cannot match) and so are unknown keys; the header is malformed only when
+        no signature is readable, or an entry is not ``key=value`` at all (as
+        stripe-go, not stripe-python, has it). Optional whitespace (space, tab) is
+        allowed around entries and around their ``=``, as in HTTP's lists; nothing
+        else is trimmed, and a signature is hex digits only.
+        """
+        header = self._header
+        entries = value.split(",")
         if len(entries) > MAX_SIGNATURES + 1:
             raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
         label = self._entry_label
         timestamp: str | None = None
         candidates: list[bytes] = []
+        unreadable = 0
         for entry in entries:
-            key, sep, value = entry.strip().partition("=")
+            key, sep, value = entry.partition("=")
+            key = key.strip(OWS)
             if not sep:
                 if not key:
                     continue  # a stray comma
@@ -501,17 +561,19 @@ class KeyedListSignature(HmacScheme):
             if key == "t":
                 if timestamp is not None:
                     raise MalformedHeader(header, "t= appears more than once")
-                timestamp = value.strip()
+                timestamp = value.strip(OWS)
             elif key == label:
                 try:
-                    candidates.append(bytes.fromhex(value.strip()))
-                except ValueError:
-                    raise MalformedHeader(header, "signature is not valid hex") from None
+                    candidates.append(binascii.a2b_hex(value.strip(OWS)))
+                except ValueError:  # binascii.Error is one
+                    unreadable += 1
         if timestamp is None:
             raise MalformedHeader(header, "no t= timestamp")
         if not candidates:
-            raise MalformedHeader(header, f"no {label}= signature")
-        self.check(timestamp, header, wire_bytes(timestamp) + self._separator, body, b"", candidates, now)
+            raise MalformedHeader(
+                header, "signature is not valid hex" if unreadable else f"no {label}= signature"
+            )
+        return timestamp, candidates
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``t=<timestamp>,<key>=<hex>`` for ``body``."""
@@ -529,6 +591,42 @@ _STANDARD_LENGTHS = frozenset(map(len, _STANDARD_ALL))
 _REPEATED = object()  # a header name sent more than once
 
 
+def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]:
+    """The Standard Webhooks header names used (``webhook-`` or ``svix-``), and the id,
+    timestamp and signature values, each trimmed of optional whitespace only.
+
+    The one reader of these headers: verification checks what it returns, and the
+    event is identified by the same id.
+
+    Raises:
+        MissingHeader: one of the three is absent or blank.
+        MalformedHeader: one of the three was sent more than once.
+    """
+    # One pass over the headers for all six names, rather than a scan per name;
+    # a name seen twice maps to _REPEATED.
+    sent: dict[str, str | bytes | object] = {}
+    for name, value in pairs:
+        if len(name) in _STANDARD_LENGTHS:
+            lowered = (name if type(name) is str else header_text(name)).lower()
+            if lowered in _STANDARD_ALL:
+                sent[lowered] = _REPEATED if lowered in sent else value
+    names = _STANDARD_NAMES
+    if _STANDARD_NAMES[2] not in sent and _SVIX_NAMES[2] in sent:
+        names = _SVIX_NAMES
+    texts: list[str] = []
+    for name in names:  # Headers.require() for each, in this order
+        found = sent.get(name)
+        if found is _REPEATED:
+            raise MalformedHeader(name, "sent more than once")
+        if found is None:
+            raise MissingHeader(name)
+        text = (found if type(found) is str else header_text(found)).strip(OWS)  # type: ignore[arg-type]
+        if not text:
+            raise MissingHeader(name)
+        texts.append(text)
+    return names, texts[0], texts[1], texts[2]
+
+
 class StandardWebhooksSignature(HmacScheme):
     """The Standard Webhooks scheme (Svix and others).
 
@@ -539,52 +637,35 @@ class StandardWebhooksSignature(HmacScheme):
 
     __slots__ = ()
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Read id, timestamp and signatures under the ``webhook-`` or ``svix-`` prefix, and check them."""
-        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
-        # One pass over the headers for all six names, rather than a scan per name;
-        # a name seen twice maps to _REPEATED.
-        sent: dict[str, str | bytes | object] = {}
-        for name, value in pairs:
-            if len(name) in _STANDARD_LENGTHS:
-                lowered = (name if type(name) is str else header_text(name)).lower()
-                if lowered in _STANDARD_ALL:
-                    sent[lowered] = _REPEATED if lowered in sent else value
-        names = _STANDARD_NAMES
-        if _STANDARD_NAMES[2] not in sent and _SVIX_NAMES[2] in sent:
-            names = _SVIX_NAMES
-        texts: list[str] = []
-        for name in names:  # Headers.require() for each, in this order
-            value = sent.get(name)
-            if value is _REPEATED:
-                raise MalformedHeader(name, "sent more than once")
-            if value is None:
-                raise MissingHeader(name)
-            text = (value if type(value) is str else header_text(value)).strip()  # type: ignore[arg-type]
-            if not text:
-                raise MissingHeader(name)
-            texts.append(text)
-        msg_id, timestamp, signature = texts
-        timestamp_header, header = names[1], names[2]
-        entries = signature.split()
+        names, msg_id, timestamp, signature = standard_headers(
+            headers.items() if type(headers) is dict else header_pairs(headers)
+        )
+        header = names[2]
+        entries = signature.replace("\t", " ").split(" ")
         if len(entries) > MAX_SIGNATURES:
             raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
         candidates: list[bytes] = []
+        unreadable = 0
         for entry in entries:
             version, sep, value = entry.partition(",")
-            if not sep:
-                raise MalformedHeader(header, "an entry is not <version>,<signature>")
-            if version == "v1":
+            if version == "v1" and sep:
                 try:
                     candidates.append(binascii.a2b_base64(value, strict_mode=True))
                 except (ValueError, binascii.Error):
-                    raise MalformedHeader(header, "signature is not valid base64") from None
+                    unreadable += 1
+            elif entry and not sep:
+                unreadable += 1
         if not candidates:
+            if unreadable:
+                raise MalformedHeader(header, "no entry is a readable <version>,<base64 signature>")
             raise SignatureMismatch("no v1 signature to check (only other versions were sent)")
         # One encode for "<id>.<timestamp>.": the same bytes as encoding each part,
         # since check() rejects any timestamp that is not ASCII digits.
         signed_prefix = wire_bytes(f"{msg_id}.{timestamp}.")
-        self.check(timestamp, timestamp_header, signed_prefix, body, b"", candidates, now)
+        signed_at = self.check(timestamp, names[1], signed_prefix, body, b"", candidates, now)
+        return _verified(timestamp, signed_at, msg_id)
 
     def sign(self, body: bytes, now: float, msg_id: str | None = None) -> dict[str, str]:
         """``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` for ``body``."""
@@ -596,12 +677,15 @@ class StandardWebhooksSignature(HmacScheme):
 
     @staticmethod
     def decode_secret(secret: object) -> bytes:
-        """``whsec_<base64>`` (or bare base64) as key bytes; ``bytes`` are used as they are."""
+        """``whsec_<base64>`` (or bare base64, padded or not) as key bytes; ``bytes`` are used as they are."""
         if isinstance(secret, bytes | bytearray):
             return encode_secret(bytes(secret), "secret")
         if not isinstance(secret, str):
             raise ConfigurationError(f"secret must be str or bytes, not {type(secret).__name__}")
         text = secret.removeprefix("whsec_")
+        # Padding may be left out, as the reference library allows; anything outside
+        # the base64 alphabet is still an error (that library would silently drop it).
+        text += "=" * (-len(text) % 4)
         try:
             key = base64.b64decode(text, validate=True)
         except (ValueError, binascii.Error):
@@ -615,7 +699,7 @@ def _authorization(
     """The credentials part of ``<scheme> <credentials>``; the scheme word is case-insensitive."""
     value = require(headers.items() if type(headers) is dict else header_pairs(headers), header, challenge)
     word, _, credentials = value.partition(" ")
-    credentials = credentials.strip()
+    credentials = credentials.strip(OWS)
     if (word != scheme and word.lower() != scheme.lower()) or not credentials:
         raise MalformedHeader(header, f"expected '{scheme} <credentials>'", headers=challenge)
     return credentials
@@ -639,11 +723,12 @@ class BearerToken:
         self._tokens = tokens
         self._header = header
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the bearer token is one of the configured tokens."""
         token = _authorization(headers, self._header, "Bearer")
         if not _any_equal(wire_bytes(token), self._tokens):
             raise InvalidCredentials("bearer token does not match")
+        return NOTHING_SIGNED
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Bearer <first token>``."""
@@ -669,7 +754,7 @@ class BasicAuth:
         self._credentials = credentials
         self._challenge = {"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'}
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the credentials are one of the configured pairs."""
         encoded = _authorization(headers, "Authorization", "Basic", self._challenge)
         try:
@@ -691,6 +776,7 @@ class BasicAuth:
             )
         if not found:
             raise InvalidCredentials("username or password does not match", headers=self._challenge)
+        return NOTHING_SIGNED
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Basic ...`` with the first configured pair."""
@@ -712,11 +798,12 @@ class SharedKey:
         self._keys = keys
         self._header = header
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the header holds one of the configured keys."""
         pairs = headers.items() if type(headers) is dict else header_pairs(headers)
         if not _any_equal(wire_bytes(require(pairs, self._header)), self._keys):
             raise InvalidCredentials(f"{self._header} does not hold a configured key")
+        return NOTHING_SIGNED
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """The header holding the first configured key."""
@@ -742,7 +829,7 @@ class TokenValidator:
         self._validator = validator
         self._header = header
 
-    def verify(self, headers: HeadersLike, body: bytes, now: float) -> None:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the validator accepts the bearer token."""
         token = _authorization(headers, self._header, "Bearer")
         try:
@@ -751,6 +838,7 @@ class TokenValidator:
             raise ValidatorFailed(f"token validator raised {type(exc).__name__}") from exc
         if accepted is not True:
             raise InvalidCredentials("token was not accepted by the validator")
+        return NOTHING_SIGNED
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """Not possible: OAuth 2.0 tokens are issued by the application's token server."""

@@ -237,12 +237,12 @@ def _verify(args: argparse.Namespace) -> int:
     method, headers, body = parse_captured(_read(args.request))
     view = Headers(headers)
     try:
-        provider.verify(view, body, now=args.now)
+        verified = provider.verify(view, body, now=args.now)
     except WebhookError as exc:
         print(f"NOT VERIFIED ({exc.status} {exc.code}): {explain(exc)}")
         return 1
     try:
-        events = provider.parse(view, body)
+        events = provider.parse(view, body, verified)
     except WebhookError as exc:
         print(f"VERIFIED, but the body would be refused ({exc.status} {exc.code}): {exc.detail}")
         return 1

@@ -6,25 +6,51 @@ from collections.abc import Callable, Sequence
 from typing import ClassVar, cast
 
 from .._errors import ConfigurationError, PayloadError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, constructor, decode_json, to_datetime
+from .._events import (
+    CUSTOM,
+    Event,
+    JSONObject,
+    JSONValue,
+    canonical_json,
+    constructor,
+    decode_json,
+    to_datetime,
+)
 from .._headers import Headers, HeadersLike, as_headers
 from .._schemes import (
     BUILTIN_SCHEMES,
+    NOTHING_SIGNED,
     BasicAuth,
     BearerToken,
     Clock,
     Scheme,
     SecretInput,
     Unverified,
+    Verified,
     encode_secret,
     encode_secrets,
     system_clock,
 )
 
-__all__ = ["Credentials", "Provider", "auth_scheme", "basic_auth", "bearer_token", "generic_event"]
+__all__ = [
+    "Credentials",
+    "EventHeaders",
+    "Provider",
+    "auth_scheme",
+    "basic_auth",
+    "bearer_token",
+    "generic_event",
+    "payload_identity",
+]
 
 Credentials = Sequence[tuple[str | bytes, str | bytes]]
 """Several ``(username, password)`` pairs, for rotating basic credentials."""
+
+EventHeaders = tuple[tuple[str, str], ...]
+"""The ``(name, value)`` pairs :meth:`Provider.events_from` reads (:meth:`Provider.event_headers`)."""
+
+# The view events_from gets when a provider reads no header: shared, never written.
+_NO_HEADERS = Headers(())
 
 
 class Provider:
@@ -44,6 +70,12 @@ class Provider:
     max_batch: ClassVar[int] = 1
     """How many events one request may carry."""
 
+    content_types: ClassVar[tuple[str, ...]] = ("application/json",)
+    """The media types this provider's sender uses: a Receiver's default ``content_types``.
+
+    Any ``+json`` type is accepted as well.
+    """
+
     accepted_status: ClassVar[int] = 202
     """The status a deferred receiver (``Receiver(inbox=...)``) answers once events are stored.
 
@@ -51,13 +83,16 @@ class Provider:
     """
 
     event_header_names: ClassVar[tuple[str, ...]] = ()
-    """The request headers :meth:`events_from` reads (GitHub's event type, Svix's message id).
+    """The unsigned request headers :meth:`events_from` reads (GitHub's event type and delivery id).
 
-    A deferred receiver stores these beside each event, so a worker can rebuild the
-    event exactly; no other header (and so no credential) is stored.
+    What the signature covers besides the body (a signed timestamp, a message id)
+    reaches :meth:`events_from` from :meth:`verify`'s result instead, through
+    :meth:`event_headers`. A deferred receiver stores the event headers beside each
+    event, so a worker can rebuild the event exactly; no other header (and so no
+    credential) is stored.
     """
 
-    __slots__ = ("_check", "_clock", "_scheme")
+    __slots__ = ("_check", "_clock", "_plain_json", "_scheme")
 
     def __init__(self, scheme: Scheme, *, clock: Clock | None = None) -> None:
         if clock is not None and not callable(clock):
@@ -65,11 +100,14 @@ class Provider:
         self._scheme = scheme
         self._clock: Clock = clock or system_clock
         # The library's own schemes read any HeadersLike; another Scheme gets Headers.
-        self._check: Callable[[HeadersLike, bytes, float], None] = (
-            cast(Callable[[HeadersLike, bytes, float], None], scheme.verify)
+        self._check: Callable[[HeadersLike, bytes, float], Verified | None] = (
+            cast(Callable[[HeadersLike, bytes, float], Verified | None], scheme.verify)
             if type(scheme) in BUILTIN_SCHEMES
             else _wrapped(scheme)
         )
+        # Bodies are JSON unless the provider reads them otherwise (Slack's forms):
+        # then decode_json is called directly, one call fewer on every request.
+        self._plain_json = type(self).decode is Provider.decode
 
     @property
     def clock(self) -> Clock:
@@ -81,8 +119,12 @@ class Provider:
         """The verification scheme this provider was configured with."""
         return self._scheme
 
-    def verify(self, headers: HeadersLike, body: bytes, *, now: float | None = None) -> None:
-        """Return if the request is authentic; raise a ``VerificationError`` if not.
+    def verify(self, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Verified:
+        """Return what was verified besides the body if the request is authentic; raise a
+        ``VerificationError`` if not.
+
+        The result (the signed timestamp, a signed message id) goes to :meth:`parse`,
+        so the events are built from exactly what was verified.
 
         Args:
             headers: any mapping of header names to values (looked up
@@ -93,23 +135,62 @@ class Provider:
         """
         if type(body) is not bytes and not isinstance(body, bytes | bytearray | memoryview):
             raise TypeError(f"body must be the raw request bytes, not {type(body).__name__}")
-        self._check(headers, body, self._clock() if now is None else now)
+        return self._check(headers, body, self._clock() if now is None else now) or NOTHING_SIGNED
 
-    def parse(self, headers: HeadersLike, body: bytes) -> list[Event]:
+    def parse(self, headers: HeadersLike, body: bytes, verified: Verified | None = None) -> list[Event]:
         """Turn a *verified* body into events (a list: some providers send batches).
+
+        ``verified`` is what :meth:`verify` returned; without it, the values the
+        signature headers claim are read as verification reads them, unchecked.
 
         Raises:
             PayloadError: the body is not UTF-8 JSON, or not in the provider's shape.
         """
-        return self.events_from(decode_json(body), as_headers(headers))
+        view = as_headers(headers)
+        return self.parse_verified(view, body, self.claimed(view) if verified is None else verified)[0]
+
+    def parse_verified(
+        self, headers: Headers, body: bytes, verified: Verified
+    ) -> tuple[list[Event], EventHeaders]:
+        """The events of a verified request, and the :meth:`event_headers` they were built from.
+
+        The one way from a verified request to its events: :meth:`parse` and the
+        Receiver use it, and a worker's :meth:`rebuild` goes through the same
+        :meth:`events_from` with the same event headers.
+        """
+        saved = self.event_headers(headers, verified)
+        payload = decode_json(body) if self._plain_json else self.decode(body)
+        return self.events_from(payload, Headers(saved) if saved else _NO_HEADERS), saved
+
+    def decode(self, body: bytes) -> JSONValue:
+        """The payload of a verified body: its JSON (:func:`decode_json`); Slack's forms override it.
+
+        Raises:
+            PayloadError: the body is not something this provider sends.
+        """
+        return decode_json(body)
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
-        """Build the events from a decoded payload; providers override this."""
+        """Build the events from a decoded payload and the :meth:`event_headers`; providers override this."""
         return [generic_event(self.name, payload)]
 
-    def event_headers(self, headers: Headers) -> tuple[tuple[str, str], ...]:
-        """The ``(name, value)`` pairs of ``headers`` that :meth:`rebuild` needs, and nothing else."""
-        return tuple((name, value) for name in self.event_header_names for value in headers.getlist(name))
+    def claimed(self, headers: Headers) -> Verified:
+        """What the request's signature headers claim was signed, read as :meth:`verify`
+        reads them but not checked (for :meth:`parse` without ``verified``).
+
+        Providers whose events use a signed header value override this.
+        """
+        return NOTHING_SIGNED
+
+    def event_headers(self, headers: Headers, verified: Verified = NOTHING_SIGNED) -> EventHeaders:
+        """The ``(name, value)`` pairs :meth:`events_from` reads, and nothing else.
+
+        The unsigned :attr:`event_header_names` as sent (trimmed of optional
+        whitespace, like every header value), plus what ``verified`` says was signed,
+        for providers whose events use it (under the scheme's own header names).
+        """
+        names = self.event_header_names
+        return headers.select(names) if names else ()
 
     def rebuild(self, payload: JSONValue, headers: HeadersLike = ()) -> Event:
         """One event again, from its own ``payload`` and its :meth:`event_headers`.
@@ -126,17 +207,23 @@ class Provider:
             raise PayloadError(f"a stored {self.name} event must rebuild into one event, not {len(events)}")
         return events[0]
 
-    def identity(self, event: Event) -> str | None:
-        """What makes ``event`` the same event when it is delivered again, or ``None``.
+    def identity(self, event: Event) -> str:
+        """What makes ``event`` the same event when it is delivered again.
 
-        The provider's event id by default; providers whose events carry no id of
-        their own override this (Courier: message id and status; Kourier: delivery,
-        event, status and time). With ``None``, the Receiver uses the payload itself.
+        Built only from what the signature covers (the body, a signed message id),
+        so a captured request cannot be made into a new event by changing a header
+        that is not signed. By default, the event's type and id (an id from the body,
+        or Standard Webhooks' signed ``webhook-id``), else its type and payload;
+        providers whose events carry no id of their own override this (Courier:
+        message id and status; Kourier: delivery, event, status and time), and so do
+        providers whose event type is not signed (GitHub: the payload alone).
         """
-        return event.id
+        if event.id is not None:
+            return f"{event.type}\0{event.id}"
+        return f"{event.type}\0{payload_identity(event.payload)}"
 
-    def answer(self, events: Sequence[Event]) -> JSONObject:
-        """The JSON body of a successful reply; Slack's URL check overrides it."""
+    def answer(self, events: Sequence[Event]) -> JSONObject | None:
+        """The JSON body of a successful reply (``None``: an empty body); Slack overrides it."""
         return {"ok": True}
 
     def sign(self, body: bytes, *, now: float | None = None) -> dict[str, str]:
@@ -151,14 +238,23 @@ class Provider:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
 
 
-def _wrapped(scheme: Scheme) -> Callable[[HeadersLike, bytes, float], None]:
-    def check(headers: HeadersLike, body: bytes, now: float) -> None:
-        scheme.verify(as_headers(headers), body, now)
+def _wrapped(scheme: Scheme) -> Callable[[HeadersLike, bytes, float], Verified | None]:
+    def check(headers: HeadersLike, body: bytes, now: float) -> Verified | None:
+        return scheme.verify(as_headers(headers), body, now)
 
     return check
 
 
 _new_event = constructor(Event)
+
+
+def payload_identity(payload: JSONValue) -> str:
+    """An event's identity from its own payload (canonical JSON): for events with no id.
+
+    Raises:
+        PayloadError: the payload cannot be encoded (never for what ``decode_json`` returned).
+    """
+    return "payload:" + canonical_json(payload)
 
 
 def generic_event(provider: str, payload: JSONValue, *, id: str | None = None) -> Event:

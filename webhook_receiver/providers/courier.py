@@ -7,9 +7,15 @@ timestamp's unit is decided by its size: values of 10**11 or more are millisecon
 (10**11 seconds would be the year 5138), smaller ones are seconds. Either way the
 signed bytes are the timestamp exactly as sent.
 
+Identity: a ``message:updated`` is its message (``data.id``) at one status; other
+event webhooks are their payload; all from the signed body. The ``t=`` timestamp is
+signed too: a captured request is refused once it is older than the tolerance.
+
 The Webhook channel (Courier delivering a notification to your URL) authenticates
 with HTTP Basic or Bearer credentials configured on the integration or per
-recipient profile.
+recipient profile. Credentials sign nothing: the channel's events are identified by
+their payload, and a captured request (with its credentials) can be replayed at
+any time, so pair it with an idempotency store.
 """
 
 from __future__ import annotations
@@ -17,19 +23,22 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from .._errors import VerificationError
 from .._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum, Reader, constructor, member, to_datetime
 from .._headers import Headers
 from .._schemes import (
     DEFAULT_TOLERANCE,
     MAX_TIMESTAMP_DIGITS,
     MILLISECONDS_FROM,
+    NOTHING_SIGNED,
     Clock,
     KeyedListSignature,
     Keyring,
     SecretInput,
+    Verified,
     encode_secrets,
 )
-from ._base import Credentials, Provider, auth_scheme
+from ._base import Credentials, EventHeaders, Provider, auth_scheme, payload_identity
 
 __all__ = [
     "AudienceCalculated",
@@ -329,7 +338,7 @@ class Courier(Provider):
     signature_header = "courier-signature"
     accepted_status = 200  # Courier's docs: "Send a successful 200 response ... as quickly as possible"
 
-    __slots__ = ()
+    __slots__ = ("_keyed",)
 
     def __init__(
         self, *, secret: SecretInput, tolerance: float = DEFAULT_TOLERANCE, clock: Clock | None = None
@@ -339,7 +348,7 @@ class Courier(Provider):
         tolerance: seconds the signed timestamp may differ from now, either way.
         clock: returns unix seconds; defaults to ``time.time``.
         """
-        scheme = KeyedListSignature(
+        self._keyed = KeyedListSignature(
             Keyring(encode_secrets(secret, "secret"), "sha256"),
             header=self.signature_header,
             entry_label="signature",
@@ -347,42 +356,40 @@ class Courier(Provider):
             tolerance=tolerance,
             timestamp_unit="auto",
         )
-        super().__init__(scheme, clock=clock)
+        super().__init__(self._keyed, clock=clock)
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
-        """One typed event; ``timestamp`` is the signature header's ``t=``, when readable."""
+        """One typed event; ``timestamp`` is the signed ``t=``, when there is one."""
         return [courier_event(payload, _signed_time(headers))]
 
-    def event_headers(self, headers: Headers) -> tuple[tuple[str, str], ...]:
-        """Only the signed time (``t=``) of ``courier-signature``: the signature itself is not kept."""
-        signed = _signed_t(headers)
-        return () if signed is None else ((self.signature_header, f"t={signed}"),)
+    def claimed(self, headers: Headers) -> Verified:
+        """The ``t=`` of ``courier-signature``, read as verification reads it."""
+        values = headers.getlist(self.signature_header)
+        if len(values) != 1:
+            return NOTHING_SIGNED
+        try:
+            timestamp, _ = self._keyed.read(values[0])
+        except VerificationError:
+            return NOTHING_SIGNED
+        return Verified(timestamp=timestamp)
 
-    def identity(self, event: Event) -> str | None:
+    def event_headers(self, headers: Headers, verified: Verified = NOTHING_SIGNED) -> EventHeaders:
+        """Only the signed time, as ``courier-signature: t=<t>``: the signature itself is not kept."""
+        return () if verified.timestamp is None else ((self.signature_header, f"t={verified.timestamp}"),)
+
+    def identity(self, event: Event) -> str:
         """A ``message:updated`` is its message at one status; others are their payload."""
         if isinstance(event, MessageUpdated):
-            return f"message:{event.message.id}:{event.message.status.value}"
-        return None
-
-
-def _signed_t(headers: Headers) -> str | None:
-    """The ``t=`` text of a single ``courier-signature`` header, or ``None``."""
-    values = headers.getlist(Courier.signature_header)
-    if len(values) != 1:
-        return None
-    for entry in values[0].split(","):
-        key, _, value = entry.strip().partition("=")
-        if key == "t":
-            return value.strip()
-    return None
+            return f"{event.type}\0message:{event.message.id}:{event.message.status.value}"
+        return f"{event.type}\0{payload_identity(event.payload)}"
 
 
 def _signed_time(headers: Headers) -> datetime | None:
-    """The ``t=`` of ``courier-signature`` as a datetime, or ``None`` if absent or odd."""
-    text = _signed_t(headers)
+    """The time of the ``courier-signature: t=<t>`` event header, or ``None``."""
+    values = headers.getlist(Courier.signature_header)
+    text = values[0].removeprefix("t=") if len(values) == 1 else None
     # The signed timestamp as verification reads it (ASCII digits, milliseconds from
-    # 10**11 on); anything else is None, not an error: verification already judged the
-    # header, and here it is only a hint.
+    # 10**11 on); anything else is None, not an error: here it is only a hint.
     if text is None or len(text) > MAX_TIMESTAMP_DIGITS or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)

@@ -3,6 +3,12 @@
 Bodies are ``{event, delivery_id, status, timestamp}``; events are
 ``delivery.created``, ``delivery.updated`` (a status change such as ``in_transit`` or
 ``delivered``) and ``delivery.cancelled``. Kourier retries on any non-2xx answer.
+
+A bearer token signs nothing: it says who sent the request, and TLS protects the
+body in transit, but a captured request (token included) can be replayed at any
+time, or changed. Events are identified by their delivery, event, status and
+time, read from the body: pair this provider with an idempotency store so a replay
+runs nothing twice.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ from dataclasses import dataclass
 from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member
 from .._headers import Headers
 from .._schemes import Clock, SecretInput
-from ._base import Provider, bearer_token
+from ._base import Provider, bearer_token, payload_identity
 
 __all__ = [
     "DeliveryCancelled",
@@ -126,7 +132,7 @@ class Kourier(Provider):
         """One typed delivery event."""
         return [kourier_event(payload)]
 
-    def identity(self, event: Event) -> str | None:
+    def identity(self, event: Event) -> str:
         """Kourier events carry no id: a delivery's event, status and time make one."""
         if (
             isinstance(event, KourierEvent)
@@ -134,5 +140,5 @@ class Kourier(Provider):
             and isinstance(event.payload, dict)
         ):
             status = event.status.value if event.status is not None else ""
-            return f"{event.delivery_id}|{event.type}|{status}|{event.payload.get('timestamp')}"
-        return None
+            return f"{event.type}\0{event.delivery_id}|{event.type}|{status}|{event.payload.get('timestamp')}"
+        return f"{event.type}\0{payload_identity(event.payload)}"

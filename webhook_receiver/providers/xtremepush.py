@@ -25,6 +25,12 @@ any ``event`` that starts with ``message_`` is a :class:`MessageEvent`, and
 A payload edited into a custom format arrives as an :class:`XtremepushEvent`, typed by
 its ``event`` if it kept one, else ``"custom"``; placeholders Xtremepush had no data for
 are ``None``.
+
+Identity: a message event with an ``external_message_id`` is that message at that
+step (event type and profile); anything else is its payload. Only ``signing="hmac-sha256"``
+signs the body, and no option signs a time: basic, bearer, the signed-payload key
+and OAuth 2.0 tokens say who sent a request, not what or when, so a captured request
+can be replayed; pair this provider with an idempotency store.
 """
 
 from __future__ import annotations
@@ -47,7 +53,7 @@ from .._schemes import (
     TokenValidator,
     encode_secrets,
 )
-from ._base import Credentials, Provider, auth_scheme
+from ._base import Credentials, Provider, auth_scheme, payload_identity
 
 __all__ = [
     "MessageEvent",
@@ -250,8 +256,11 @@ class Xtremepush(Provider):
         """One typed event per body."""
         return [xtremepush_event(payload)]
 
-    def identity(self, event: Event) -> str | None:
-        """A message event with an ``external_message_id``: that transaction at that step."""
+    def identity(self, event: Event) -> str:
+        """A message event with an ``external_message_id``: that transaction at that step;
+        any other event: its payload."""
         if isinstance(event, MessageEvent) and event.message.external_message_id:
-            return f"{event.message.external_message_id}|{event.type}|{event.message.profile_id}"
-        return None
+            return (
+                f"{event.type}\0{event.message.external_message_id}|{event.type}|{event.message.profile_id}"
+            )
+        return f"{event.type}\0{payload_identity(event.payload)}"
