@@ -1,21 +1,97 @@
-"""Slack: ``X-Slack-Signature: v0=<hex>`` over ``v0:<timestamp>:<body>``."""
+"""Slack: ``X-Slack-Signature: v0=<hex>`` over ``v0:<timestamp>:<body>``.
+
+One signing scheme covers every request Slack sends an app's Request URLs, so one
+provider handles all of them, told apart by the signed body alone (never by the
+unsigned ``Content-Type`` header, which only has to be one of
+:attr:`Slack.content_types`):
+
+* a body whose first non-whitespace byte is ``{`` is JSON: the **Events API**
+  (``event_callback``, ``url_verification``, ``app_rate_limited``), a
+  :class:`SlackEvent`;
+* anything else is an ``application/x-www-form-urlencoded`` form, parsed strictly
+  (UTF-8, every field ``name=value``, no field repeated, at most
+  :data:`MAX_FORM_FIELDS`):
+
+  - ``payload=<JSON>``: an **interaction** (``block_actions``, ``view_submission``,
+    ``view_closed``, ``shortcut``, ``message_action``, ``block_suggestion`` and the
+    legacy ``interactive_message`` and ``dialog_*``), an :class:`Interaction` whose
+    ``type`` is the payload's own; the JSON goes through the same checks as any body;
+  - ``command=/...&text=...``: a **slash command**, a :class:`SlashCommand` of type
+    ``"slash_command"``;
+  - ``ssl_check=1``: Slack checking a slash command's certificate, a
+    :class:`SlackEvent` of type ``"ssl_check"``;
+
+  and a form with none of ``payload``, ``command`` or ``ssl_check`` is refused (400).
+
+An event's ``payload`` is what the body decoded to: the Events API JSON, the
+interaction's JSON (the ``payload`` field, decoded), or the slash command's or SSL
+check's fields as a ``dict`` of strings. Each says by itself what it is (a ``type``
+for JSON; ``ssl_check`` or ``command`` for the fields), so a worker rebuilds the same
+typed event from the stored payload alone. A typed payload whose ``type`` is neither
+an Events API nor a known interaction type arrives as a plain :class:`SlackEvent`.
+
+Identity (what makes a retry a duplicate): Events API callbacks by ``event_id``
+(Slack's retries keep it); everything else by its type and whole payload, which for
+a slash command or an interaction includes Slack's unique ``trigger_id``, so only an
+exact replay of the same signed body is a duplicate.
+
+Answers: ``url_verification`` gets its ``challenge`` echoed, Events API callbacks
+``{"ok": true}``; slash commands, interactions, SSL checks (and unknown types) an
+empty 200, which Slack reads as a plain acknowledgement (a JSON body there would be
+taken as a message or a ``response_action``). The deprecated verification ``token``
+Slack still puts in bodies is never trusted nor exposed as a field; it stays in
+``payload``.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 
-from .._events import Event, JSONObject, JSONValue, Reader, constructor
+from .._errors import PayloadError
+from .._events import Event, JSONObject, JSONValue, Reader, constructor, decode_json
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
-__all__ = ["Slack", "SlackEvent"]
+__all__ = ["Interaction", "Slack", "SlackEvent", "SlashCommand"]
+
+MAX_FORM_FIELDS = 64
+"""The most fields a form body may have (a slash command has about 15; an interaction 1)."""
+
+SLASH_COMMAND = "slash_command"
+"""The ``type`` of a :class:`SlashCommand` (a slash command's form names no type of its own)."""
+
+SSL_CHECK = "ssl_check"
+"""The ``type`` of the event for Slack's ``ssl_check=1`` form."""
+
+EVENTS_API_TYPES = frozenset({"event_callback", "url_verification", "app_rate_limited"})
+"""The ``type`` values of Events API bodies."""
+
+INTERACTION_TYPES = frozenset(
+    {
+        "block_actions",
+        "block_suggestion",
+        "view_submission",
+        "view_closed",
+        "shortcut",
+        "message_action",
+        "interactive_message",
+        "dialog_submission",
+        "dialog_cancellation",
+        "dialog_suggestion",
+        "workflow_step_edit",
+    }
+)
+"""The interaction payload ``type`` values that become an :class:`Interaction`."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SlackEvent(Event):
-    """A Slack Events API request: ``type`` is ``"event_callback"``, ``"url_verification"``, ...
+    """Any Slack request; an Events API body (``"event_callback"``, ``"url_verification"``,
+    ...), an ``"ssl_check"``, and types without a class of their own arrive as this.
 
     ``event_type`` is the inner ``event.type`` (``"app_mention"``); ``id`` is ``event_id``;
     ``timestamp`` is ``event_time``; ``challenge`` is set for ``url_verification``.
@@ -26,16 +102,71 @@ class SlackEvent(Event):
     challenge: str | None = None
 
 
-# The same instance as SlackEvent(...), faster (see _events.constructor).
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlashCommand(SlackEvent):
+    """A slash command (``/deploy staging``): ``type`` is ``"slash_command"``.
+
+    The fields are the form's own: ``command`` (``"/deploy"``), ``text`` (what follows it,
+    ``""`` when nothing does), who ran it where (``user_id``, ``user_name``,
+    ``channel_id``, ``channel_name``, ``team_id``, ``enterprise_id``), ``response_url`` and
+    ``trigger_id`` to answer with, and ``api_app_id``. ``payload`` holds every field as a
+    string. ``id`` and ``timestamp`` are ``None``: the form carries neither.
+    """
+
+    command: str
+    text: str = ""
+    user_id: str | None = None
+    user_name: str | None = None
+    channel_id: str | None = None
+    channel_name: str | None = None
+    response_url: str | None = None
+    trigger_id: str | None = None
+    api_app_id: str | None = None
+    enterprise_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Interaction(SlackEvent):
+    """An interaction payload: ``type`` is its own (``"block_actions"``, ``"view_submission"``, ...).
+
+    ``user_id`` is ``user.id`` and ``team_id`` is ``team.id`` (``None`` for an org-wide
+    install); ``response_url`` is the payload's ``response_url``, else the first of its
+    ``response_urls`` (a ``view_submission`` from a modal with a conversation picker);
+    ``callback_id`` is the payload's, else its ``view``'s; ``actions`` is the list of
+    actions (empty when there is none) and ``view`` the modal or Home tab view (empty
+    when there is none). ``id`` and ``timestamp`` are ``None``.
+    """
+
+    user_id: str | None = None
+    trigger_id: str | None = None
+    response_url: str | None = None
+    callback_id: str | None = None
+    actions: list[JSONValue] = field(default_factory=list, repr=False)
+    view: JSONObject = field(default_factory=dict, repr=False)
+
+
+# The same instances as SlackEvent(...), ..., faster (see _events.constructor).
 _new_event = constructor(SlackEvent)
+_new_slash_command = constructor(SlashCommand)
+_new_interaction = constructor(Interaction)
+
+# What decides JSON or form: the first byte after JSON's own whitespace.
+_LEADING_SPACE = re.compile(rb"[ \t\n\r]*")
 
 
 class Slack(Provider):
-    """Slack's signed requests (Events API, interactivity, slash commands)."""
+    """Slack's signed requests: the Events API (JSON), and the forms of slash commands
+    (:class:`SlashCommand`), interactivity (:class:`Interaction`) and SSL checks.
+
+    The body decides which (JSON when it starts with ``{``, a form otherwise), never
+    the ``Content-Type`` header; see the module's documentation for what identifies
+    and answers each kind.
+    """
 
     name = "slack"
     signature_header = "X-Slack-Signature"
     timestamp_header = "X-Slack-Request-Timestamp"
+    content_types = ("application/json", "application/x-www-form-urlencoded")
     accepted_status = 200  # Slack wants a 200 within 3 s, and the URL check's challenge echoed
 
     __slots__ = ()
@@ -57,14 +188,45 @@ class Slack(Provider):
         )
         super().__init__(scheme, clock=clock)
 
+    def decode(self, body: bytes) -> JSONValue:
+        """The payload of a verified body: its JSON if it starts with ``{``, else its form's.
+
+        A form with ``payload`` gives that field's JSON (an object with a ``type``; Slack
+        sends no other field beside it, and any would be ignored); a slash command's or
+        SSL check's form gives its fields, as a ``dict`` of strings.
+
+        Raises:
+            PayloadError: the body is empty, not UTF-8, not JSON or not a strict form,
+                or a form with none of ``payload``, ``command`` and ``ssl_check``.
+        """
+        data = body if type(body) is bytes else bytes(body)
+        if data[:1] == b"{":  # the Events API, without looking for leading whitespace
+            return decode_json(data)
+        leading = _LEADING_SPACE.match(data)
+        start = leading.end() if leading else 0  # it always matches, if only the empty string
+        if data[start : start + 1] == b"{":
+            return decode_json(data)
+        if start == len(data):
+            raise PayloadError("body is empty")
+        return _decode_form(data)
+
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
-        """One event per body."""
+        """One event per body, its class decided by the payload alone (see the module)."""
         body = Reader(payload, "body")
+        data = body.data
+        if data.get("type") is None:
+            if "ssl_check" in data:
+                return [_new_event(provider=self.name, type=SSL_CHECK, payload=payload)]
+            if "command" in data:
+                return [self._slash_command(body, payload)]
+        kind = body.kind("type")
+        if kind in INTERACTION_TYPES:
+            return [self._interaction(kind, Reader(payload, "payload"), payload)]
         inner = body.child("event")
         return [
             _new_event(
                 provider=self.name,
-                type=body.kind("type"),
+                type=kind,
                 id=body.text("event_id"),
                 timestamp=body.time("event_time"),
                 payload=payload,
@@ -74,9 +236,105 @@ class Slack(Provider):
             )
         ]
 
-    def answer(self, events: Sequence[Event]) -> JSONObject:
-        """Echo the ``challenge`` of a ``url_verification`` request, as Slack requires."""
+    def _slash_command(self, body: Reader, payload: JSONValue) -> SlashCommand:
+        return _new_slash_command(
+            provider=self.name,
+            type=SLASH_COMMAND,
+            payload=payload,
+            team_id=body.text("team_id"),
+            command=body.required_text("command"),
+            text=body.text("text") or "",
+            user_id=body.text("user_id"),
+            user_name=body.text("user_name"),
+            channel_id=body.text("channel_id"),
+            channel_name=body.text("channel_name"),
+            response_url=body.text("response_url"),
+            trigger_id=body.text("trigger_id"),
+            api_app_id=body.text("api_app_id"),
+            enterprise_id=body.text("enterprise_id"),
+        )
+
+    def _interaction(self, kind: str, body: Reader, payload: JSONValue) -> Interaction:
+        view = body.child("view")
+        response_url = body.text("response_url")
+        if response_url is None:
+            urls = body.raw("response_urls")
+            if urls is not None and not isinstance(urls, list):
+                raise PayloadError(f"{body.where}.response_urls must be an array")
+            if urls:
+                response_url = Reader(urls[0], f"{body.where}.response_urls", 0).text("response_url")
+        actions = body.raw("actions")
+        if actions is None:
+            actions = []
+        elif not isinstance(actions, list):
+            raise PayloadError(f"{body.where}.actions must be an array")
+        return _new_interaction(
+            provider=self.name,
+            type=kind,
+            payload=payload,
+            team_id=body.child("team").text("id"),
+            user_id=body.child("user").text("id"),
+            trigger_id=body.text("trigger_id"),
+            response_url=response_url,
+            callback_id=body.text("callback_id") or view.text("callback_id"),
+            actions=actions,
+            view=view.data,
+        )
+
+    def answer(self, events: Sequence[Event]) -> JSONObject | None:
+        """Echo a ``url_verification``'s ``challenge``, as Slack requires; ``{"ok": true}`` for
+        other Events API bodies; an empty body (``None``) for the rest.
+
+        Slash commands and interactions must get an empty 200 (a JSON body would be
+        shown as a message, or read as a ``response_action``); so does a repeated
+        request the store recognises (no events), whatever it was.
+        """
+        ok = False
         for event in events:
-            if isinstance(event, SlackEvent) and event.type == "url_verification" and event.challenge:
-                return {"challenge": event.challenge}
-        return {"ok": True}
+            if type(event) is SlackEvent and event.type in EVENTS_API_TYPES:
+                if event.type == "url_verification" and event.challenge:
+                    return {"challenge": event.challenge}
+                ok = True
+        return {"ok": True} if ok else None
+
+
+def _decode_form(body: bytes) -> JSONValue:
+    """A strict ``application/x-www-form-urlencoded`` body, as :meth:`Slack.decode` reads it."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PayloadError("body is not UTF-8") from None
+    if text.count("&") >= MAX_FORM_FIELDS:
+        raise PayloadError(f"form has more than {MAX_FORM_FIELDS} fields")
+    try:
+        pairs = parse_qsl(
+            text,
+            keep_blank_values=True,
+            strict_parsing=True,
+            max_num_fields=MAX_FORM_FIELDS,
+            encoding="utf-8",
+            errors="strict",
+        )
+    except UnicodeDecodeError:
+        raise PayloadError("a form field is not UTF-8 once percent-decoded") from None
+    except ValueError:  # the field's text is not in the message: it may hold anything
+        raise PayloadError("body is neither JSON nor a form (a field is not name=value)") from None
+    fields: dict[str, JSONValue] = {}
+    for name, value in pairs:
+        if not name:
+            raise PayloadError("form has a field with no name")
+        if name in fields:
+            raise PayloadError(f"form field {name[:40]!r} is repeated")
+        fields[name] = value
+    payload = fields.get("payload")
+    if isinstance(payload, str):
+        decoded = decode_json(payload.encode("utf-8"))
+        if not isinstance(decoded, dict):
+            raise PayloadError("the form's payload must be a JSON object")
+        kind = decoded.get("type")
+        if not isinstance(kind, str) or not kind:
+            raise PayloadError("the form's payload has no type")
+        return decoded
+    if "command" in fields or "ssl_check" in fields:
+        return fields
+    raise PayloadError("form has none of the fields Slack sends (payload, command, ssl_check)")
