@@ -9,6 +9,11 @@ becomes one event per element, in order. The events follow the Data Pipelines
 (Segment-style) spec: ``identify``, ``track`` (with its named ``event``), ``page``,
 ``screen``, ``group`` and ``alias``. An action mapped to a custom body without a
 ``type`` arrives as a :class:`CustomerIOEvent` of type ``"custom"``.
+
+Identity: each event of a batch by its type and ``messageId`` (else its type and
+payload), all read from the signed body; a retried batch skips the events already
+done. Nothing signs a time, so a captured request can be replayed at any time: only
+an idempotency store makes that harmless.
 """
 
 from __future__ import annotations

@@ -13,6 +13,12 @@
     )
 
 ``Bearer`` and ``Basic`` check static credentials.
+
+Identity, for all three: the event's type and the body's ``id``, else its type and
+payload. ``Hmac`` signs the body (and the timestamp, with ``timestamp_header``);
+``Bearer`` and ``Basic`` sign nothing: the credentials say who sent a request, not
+what or when, so a captured request can be replayed, or its body changed. Pair them
+with an idempotency store.
 """
 
 from __future__ import annotations

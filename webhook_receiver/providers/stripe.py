@@ -2,6 +2,10 @@
 
 Only ``v1`` entries count; ``v0`` (test-mode legacy) and unknown keys are ignored.
 The secret (``whsec_...``) is used as the HMAC key exactly as Stripe shows it.
+
+Identity: the event's type and ``id``, from the signed body (Stripe keeps the id
+across retries, re-signing each at its own ``t=``). The ``t=`` timestamp is signed:
+a captured request is refused once it is older (or newer) than the tolerance.
 """
 
 from __future__ import annotations
