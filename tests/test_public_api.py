@@ -42,6 +42,7 @@ def test_all_is_exactly_the_public_surface() -> None:
         "InvalidCredentials",
         "JSONObject",
         "JSONValue",
+        "LengthRequired",
         "LimitedBody",
         "MalformedHeader",
         "MemoryStore",

@@ -11,6 +11,7 @@ Every failure a request can cause is one of these, so an adapter needs a single
     │   ├── TimestampOutsideTolerance 401     timestamp_outside_tolerance
     │   └── InvalidCredentials        401     invalid_credentials
     ├── PayloadError                  400     invalid_payload
+    │   ├── LengthRequired            411     length_required       (no length, no end of input)
     │   ├── BodyTooLarge              413     body_too_large
     │   └── UnsupportedMediaType      415     unsupported_media_type
     ├── MethodNotAllowed              405     method_not_allowed
@@ -49,6 +50,7 @@ __all__ = [
     "HandlerError",
     "HandlerFailure",
     "InvalidCredentials",
+    "LengthRequired",
     "MalformedHeader",
     "MethodNotAllowed",
     "MissingHeader",
@@ -146,6 +148,18 @@ class PayloadError(WebhookError):
 
     status = 400
     code = "invalid_payload"
+
+
+class LengthRequired(PayloadError):
+    """The body's length is neither declared nor marked by the server (411).
+
+    A WSGI server that does not terminate the input of a request without a
+    ``Content-Length`` (a chunked one) leaves nothing to read safely: PEP 3333
+    forbids reading past the declared length.
+    """
+
+    status = 411
+    code = "length_required"
 
 
 class BodyTooLarge(PayloadError):

@@ -65,10 +65,11 @@ def test_terminated_input_is_read_to_the_end_and_stops_past_the_limit() -> None:
     assert json.loads(body) == {"error": "body_too_large"}
 
 
-def test_without_length_or_termination_nothing_is_read() -> None:
+def test_without_length_or_termination_nothing_is_read_and_the_answer_is_411() -> None:
     stream = CountingInput(BODY)
-    status, _, _ = call(environ(stream))
-    assert status == "400 Bad Request"  # an empty body is not JSON
+    status, _, body = call(environ(stream))
+    assert status == "411 Length Required"  # PEP 3333: nothing past the declared length
+    assert json.loads(body) == {"error": "length_required"}
     assert stream.bytes_read == 0
 
 

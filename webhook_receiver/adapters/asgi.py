@@ -5,11 +5,12 @@
     app = WebhookMiddleware(app, routes={"/webhooks/courier": courier_receiver})
 
 Requests to a configured path are answered here; everything else (other paths,
-websockets, lifespan) passes through untouched. The body is read in chunks and the
-read stops at the receiver's size limit: a declared ``Content-Length`` over it is
-refused before reading anything, and a chunked body the moment the bytes received
-pass it, without buffering the rest. Nothing here needs Starlette: it speaks ASGI
-3 directly, as Starlette's own ``TrustedHostMiddleware`` does, rather than through
+websockets, lifespan) passes through untouched. Paths are matched as Starlette
+routes them: relative to the ``root_path`` (a server's ``--root-path``, a
+``Mount``), and in every spelling the app below would route to a protected path
+(``_pipeline.RouteTable``). The request itself is :func:`~webhook_receiver._pipeline.serve_async`'s:
+this module only speaks ASGI. Nothing here needs Starlette: it speaks ASGI 3
+directly, as Starlette's own ``TrustedHostMiddleware`` does, rather than through
 ``BaseHTTPMiddleware``.
 """
 
@@ -18,9 +19,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
-from .._errors import WebhookError
+from .._pipeline import ClientDisconnected, NextChunk, RouteTable, read_body_async, serve_async
 from .._receiver import Receiver, Reply
-from ._routes import RouteTable
 
 __all__ = ["ASGIApp", "WebhookMiddleware", "answer", "read_body", "send_reply"]
 
@@ -32,33 +32,19 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 """An ASGI 3 application."""
 
 
-class _ClientDisconnected(Exception):
-    """The client went away before the whole body arrived; there is no one to answer."""
+def _chunks(receive: Receive) -> NextChunk:
+    async def next_chunk() -> tuple[bytes, bool]:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        return message.get("body", b""), message.get("more_body", False)
+
+    return next_chunk
 
 
 async def read_body(receiver: Receiver, receive: Receive) -> bytes:
-    """Read an ASGI request body in chunks, refusing it once it passes the size limit.
-
-    Raises:
-        BodyTooLarge: the bytes received passed ``receiver.max_body_size``.
-        _ClientDisconnected: the client went away mid-body.
-    """
-    message = await receive()
-    if message["type"] == "http.disconnect":
-        raise _ClientDisconnected
-    chunk = message.get("body", b"")
-    if not message.get("more_body", False) and type(chunk) is bytes and len(chunk) <= receiver.max_body_size:
-        # The whole body in one message, as servers deliver a small one: nothing to join.
-        return chunk
-    body = receiver.limited_body()
-    while True:
-        body.feed(chunk)
-        if not message.get("more_body", False):
-            return body.getvalue()
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise _ClientDisconnected
-        chunk = message.get("body", b"")
+    """An ASGI request's body, read under ``receiver``'s size limit (``_pipeline.read_body_async``)."""
+    return await read_body_async(receiver, _chunks(receive))
 
 
 def _encode(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
@@ -80,14 +66,25 @@ async def send_reply(send: Send, reply: Reply) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
+async def answer(receiver: Receiver, scope: Scope, receive: Receive, send: Send) -> Reply | None:
+    """Answer one ASGI HTTP request with ``receiver``; return the ``Reply`` sent.
+
+    Returns ``None`` (and sends nothing) when the client disconnected mid-body.
+    """
+    reply = await serve_async(receiver, scope["method"], scope["headers"], _chunks(receive))
+    if reply is not None:
+        await send_reply(send, reply)
+    return reply
+
+
 class WebhookMiddleware:
     """Answer webhook requests at the configured paths; pass everything else on.
 
     Args:
         app: the ASGI application to wrap.
-        routes: URL path -> :class:`~webhook_receiver.Receiver`. Paths match exactly,
-            ignoring a trailing slash, against the ASGI ``path`` (after any
-            ``root_path`` a server strips).
+        routes: URL path -> :class:`~webhook_receiver.Receiver`, relative to where the
+            middleware is mounted (the ``root_path``), matched in every spelling the
+            application would route to it.
     """
 
     def __init__(self, app: ASGIApp, routes: Mapping[str, Receiver] | Iterable[tuple[str, Receiver]]) -> None:
@@ -96,28 +93,9 @@ class WebhookMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """The ASGI entry point."""
-        receiver = self.routes.get(scope["path"]) if scope["type"] == "http" else None
-        if receiver is None:
-            await self.app(scope, receive, send)
-            return
-        await answer(receiver, scope, receive, send)
-
-
-async def answer(receiver: Receiver, scope: Scope, receive: Receive, send: Send) -> Reply | None:
-    """Answer one ASGI HTTP request with ``receiver``; return the ``Reply`` sent.
-
-    Returns ``None`` (and sends nothing) when the client disconnected mid-body.
-    """
-    method: str = scope["method"]
-    headers: list[tuple[bytes, bytes]] = scope["headers"]
-    try:
-        view = receiver.precheck(method, headers)
-        body = await read_body(receiver, receive)
-    except WebhookError as exc:
-        reply = receiver.reject(exc)
-    except _ClientDisconnected:
-        return None
-    else:
-        reply = await receiver.handle_async(method, view, body)
-    await send_reply(send, reply)
-    return reply
+        if scope["type"] == "http":
+            receiver = self.routes.match(scope["path"], scope.get("root_path", ""))
+            if receiver is not None:
+                await answer(receiver, scope, receive, send)
+                return
+        await self.app(scope, receive, send)

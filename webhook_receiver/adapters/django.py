@@ -55,13 +55,13 @@ import os
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
-from .._errors import ConfigurationError, WebhookError
+from .._errors import ConfigurationError
 from .._events import Event
 from .._headers import EnvironNames, HeadersLike
+from .._pipeline import RouteTable, serve, serve_async
 from .._receiver import Receiver, Reply
 from ..providers import create
 from . import require
-from ._routes import RouteTable
 
 require("django", "django", "django")
 
@@ -87,12 +87,11 @@ __all__ = [
     "WebhookViewMixin",
     "answer",
     "answer_async",
-    "read_body",
+    "body_of",
     "receivers_from_setting",
     "to_response",
 ]
 
-_CHUNK = 64 * 1024
 _SETTING = "WEBHOOK_RECEIVER"
 _CONFIG_KEYS = frozenset({"provider", "options", "handlers", "max_body_size", "methods", "content_types"})
 
@@ -100,31 +99,17 @@ _CONFIG_KEYS = frozenset({"provider", "options", "handlers", "max_body_size", "m
 # --- request and response --------------------------------------------------------------
 
 
-def read_body(receiver: Receiver, request: HttpRequest) -> bytes:
-    """Read the raw request body in chunks, refusing it once it passes the size limit.
+def body_of(request: HttpRequest) -> tuple[Callable[[int], bytes], bool]:
+    """How to read ``request``'s raw body, and whether its end is known without a length.
 
-    Call after ``receiver.precheck``, which has refused a declared ``Content-Length``
-    over the limit. Reads with ``request.read()``, so ``DATA_UPLOAD_MAX_MEMORY_SIZE``
-    plays no part.
-
-    Raises:
-        BodyTooLarge: the bytes read passed ``receiver.max_body_size``.
+    Under WSGI, Django's ``request.read()`` stops at the declared ``Content-Length``
+    (and reads nothing without one): a chunked request, which has none, is read from
+    the server's input where the server terminates it (``wsgi.input_terminated``),
+    else refused (411). Under ASGI, Django has already received the whole body.
     """
-    body = receiver.limited_body()
-    if type(request) is WSGIRequest:
-        # Django's WSGI stream ends at the declared Content-Length (read as it reads it):
-        # once that many bytes have arrived, the read that would find the end is skipped.
-        try:
-            left = int(request.META.get("CONTENT_LENGTH"))
-        except (ValueError, TypeError):
-            left = 0
-        while left > 0 and (chunk := request.read(min(_CHUNK, left, body.remaining()))):
-            left -= len(chunk)
-            body.feed(chunk)
-        return body.getvalue()
-    while chunk := request.read(min(_CHUNK, body.remaining())):
-        body.feed(chunk)
-    return body.getvalue()
+    if type(request) is WSGIRequest and not request.META.get("CONTENT_LENGTH"):
+        return request.environ["wsgi.input"].read, bool(request.environ.get("wsgi.input_terminated"))
+    return request.read, True
 
 
 _LAZY_HEADERS = HttpRequest.__dict__.get("headers")
@@ -155,13 +140,8 @@ def _headers(request: HttpRequest) -> HeadersLike:
 
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:
     """The ``Reply`` for one Django request to ``receiver`` (handlers run here)."""
-    method: str = request.method
-    try:
-        headers = receiver.precheck(method, _headers(request))
-        body = read_body(receiver, request)
-    except WebhookError as exc:
-        return receiver.reject(exc)
-    return receiver.handle(method, headers, body)
+    read, terminated = body_of(request)
+    return serve(receiver, request.method, _headers(request), read, terminated=terminated)
 
 
 async def answer_async(receiver: Receiver, request: HttpRequest) -> Reply:
@@ -170,13 +150,10 @@ async def answer_async(receiver: Receiver, request: HttpRequest) -> Reply:
     The body is read synchronously: under ASGI Django has already received it into a
     spooled file before the view runs, so this is a read from memory (or local disk).
     """
-    method: str = request.method
-    try:
-        headers = receiver.precheck(method, _headers(request))
-        body = read_body(receiver, request)
-    except WebhookError as exc:
-        return receiver.reject(exc)
-    return await receiver.handle_async(method, headers, body)
+    read, terminated = body_of(request)
+    reply = await serve_async(receiver, request.method, _headers(request), read=read, terminated=terminated)
+    assert reply is not None  # only an ASGI body read chunk by chunk can find the client gone
+    return reply
 
 
 def to_response(reply: Reply) -> HttpResponse:

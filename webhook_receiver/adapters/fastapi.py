@@ -27,6 +27,7 @@ from typing import Any
 
 from .._errors import ConfigurationError, WebhookError
 from .._events import Event
+from .._pipeline import ClientDisconnected, NextChunk, serve_async
 from .._receiver import Receiver, Reply
 from . import require
 
@@ -34,6 +35,7 @@ require("fastapi", "fastapi", "fastapi")
 
 from fastapi import HTTPException, Request  # noqa: E402 - after the friendly import check
 from fastapi.responses import Response  # noqa: E402
+from starlette.requests import ClientDisconnect  # noqa: E402
 
 __all__ = [
     "RESPONSES",
@@ -80,6 +82,21 @@ async def webhook_exception_handler(request: Request, exc: Exception) -> Respons
     return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
+def _chunks(request: Request) -> NextChunk:
+    """``request.stream()``, read by the pipeline (Starlette then knows the body is consumed)."""
+    stream = request.stream()
+
+    async def next_chunk() -> tuple[bytes, bool]:
+        try:
+            return await anext(stream), True
+        except StopAsyncIteration:
+            return b"", False
+        except ClientDisconnect:
+            raise ClientDisconnected from None
+
+    return next_chunk
+
+
 def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Event]]]:
     """A dependency returning the request's verified events (``Depends(webhook_events(r))``).
 
@@ -90,15 +107,9 @@ def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Eve
         raise ConfigurationError("webhook_events needs a Receiver")
 
     async def verified_events(request: Request) -> list[Event]:
-        method = request.method
-        try:
-            headers = receiver.precheck(method, request.headers.raw)
-            body = receiver.limited_body()
-            async for chunk in request.stream():
-                body.feed(chunk)
-        except WebhookError as exc:
-            raise WebhookRejected(receiver.reject(exc)) from None
-        reply = await receiver.handle_async(method, headers, body.getvalue())
+        reply = await serve_async(receiver, request.method, request.headers.raw, _chunks(request))
+        if reply is None:
+            raise ClientDisconnect
         if not reply.ok:
             raise WebhookRejected(reply)
         return list(reply.events)

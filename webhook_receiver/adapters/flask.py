@@ -49,8 +49,9 @@ from collections.abc import Awaitable, Callable, Mapping
 from types import MappingProxyType
 from typing import TypeAlias, cast
 
-from .._errors import ConfigurationError, WebhookError
+from .._errors import ConfigurationError
 from .._headers import EnvironNames, HeadersLike
+from .._pipeline import serve
 from .._receiver import Receiver, Reply
 from . import require
 
@@ -69,7 +70,6 @@ ALL_METHODS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE",
 EXTENSION_KEY = "webhook_receiver"
 """Where :class:`WebhookReceiver` keeps itself in ``app.extensions``."""
 
-_CHUNK = 64 * 1024
 _ENSURE_SYNC = Flask.ensure_sync
 
 View: TypeAlias = Callable[..., ResponseReturnValue | Awaitable[ResponseReturnValue | None] | None]
@@ -125,25 +125,20 @@ def _header_pairs(req: Request) -> HeadersLike:
 
 
 def _answer(receiver: Receiver, req: Request) -> Reply:
-    """The ``Reply`` for the request ``req`` to ``receiver``."""
-    method = req.method
-    try:
-        headers = receiver.precheck(method, _header_pairs(req))
-        body = receiver.limited_body()
-        # request.stream stops at Content-Length, and without one it is empty unless
-        # the server terminates the input (chunked; wsgi.input_terminated), so reading
-        # to its end never reads past what the client sent.
-        stream = req.stream
-        while chunk := stream.read(min(_CHUNK, body.remaining())):
-            body.feed(chunk)
-    except WebhookError as exc:
-        return receiver.reject(exc)
-    raw = body.getvalue()
-    # The stream is spent; put the verified bytes back so request.get_data() and
-    # request.get_json() in the view see them (werkzeug documents that setting a
-    # cached_property sets its cached value).
-    req.stream = io.BytesIO(raw)
-    return receiver.handle(method, headers, raw)
+    """The ``Reply`` for the request ``req`` to ``receiver`` (``_pipeline.serve``)."""
+
+    def keep(body: bytes) -> None:
+        # request.stream is spent; put the bytes back so request.get_data() and
+        # request.get_json() in the view see them (werkzeug documents that setting a
+        # cached_property sets its cached value).
+        req.stream = io.BytesIO(body)
+
+    # request.stream stops at Content-Length, and without one it is empty unless the
+    # server terminates the input (chunked; wsgi.input_terminated).
+    terminated = bool(req.environ.get("wsgi.input_terminated"))
+    return serve(
+        receiver, req.method, _header_pairs(req), req.stream.read, terminated=terminated, received=keep
+    )
 
 
 def _takes_events(view: Callable[..., object]) -> bool:

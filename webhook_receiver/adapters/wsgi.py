@@ -5,36 +5,32 @@
     app = WebhookMiddleware(app, routes={"/webhooks/kourier": kourier_receiver})
 
 Requests to a configured path are answered here; every other request goes to the
-wrapped application untouched. The body is read from ``wsgi.input`` in chunks: a
-declared ``Content-Length`` over the receiver's limit is refused before reading, and
-a body without one (chunked, where the server sets ``wsgi.input_terminated``) the
-moment the bytes read pass the limit. Without either, PEP 3333 forbids reading past
-what was declared, so the body is empty. Pure WSGI: no framework is imported.
+wrapped application untouched. Paths are matched on ``PATH_INFO`` (what follows
+the ``SCRIPT_NAME`` the app is mounted at), in every spelling the application
+would route to a protected path (``_pipeline.RouteTable``: Werkzeug merges
+slashes, so ``//hooks/x`` and ``/%2Fhooks/x`` are ``/hooks/x``). The request itself
+is :func:`~webhook_receiver._pipeline.serve`'s: this module only speaks WSGI. The
+body is read from ``wsgi.input``: the declared ``Content-Length``, or to the end
+where the server terminates the input (``wsgi.input_terminated``, a chunked
+request), else 411. Pure WSGI: no framework is imported.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from http import HTTPStatus
-from typing import Any, Protocol
+from typing import Any
 
-from .._errors import WebhookError
 from .._headers import Headers
+from .._pipeline import RouteTable, serve
 from .._receiver import Receiver, Reply
-from ._routes import RouteTable
 
-__all__ = ["WSGIApp", "WebhookMiddleware", "answer", "read_body", "status_line"]
+__all__ = ["WSGIApp", "WebhookMiddleware", "answer", "input_of", "status_line"]
 
 Environ = dict[str, Any]
 StartResponse = Callable[..., Any]
 WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 """A WSGI application."""
-
-_CHUNK = 64 * 1024
-
-
-class _Input(Protocol):
-    def read(self, size: int = ..., /) -> bytes: ...
 
 
 def status_line(status: int) -> str:
@@ -45,40 +41,16 @@ def status_line(status: int) -> str:
         return f"{status} Unknown"
 
 
-def read_body(receiver: Receiver, environ: Environ) -> bytes:
-    """Read ``wsgi.input`` in chunks, refusing the body once it passes the size limit.
-
-    Call after ``receiver.precheck``, which has validated ``CONTENT_LENGTH``.
-
-    Raises:
-        BodyTooLarge: the bytes read passed ``receiver.max_body_size``.
-    """
-    stream: _Input = environ["wsgi.input"]
-    body = receiver.limited_body()
-    declared = environ.get("CONTENT_LENGTH") or ""
-    if declared.strip():
-        left = int(declared)
-        while left > 0:
-            chunk = stream.read(min(_CHUNK, left))
-            if not chunk:
-                break  # the client sent less than it declared; verification will fail
-            left -= len(chunk)
-            body.feed(chunk)
-    elif environ.get("wsgi.input_terminated"):
-        while chunk := stream.read(min(_CHUNK, body.remaining())):
-            body.feed(chunk)
-    return body.getvalue()
+def input_of(environ: Environ) -> tuple[Callable[[int], bytes], bool]:
+    """``wsgi.input``'s ``read`` and whether the server terminates it (``wsgi.input_terminated``)."""
+    return environ["wsgi.input"].read, bool(environ.get("wsgi.input_terminated"))
 
 
 def answer(receiver: Receiver, environ: Environ) -> Reply:
     """The ``Reply`` for one WSGI request to ``receiver``."""
+    read, terminated = input_of(environ)
     method = str(environ.get("REQUEST_METHOD", "GET"))
-    try:
-        headers = receiver.precheck(method, Headers.from_environ(environ))
-        body = read_body(receiver, environ)
-    except WebhookError as exc:
-        return receiver.reject(exc)
-    return receiver.handle(method, headers, body)
+    return serve(receiver, method, Headers.from_environ(environ), read, terminated=terminated)
 
 
 class WebhookMiddleware:
@@ -86,8 +58,8 @@ class WebhookMiddleware:
 
     Args:
         app: the WSGI application to wrap.
-        routes: URL path -> :class:`~webhook_receiver.Receiver`. Paths match
-            ``PATH_INFO`` exactly, ignoring a trailing slash.
+        routes: URL path -> :class:`~webhook_receiver.Receiver`, matched against
+            ``PATH_INFO`` in every spelling the application would route to it.
     """
 
     def __init__(self, app: WSGIApp, routes: Mapping[str, Receiver] | Iterable[tuple[str, Receiver]]) -> None:
