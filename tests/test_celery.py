@@ -302,6 +302,7 @@ def test_repr_never_shows_the_broker_password(url: str, shown: str) -> None:
 def test_missing_celery_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "celery", None)
     monkeypatch.delitem(sys.modules, "webhook_receiver.celery_inbox")
+    monkeypatch.delitem(sys.modules, "webhook_receiver.delivery.celery_inbox")  # where it lives now
     with pytest.raises(MissingDependency) as info:
         importlib.import_module("webhook_receiver.celery_inbox")
     assert "pip install 'webhook-receiver[celery]'" in str(info.value)

@@ -15,11 +15,19 @@ The core is framework-free and uses only the standard library::
 
 Adapters for ASGI, FastAPI, Flask, Django and WSGI live in
 ``webhook_receiver.adapters`` and are imported only when asked for.
+
+Importing the package (or ``webhook_receiver.providers``) loads the exceptions, the
+events, the header view, the verification schemes and the providers. The receiver
+(which needs ``asyncio``) and everything that delivers events (``sqlite3``, the
+worker's threads: :mod:`webhook_receiver.delivery`) load on first use of one of
+their names here.
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
+from typing import TYPE_CHECKING
 
 from . import providers
 from ._errors import (
@@ -43,15 +51,62 @@ from ._errors import (
     WebhookError,
 )
 from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
+from ._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import Headers, HeadersLike
-from ._inbox import Delivery, Inbox, InboxEntry, InboxRecord, InboxState, RetryPolicy, SQLiteInbox
 from ._optional import MissingDependency
-from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
-from ._routing import Router
 from ._schemes import Clock, InsecureConfigurationWarning, SecretInput, Verified
-from ._sqlite import DatabaseMoved
-from ._stores import Claim, ClaimStatus, IdempotencyStore, MemoryStore, SQLiteStore
-from ._worker import Worker
+
+if TYPE_CHECKING:
+    from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
+    from ._routing import Router
+    from .delivery import (
+        DatabaseMoved,
+        Delivery,
+        InboxRecord,
+        InboxState,
+        MemoryStore,
+        RetryPolicy,
+        SQLiteInbox,
+        SQLiteStore,
+        Worker,
+    )
+
+# The names loaded on first use, and the module each comes from (PEP 562).
+_LAZY = {
+    **dict.fromkeys(
+        ("DEFAULT_LEASE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TTL", "LimitedBody", "Receiver", "Reply"),
+        "._receiver",
+    ),
+    "Router": "._routing",
+    **dict.fromkeys(
+        (
+            "DatabaseMoved",
+            "Delivery",
+            "InboxRecord",
+            "InboxState",
+            "MemoryStore",
+            "RetryPolicy",
+            "SQLiteInbox",
+            "SQLiteStore",
+            "Worker",
+        ),
+        ".delivery",
+    ),
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value  # the next lookup is a plain one
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __version__ = "0.1.0"
 

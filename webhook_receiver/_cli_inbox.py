@@ -30,9 +30,9 @@ from typing import Any
 
 from ._cli_shared import PROG, Parser, UsageError
 from ._errors import ConfigurationError
-from ._inbox import InboxRecord, InboxState, RetryPolicy, SQLiteInbox
 from ._receiver import Receiver
-from ._worker import DEFAULT_WORKER_LEASE, Worker
+from .delivery.inbox import InboxRecord, InboxState, RetryPolicy, SQLiteInbox
+from .delivery.worker import DEFAULT_WORKER_LEASE, Worker
 
 __all__ = ["add_parsers", "load_target", "run_inbox", "run_worker"]
 
@@ -177,7 +177,7 @@ def run_worker(args: argparse.Namespace) -> int:
         raise UsageError(f"unknown --log-level {args.log_level!r}")
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     worker = _worker_from(args)
-    namespaces = ", ".join(worker.inbox.receivers.namespaces()) or "none"
+    namespaces = ", ".join(worker.receivers.namespaces()) or "none"
     if args.once:
         ran = worker.run_once()
         print(f"{PROG} worker: ran {ran} event(s) from {worker.inbox.path}", file=sys.stderr)

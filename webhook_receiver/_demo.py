@@ -24,8 +24,8 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ._events import Event
 from ._receiver import Receiver
-from ._stores import MemoryStore
 from .adapters.wsgi import WebhookMiddleware
+from .delivery.stores import MemoryStore
 from .providers import PROVIDERS, courier, customerio, github, kourier, slack, stripe, xtremepush
 from .testing import DEMO_OPTIONS, Sample, make_provider, sample, samples
 

@@ -38,10 +38,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from ._events import Event
+from ._event import Event
 
 __all__ = [
     "BodyTooLarge",

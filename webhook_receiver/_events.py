@@ -1,10 +1,7 @@
-"""The event base class and the helpers provider parsers share.
+"""What provider parsers share: JSON decoding, typed field readers, time units, OpenEnum.
 
-Every verified request becomes a list of :class:`Event` (a list because Customer.io
-batches). ``type`` is always the provider's own string, because providers add types
-over time and an unknown one must still arrive: it comes as the provider's base
-event class, never as an error. Typed subclasses expose the documented fields with
-real Python types; ``payload`` always keeps the decoded JSON untouched.
+The :class:`Event` base class itself lives in ``_event`` (it imports nothing) and is
+re-exported here. Every reader turns a bad field into a ``PayloadError`` (400).
 """
 
 from __future__ import annotations
@@ -13,18 +10,19 @@ import json
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Self, TypeAlias, TypeVar
+from typing import Self, TypeVar
 
 from ._errors import PayloadError
+from ._event import CUSTOM, Event, JSONObject, JSONValue
 from ._records import constructor
-from ._schemes import MILLISECONDS_FROM
 
 __all__ = [
     "CUSTOM",
     "MAX_DEPTH",
+    "MAX_TIMESTAMP_DIGITS",
+    "MILLISECONDS_FROM",
     "Event",
     "JSONObject",
     "JSONValue",
@@ -38,32 +36,14 @@ __all__ = [
     "to_datetime",
 ]
 
-JSONValue: TypeAlias = "dict[str, JSONValue] | list[JSONValue] | str | int | float | bool | None"
-"""Any value ``json.loads`` can return."""
-JSONObject: TypeAlias = "dict[str, JSONValue]"
-"""A decoded JSON object."""
+# Timestamps with more digits are not times (16 digits of milliseconds is year 318857).
+MAX_TIMESTAMP_DIGITS = 16
+"""The most digits a unix timestamp (seconds or milliseconds) may have."""
 
-CUSTOM = "custom"
-"""The ``type`` of a payload in a custom format that names no event type of its own."""
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Event:
-    """One webhook event, verified and decoded.
-
-    Attributes:
-        provider: the provider's name (``"courier"``, ``"kourier"``, ...).
-        type: the provider's own event type (``"message:updated"``, ``"track"``).
-        id: the event's identity where the provider gives one, else ``None``.
-        timestamp: when the provider says the event happened (UTC), or ``None``.
-        payload: the decoded JSON of this event (one element of a batch).
-    """
-
-    provider: str
-    type: str
-    id: str | None = None
-    timestamp: datetime | None = None
-    payload: JSONValue = field(default=None, repr=False)
+# 10**11 seconds is the year 5138 while 10**11 milliseconds is 1973: any real
+# timestamp at or above it is in milliseconds.
+MILLISECONDS_FROM = 10**11
+"""Unix timestamps at or above this are milliseconds, below it seconds."""
 
 
 class OpenEnum(StrEnum):

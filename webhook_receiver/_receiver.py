@@ -48,11 +48,10 @@ from ._errors import (
     WebhookError,
 )
 from ._events import Event, JSONObject, check_depth, constructor, decode_json
+from ._handoff import ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import OWS, Headers, HeadersLike
-from ._inbox import Inbox, InboxEntry
 from ._routing import Router
 from ._schemes import check_tolerance_option
-from ._stores import ClaimStatus, IdempotencyStore
 from .providers._base import EventHeaders, Provider, payload_identity
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TTL", "LimitedBody", "Receiver", "Reply"]
@@ -247,7 +246,11 @@ class Receiver(Router):
         )
         self._constant_answer = None if own_answer else _answer_body(provider.answer(()))
         if inbox is not None:
-            inbox.attach(self)
+            # An inbox that runs events itself (a Worker without receivers of its own,
+            # Celery's task) is told which receiver's handlers run this namespace.
+            attach = getattr(inbox, "attach", None)
+            if attach is not None:
+                attach(self)
 
     @property
     def inbox(self) -> Inbox | None:

@@ -45,6 +45,7 @@ from ._errors import (
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
+from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM
 from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, header_text, require
 from ._records import constructor
 
@@ -86,11 +87,6 @@ DEFAULT_TOLERANCE = 300.0
 # A request carrying more signatures than this is not a key rotation but an attempt
 # to make us run thousands of comparisons.
 MAX_SIGNATURES = 64
-# Timestamps with more digits are not times (16 digits of milliseconds is year 318857).
-MAX_TIMESTAMP_DIGITS = 16
-# 10**11 seconds is the year 5138 while 10**11 milliseconds is 1973: any real
-# timestamp at or above it is in milliseconds.
-MILLISECONDS_FROM = 10**11
 _IPAD = bytes(x ^ 0x36 for x in range(256))
 _OPAD = bytes(x ^ 0x5C for x in range(256))
 

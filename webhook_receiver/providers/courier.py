@@ -24,12 +24,22 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .._errors import VerificationError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum, Reader, constructor, member, to_datetime
+from .._events import (
+    CUSTOM,
+    MAX_TIMESTAMP_DIGITS,
+    MILLISECONDS_FROM,
+    Event,
+    JSONObject,
+    JSONValue,
+    OpenEnum,
+    Reader,
+    constructor,
+    member,
+    to_datetime,
+)
 from .._headers import Headers
 from .._schemes import (
     DEFAULT_TOLERANCE,
-    MAX_TIMESTAMP_DIGITS,
-    MILLISECONDS_FROM,
     NOTHING_SIGNED,
     Clock,
     KeyedListSignature,

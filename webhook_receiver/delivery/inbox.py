@@ -44,14 +44,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import ClassVar
 
-from ._errors import ConfigurationError
-from ._schemes import check_tolerance_option
+from .._errors import ConfigurationError
+from .._handoff import Inbox, InboxEntry
+from .._receiver import Receiver
+from .._schemes import check_tolerance_option
 from ._sqlite import ThreadConnections, immediate, writer_lock
-
-if TYPE_CHECKING:
-    from ._receiver import Receiver
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
@@ -134,24 +133,6 @@ class RetryPolicy:
 
 
 @dataclass(frozen=True, slots=True)
-class InboxEntry:
-    """One verified event, as a receiver hands it to an inbox."""
-
-    key: str
-    """The event's idempotency key (``Receiver.event_key``): a second entry with it is a duplicate."""
-    namespace: str
-    """The receiver's namespace: which receiver's handlers run it."""
-    type: str
-    """The provider's event type (for listing; the event is rebuilt from the payload)."""
-    payload: str
-    """The event's own payload, as JSON text."""
-    headers: tuple[tuple[str, str], ...]
-    """The request headers the provider needs to rebuild the event (``Provider.event_headers``)."""
-    received_at: float
-    """When the request was accepted, unix seconds."""
-
-
-@dataclass(frozen=True, slots=True)
 class InboxRecord:
     """An event as the inbox holds it, for listing, inspection and processing."""
 
@@ -184,28 +165,6 @@ class Delivery:
     def attempt(self) -> int:
         """Which run of the handlers this is (1 for the first)."""
         return self.record.attempts
-
-
-class Inbox(Protocol):
-    """Where a deferred :class:`~webhook_receiver.Receiver` puts events before answering.
-
-    :class:`SQLiteInbox` keeps them in a file for an in-app or separate
-    :class:`~webhook_receiver.Worker`; ``webhook_receiver.celery_inbox.CeleryInbox``
-    hands them to a Celery broker.
-    """
-
-    blocking: ClassVar[bool]
-    """Whether ``put`` does I/O; ``Receiver.handle_async`` then runs it in a thread."""
-
-    def put(self, entries: Sequence[InboxEntry]) -> None:
-        """Store ``entries`` durably, returning only once they are; ignore known keys.
-
-        Raises anything on failure: the receiver then answers 503 and the sender
-        retries.
-        """
-
-    def attach(self, receiver: Receiver) -> None:
-        """Remember ``receiver`` as the one whose handlers run its namespace's events."""
 
 
 class Receivers:

@@ -21,17 +21,15 @@ import logging
 import random
 import threading
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
-from ._errors import ConfigurationError, EventInProgress, HandlerError, WebhookError
-from ._events import Event
-from ._inbox import Delivery, RetryPolicy, SQLiteInbox
-from ._schemes import Clock, check_tolerance_option, system_clock
-
-if TYPE_CHECKING:
-    from ._receiver import Receiver
+from .._errors import ConfigurationError, EventInProgress, HandlerError, WebhookError
+from .._events import Event
+from .._receiver import Receiver
+from .._schemes import Clock, check_tolerance_option, system_clock
+from .inbox import Delivery, Receivers, RetryPolicy, SQLiteInbox
 
 __all__ = ["DEFAULT_WORKER_LEASE", "Worker", "describe_failure"]
 
@@ -58,8 +56,12 @@ class Worker:
     """Runs the handlers of the events in an inbox, with leases, retries and dead letters.
 
     Args:
-        inbox: the inbox whose events to run; the receivers that put them there
-            (``Receiver(inbox=...)``) supply the handlers, by namespace.
+        inbox: the inbox whose events to run.
+        receivers: the receivers whose handlers run its events, each for its own
+            namespace; by default, the receivers that put events in this inbox in
+            this process (``Receiver(inbox=...)`` tells the inbox), which suits a
+            worker started beside its app. A worker in a process of its own is
+            handed the app's receivers.
         concurrency: events run at once (threads, or asyncio tasks).
         lease: seconds an event stays taken without a heartbeat (a worker that dies
             holds its events this long at most).
@@ -73,6 +75,7 @@ class Worker:
         self,
         inbox: SQLiteInbox,
         *,
+        receivers: Iterable[Receiver] | None = None,
         concurrency: int = 4,
         lease: float = DEFAULT_WORKER_LEASE,
         retry: RetryPolicy | None = None,
@@ -84,6 +87,14 @@ class Worker:
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError("concurrency must be a whole number of at least 1")
         self._inbox = inbox
+        if receivers is None:
+            self._receivers = inbox.receivers
+        else:
+            self._receivers = Receivers()
+            for receiver in receivers:
+                if not isinstance(receiver, Receiver):
+                    raise ConfigurationError("receivers must be webhook_receiver.Receiver objects")
+                self._receivers.attach(receiver)
         self._concurrency = concurrency
         self._lease = check_tolerance_option(lease, "lease")
         self._retry = retry or RetryPolicy()
@@ -103,6 +114,11 @@ class Worker:
         return self._inbox
 
     @property
+    def receivers(self) -> Receivers:
+        """The receivers whose handlers this worker runs, by namespace."""
+        return self._receivers
+
+    @property
     def retry(self) -> RetryPolicy:
         """The retry policy."""
         return self._retry
@@ -119,7 +135,7 @@ class Worker:
 
     def _take(self, limit: int) -> list[Delivery]:
         deliveries = self._inbox.take(
-            self._inbox.receivers.namespaces(),
+            self._receivers.namespaces(),
             limit=limit,
             lease=self._lease,
             now=self._clock(),
@@ -133,7 +149,7 @@ class Worker:
     def _prepare(self, delivery: Delivery) -> tuple[Receiver, Event] | WebhookError:
         """The receiver and the rebuilt event, or the error that makes the event dead at once."""
         record = delivery.record
-        receiver = self._inbox.receivers.get(record.namespace)
+        receiver = self._receivers.get(record.namespace)
         try:
             if receiver is None:  # only taken for attached namespaces; detached since
                 raise ConfigurationError(f"no receiver is attached for namespace {record.namespace!r}")

@@ -29,59 +29,20 @@ import secrets
 import sqlite3
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from enum import Enum
 from pathlib import Path
-from typing import ClassVar, Protocol
+from typing import ClassVar
 
-from ._errors import ConfigurationError
-from ._schemes import check_tolerance_option
+from .._errors import ConfigurationError
+from .._handoff import Claim, ClaimStatus, IdempotencyStore
+from .._schemes import check_tolerance_option
 from ._sqlite import ThreadConnections, immediate
 
 __all__ = ["Claim", "ClaimStatus", "IdempotencyStore", "MemoryStore", "SQLiteStore", "new_token"]
 
 
-class ClaimStatus(Enum):
-    """What a claim found."""
-
-    CLAIMED = "claimed"
-    """Nobody holds the event: this request now does, and runs the handlers."""
-    DONE = "done"
-    """Already processed: skip it, answer 200."""
-    IN_PROGRESS = "in_progress"
-    """Another request holds an unexpired claim: answer 409 so the sender retries."""
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    """The outcome of :meth:`IdempotencyStore.claim`."""
-
-    status: ClaimStatus
-    token: str = ""
-    """The claim's token (``CLAIMED`` only): needed to complete or release it."""
-    expires_at: float = 0.0
-    """When the lease held by someone else runs out (``IN_PROGRESS`` only)."""
-
-
 def new_token() -> str:
     """A random claim token."""
     return secrets.token_hex(16)
-
-
-class IdempotencyStore(Protocol):
-    """What a Receiver needs from a store. All three methods must be atomic per key."""
-
-    blocking: ClassVar[bool]
-    """Whether calls do I/O; ``Receiver.handle_async`` then runs them in a thread."""
-
-    def claim(self, key: str, *, lease: float, now: float) -> Claim:
-        """Claim ``key`` for ``lease`` seconds unless it is done or validly claimed."""
-
-    def complete(self, key: str, token: str, *, ttl: float, now: float) -> bool:
-        """Remember ``key`` as done for ``ttl`` seconds; ``False`` if ``token`` no longer holds it."""
-
-    def release(self, key: str, token: str) -> None:
-        """Drop the claim on ``key`` if ``token`` still holds it (a handler failed)."""
 
 
 class MemoryStore:
