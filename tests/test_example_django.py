@@ -132,3 +132,90 @@ def test_other_pages_are_plain_django(demo: Client) -> None:
     response = demo.get("/")
     assert response.status_code == 200
     assert b"/hooks/courier/" in response.content
+
+
+# --- under a real ASGI server: 413 before Django buffers anything -----------------------------
+
+
+@pytest.fixture(scope="module")
+def asgi_port() -> Iterator[int]:
+    from .test_servers import free_port, serving
+
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        "django_project",
+        "webhookdemo.asgi:application",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+    environment = {**os.environ, **ENV, "DJANGO_SETTINGS_MODULE": "webhookdemo.settings"}
+    old = dict(os.environ)
+    os.environ.update(environment)  # serving() passes the environment on to the server
+    try:
+        with serving(command, port, "/") as ready:
+            yield ready
+    finally:
+        os.environ.clear()
+        os.environ.update(old)
+
+
+def _declared_only(port: int, path: str, length: int) -> tuple[bytes, float]:
+    """Send only the headers of a request declaring ``length`` bytes; the answer and how long it took."""
+    import socket
+
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {length}\r\n\r\n".encode()
+        )
+        head = b""
+        while not head.endswith(b"}"):  # the status line, the headers, then the JSON body
+            chunk = sock.recv(65536)
+            if not chunk:
+                break
+            head += chunk
+    return head, time.monotonic() - started
+
+
+@pytest.mark.parametrize("path", ["/hooks/kourier/", "/hooks/courier/"])  # the middleware's, a view's
+def test_under_asgi_a_declared_20_mib_body_is_413_before_any_of_it_is_sent(asgi_port: int, path: str) -> None:
+    head, _ = _declared_only(asgi_port, path, 20 * 1024 * 1024)
+    assert head.startswith(b"HTTP/1.1 413"), head[:80]
+    assert b'{"error":"body_too_large"}' in head
+
+
+def test_under_asgi_a_chunked_oversized_body_to_a_view_is_413(asgi_port: int) -> None:
+    from .test_servers import request
+
+    status, _, body = request(
+        asgi_port,
+        "POST",
+        "/hooks/courier/",
+        {"Content-Type": "application/json"},
+        [b"x" * 65536] * 100,  # 6.4 MB, chunked, over the default 5 MiB
+    )
+    assert (status, json.loads(body)) == (413, {"error": "body_too_large"})
+
+
+def test_under_asgi_genuine_webhooks_reach_the_view_and_the_middleware(asgi_port: int) -> None:
+    from .test_servers import request
+
+    courier = providers.Courier(secret=ENV["COURIER_SECRET"])
+    body = json.dumps({"type": "message:updated", "data": {"id": "1-abc", "status": "SENT"}}).encode()
+    status, _, _ = request(
+        asgi_port, "POST", "/hooks/courier/", {"Content-Type": "application/json", **courier.sign(body)}, body
+    )
+    assert status == 200
+    kourier = providers.Kourier(token=ENV["KOURIER_TOKEN"])
+    body = json.dumps({"event": "delivery.created", "delivery_id": "d1", "status": "created"}).encode()
+    status, _, _ = request(
+        asgi_port, "POST", "/hooks/kourier/", {"Content-Type": "application/json", **kourier.sign(body)}, body
+    )
+    assert status == 200

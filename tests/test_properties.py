@@ -176,7 +176,8 @@ def test_receiver_handle_always_answers_with_a_reply_and_never_500(
     headers = [*provider.sign(body, now=1_700_000_000).items(), *extra]
     reply = receiver.handle(method, headers, body, now=1_700_000_000)
     assert reply.status in {200, 400, 401, 405, 409, 413, 415}
-    assert reply.headers["Content-Type"] == "application/json"
+    # JSON whenever there is a body; Slack's acknowledgements are empty, with no type.
+    assert reply.headers.get("Content-Type") == ("application/json" if reply.body else None)
     assert (reply.status == 200) == reply.ok
     if reply.status != 200:
         assert ran == []

@@ -382,7 +382,7 @@ BAD_SETTINGS: list[tuple[object, str]] = [
         {"/hooks/x": {"provider": "courier", "options": {"secret": SECRET, "secret_env": "TEST_SECRET"}}},
         "give 'secret' or 'secret_env', not both",
     ),
-    ({"/hooks/x": {"provider": "courier", "secret": SECRET}}, "unknown key(s) 'secret'"),
+    ({"/hooks/x": {"provider": "courier", "secret": SECRET}}, "unknown key 'secret'"),
     (
         {"/hooks/x": {"provider": "courier", "options": {"secret": SECRET}, "handlers": ["x"]}},
         "'handlers' must",
@@ -472,3 +472,34 @@ def test_missing_django_raises_an_import_error_naming_the_extra(monkeypatch: pyt
     assert "pip install 'webhook-receiver[django]'" in str(info.value)
     assert info.value.name == "django"
     assert info.value.extra == "django"
+
+
+# --- system checks -------------------------------------------------------------------------
+
+
+def test_manage_py_check_lists_every_problem_of_the_setting(settings: SettingsWrapper) -> None:
+    from django.core import checks
+
+    settings.WEBHOOK_RECEIVER = {
+        "/hooks/x": {"provider": "nope", "options": {"secret": SECRET}},
+        "/hooks/y": {"provider": "courier", "options": {"secret": SECRET}, "colour": "blue"},
+    }
+    found = [m for m in checks.run_checks() if m.id.startswith("webhook_receiver.")]
+    assert len(found) == 2
+    assert all(isinstance(m, checks.Error) for m in found)
+    assert {"E005", "E007"} == {m.id.rsplit(".", 1)[1] for m in found}
+    assert all(SECRET not in f"{m.msg} {m.hint}" for m in found)
+    settings.WEBHOOK_RECEIVER = {"/hooks/x": {"provider": "courier", "options": {"secret": SECRET}}}
+    assert [m for m in checks.run_checks() if m.id.startswith("webhook_receiver.")] == []
+
+
+def test_the_middleware_and_an_asgi_entry_point_share_one_set_of_receivers(
+    settings: SettingsWrapper,
+) -> None:
+    from webhook_receiver.adapters.django import settings_receivers
+
+    settings.WEBHOOK_RECEIVER = {"/hooks/x": {"provider": "courier", "options": {"secret": SECRET}}}
+    shared = settings_receivers()
+    middleware = WebhookMiddleware(lambda request: HttpResponse())
+    assert middleware.routes.get("/hooks/x") is shared["/hooks/x"]
+    assert settings_receivers() is shared

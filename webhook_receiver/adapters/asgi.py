@@ -19,10 +19,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from typing import Any
 
+from .._errors import BodyTooLarge, WebhookError
 from .._pipeline import ClientDisconnected, NextChunk, RouteTable, read_body_async, serve_async
 from .._receiver import Receiver, Reply
 
-__all__ = ["ASGIApp", "WebhookMiddleware", "answer", "read_body", "send_reply"]
+__all__ = ["ASGIApp", "BodyLimit", "WebhookMiddleware", "answer", "read_body", "send_reply"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -99,3 +100,53 @@ class WebhookMiddleware:
                 await answer(receiver, scope, receive, send)
                 return
         await self.app(scope, receive, send)
+
+
+class BodyLimit:
+    """Refuse a webhook's oversized body at the ASGI level, before the app below buffers it.
+
+    For an app that receives the whole body before its view runs (Django under ASGI
+    spools it first): at the configured paths, a declared ``Content-Length`` over the
+    receiver's ``max_body_size`` is answered 413 (by the receiver, as it answers it)
+    without the app running, and a streamed body the moment it passes the limit,
+    after which the app is told the client went away. Other requests pass untouched.
+    ``WebhookMiddleware`` needs no guard: it reads bodies itself.
+
+    Args:
+        app: the ASGI application to guard (``get_asgi_application()``).
+        routes: URL path -> the ``Receiver`` whose limit applies there (a view's).
+    """
+
+    def __init__(self, app: ASGIApp, routes: Mapping[str, Receiver] | Iterable[tuple[str, Receiver]]) -> None:
+        self.app = app
+        self.routes = RouteTable(routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """The ASGI entry point."""
+        receiver = None
+        if scope["type"] == "http":
+            receiver = self.routes.match(scope["path"], scope.get("root_path", ""))
+        if receiver is None:
+            await self.app(scope, receive, send)
+            return
+        try:
+            receiver.precheck(scope["method"], scope["headers"])
+        except BodyTooLarge as exc:
+            await send_reply(send, receiver.reject(exc))
+            return
+        except WebhookError:
+            pass  # the view answers the rest, as it always does
+        limit, received = receiver.max_body_size, 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    refused = BodyTooLarge(f"body passed the limit of {limit} bytes while streaming")
+                    await send_reply(send, receiver.reject(refused))
+                    return {"type": "http.disconnect"}
+            return message
+
+        await self.app(scope, counted, send)

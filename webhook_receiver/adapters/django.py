@@ -51,8 +51,7 @@ What Django gets to decide, and what it does not:
 from __future__ import annotations
 
 import inspect
-import os
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from .._errors import ConfigurationError
@@ -60,7 +59,7 @@ from .._events import Event
 from .._headers import EnvironNames, HeadersLike
 from .._pipeline import RouteTable, serve, serve_async
 from .._receiver import Receiver, Reply
-from ..providers import create
+from ..config import check_mapping, receivers_from_mapping
 from . import require
 
 require("django", "django", "django")
@@ -71,11 +70,12 @@ require("django", "django", "django")
 # django-stubs be installed.
 # ruff: noqa: E402 - Django is imported after the friendly import check
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
+from django.apps import AppConfig  # type: ignore[import-untyped, unused-ignore]
 from django.conf import settings  # type: ignore[import-untyped, unused-ignore]
+from django.core import checks  # type: ignore[import-untyped, unused-ignore]
 from django.core.exceptions import ImproperlyConfigured  # type: ignore[import-untyped, unused-ignore]
 from django.core.handlers.wsgi import WSGIRequest  # type: ignore[import-untyped, unused-ignore]
 from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped, unused-ignore]
-from django.utils.module_loading import import_string  # type: ignore[import-untyped, unused-ignore]
 from django.views import View  # type: ignore[import-untyped, unused-ignore]
 from django.views.decorators.csrf import csrf_exempt  # type: ignore[import-untyped, unused-ignore]
 
@@ -83,17 +83,19 @@ __all__ = [
     "AsyncWebhookView",
     "AsyncWebhookViewMixin",
     "WebhookMiddleware",
+    "WebhookReceiverConfig",
     "WebhookView",
     "WebhookViewMixin",
     "answer",
     "answer_async",
     "body_of",
+    "check_setting",
     "receivers_from_setting",
+    "settings_receivers",
     "to_response",
 ]
 
 _SETTING = "WEBHOOK_RECEIVER"
-_CONFIG_KEYS = frozenset({"provider", "options", "handlers", "max_body_size", "methods", "content_types"})
 
 
 # --- request and response --------------------------------------------------------------
@@ -267,149 +269,67 @@ class AsyncWebhookView(AsyncWebhookViewMixin, View):  # type: ignore[misc, unuse
 # --- settings ----------------------------------------------------------------------------
 
 
-def _import(dotted: object, what: str) -> object:
-    if not isinstance(dotted, str) or "." not in dotted:
-        raise ImproperlyConfigured(f"{what} must be a dotted path such as 'myapp.hooks.name'")
-    try:
-        return import_string(dotted)
-    except ImportError as exc:
-        raise ImproperlyConfigured(f"{what}: cannot import {dotted!r}: {exc}") from exc
-
-
-def _env_value(option: str, name: str, where: str) -> str:
-    value = os.environ.get(name)
-    if value is None:
-        raise ImproperlyConfigured(
-            f"{where}: option {option!r} names the environment variable {name!r}, which is not set"
-        )
-    return value
-
-
-def _env(option: str, names: object, where: str) -> str | list[str]:
-    if isinstance(names, str):
-        return _env_value(option, names, where)
-    if isinstance(names, list | tuple) and names and all(isinstance(n, str) for n in names):
-        # Several variables: several secrets, as during a rotation.
-        return [_env_value(option, name, where) for name in names]
-    raise ImproperlyConfigured(f"{where}: option {option!r} must name an environment variable (a string)")
-
-
-def _options(raw: object, where: str) -> dict[str, Any]:
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        raise ImproperlyConfigured(f"{where}: 'options' must be a dict, not {type(raw).__name__}")
-    options: dict[str, Any] = {}
-    for key, value in raw.items():
-        if not isinstance(key, str):
-            raise ImproperlyConfigured(f"{where}: option names must be strings")
-        if key.endswith("_env"):
-            name = key[: -len("_env")]
-            if name in raw:
-                raise ImproperlyConfigured(f"{where}: give {name!r} or {key!r}, not both")
-            options[name] = _env(key, value, where)
-        else:
-            options[key] = value
-    return options
-
-
-def _handlers(raw: object, where: str) -> Iterable[tuple[str, Callable[..., object]]]:
-    if raw is None:
-        return []
-    if not isinstance(raw, Mapping):
-        raise ImproperlyConfigured(
-            f"{where}: 'handlers' must be a dict of event pattern -> dotted path(s), not {type(raw).__name__}"
-        )
-    found: list[tuple[str, Callable[..., object]]] = []
-    for pattern, targets in raw.items():
-        if not isinstance(pattern, str) or not pattern:
-            raise ImproperlyConfigured(f"{where}: handler patterns must be non-empty strings")
-        for target in targets if isinstance(targets, list | tuple) else [targets]:
-            handler = target if callable(target) else _import(target, f"{where}: handler for {pattern!r}")
-            if not callable(handler):
-                raise ImproperlyConfigured(f"{where}: the handler for {pattern!r} is not callable")
-            found.append((pattern, handler))
-    return found
-
-
-def _build(config: Mapping[Any, Any], where: str) -> Receiver:
-    unknown = sorted(str(key) for key in config if key not in _CONFIG_KEYS)
-    if unknown:
-        raise ImproperlyConfigured(
-            f"{where}: unknown key(s) {', '.join(map(repr, unknown))}; "
-            f"known: {', '.join(sorted(_CONFIG_KEYS))}"
-        )
-    name = config.get("provider")
-    if not isinstance(name, str):
-        raise ImproperlyConfigured(f"{where}: 'provider' must name a provider, such as 'courier'")
-    options = _options(config.get("options"), where)
-    extra = {key: config[key] for key in ("max_body_size", "methods", "content_types") if key in config}
-    for key in ("methods", "content_types"):
-        value = extra.get(key, ())
-        if not (value is None and key == "content_types") and not (
-            isinstance(value, list | tuple) and all(isinstance(item, str) for item in value)
-        ):
-            raise ImproperlyConfigured(f"{where}: {key!r} must be a list of strings")
-    try:
-        receiver = Receiver(create(name, **options), **extra)
-        for pattern, handler in _handlers(config.get("handlers"), where):
-            if pattern == "*":
-                receiver.on_any(handler)
-            else:
-                receiver.on(pattern)(handler)
-    except ConfigurationError as exc:
-        # The core's messages name options, never their values.
-        raise ImproperlyConfigured(f"{where}: {exc}") from exc
-    return receiver
-
-
 def receivers_from_setting(setting: object, name: str = _SETTING) -> dict[str, Receiver]:
     """The receivers, by path, that a ``WEBHOOK_RECEIVER``-style setting describes.
 
-    The setting maps URL paths (``"/hooks/courier/"``) to either a ``Receiver`` (or a
-    dotted path to one), or a dict:
-
-    ``provider``
-        a provider name for ``webhook_receiver.providers.create``.
-    ``options``
-        its options; ``"secret_env": "VAR"`` reads ``secret`` from the environment
-        variable ``VAR`` (a list of variables gives a list of secrets, for rotation).
-    ``handlers``
-        event pattern (``"message:updated"``, ``"delivery.*"``, ``"*"`` for every
-        event) -> dotted path of a handler, or a list of them.
-    ``max_body_size``, ``methods``, ``content_types``
-        passed to ``Receiver``.
+    The shape is :mod:`webhook_receiver.config`'s (``provider``, ``options`` with
+    ``*_env``, ``handlers``, ``store``, ``inbox``, ...), read by
+    :func:`~webhook_receiver.config.receivers_from_mapping`.
 
     Raises:
-        ImproperlyConfigured: anything wrong, named by path and option, never showing
+        ImproperlyConfigured: every problem, named by path and option, never showing
             a secret.
     """
-    if not isinstance(setting, Mapping) or not setting:
-        raise ImproperlyConfigured(
-            f"settings.{name} must be a non-empty dict of URL path -> receiver (got {type(setting).__name__})"
-        )
-    receivers: dict[str, Receiver] = {}
-    for path, value in setting.items():
-        if not isinstance(path, str) or not path.startswith("/"):
-            raise ImproperlyConfigured(
-                f"settings.{name}: the path {path!r} must be a string starting with '/'"
-            )
-        where = f"settings.{name}[{path!r}]"
-        if isinstance(value, Mapping):
-            receivers[path] = _build(value, where)
-        elif isinstance(value, Receiver):
-            receivers[path] = value
-        elif isinstance(value, str):
-            found = _import(value, where)
-            if not isinstance(found, Receiver):
-                raise ImproperlyConfigured(f"{where}: {value!r} is a {type(found).__name__}, not a Receiver")
-            receivers[path] = found
-        else:
-            raise ImproperlyConfigured(
-                f"{where} must be a dotted path to a Receiver or a dict with 'provider' "
-                f"(got {type(value).__name__})"
-            )
+    try:
+        return receivers_from_mapping(setting, name=f"settings.{name}")
+    except ConfigurationError as exc:
+        raise ImproperlyConfigured(str(exc)) from exc
+
+
+_BUILT: list[tuple[object, dict[str, Receiver]]] = []
+
+
+def settings_receivers() -> dict[str, Receiver]:
+    """``settings.WEBHOOK_RECEIVER``'s receivers, built once per process and shared.
+
+    The middleware and a project's ASGI entry point (``asgi.py``: see the module's
+    documentation) answer with the same receivers, stores and inboxes.
+    """
+    if not hasattr(settings, _SETTING):
+        raise ImproperlyConfigured(f"settings.{_SETTING} is not set")
+    setting = getattr(settings, _SETTING)
+    for seen, receivers in _BUILT:
+        if seen is setting:
+            return receivers
+    receivers = receivers_from_setting(setting)
+    _BUILT[:] = [(setting, receivers)]
     return receivers
+
+
+def check_setting(app_configs: object = None, **kwargs: object) -> list[checks.CheckMessage]:
+    """Django's system check of ``settings.WEBHOOK_RECEIVER``: every problem, in ``manage.py check``.
+
+    Registered when this module is imported; add ``"webhook_receiver.adapters.django.WebhookReceiverConfig"``
+    to ``INSTALLED_APPS`` so that happens before the checks run.
+    """
+    if not hasattr(settings, _SETTING):
+        return []
+    problems = check_mapping(getattr(settings, _SETTING), name=f"settings.{_SETTING}")
+    return [checks.Error(problem.message, hint=problem.hint, id=problem.id) for problem in problems]
+
+
+checks.register(check_setting)
+
+
+class WebhookReceiverConfig(AppConfig):  # type: ignore[misc, unused-ignore]
+    """The Django app: ``INSTALLED_APPS = [..., "webhook_receiver.adapters.django.WebhookReceiverConfig"]``.
+
+    It makes ``manage.py check`` check ``settings.WEBHOOK_RECEIVER``.
+    """
+
+    name = "webhook_receiver.adapters.django"
+    label = "webhook_receiver"
+    verbose_name = "Webhook receiver"
 
 
 # --- middleware --------------------------------------------------------------------------
@@ -442,7 +362,7 @@ class WebhookMiddleware:
                 raise ImproperlyConfigured(
                     f"{type(self).__qualname__} is in MIDDLEWARE but settings.{_SETTING} is not set"
                 )
-            routes = receivers_from_setting(getattr(settings, _SETTING))
+            routes = settings_receivers()
         try:
             self.routes = RouteTable(routes)
         except ConfigurationError as exc:

@@ -23,7 +23,8 @@ ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
 ROOT_URLCONF = "webhookdemo.urls"
 WSGI_APPLICATION = "webhookdemo.wsgi.application"
 ASGI_APPLICATION = "webhookdemo.asgi.application"
-INSTALLED_APPS: list[str] = []
+# The app makes ``manage.py check`` check WEBHOOK_RECEIVER (every problem, with a hint).
+INSTALLED_APPS = ["webhook_receiver.adapters.django.WebhookReceiverConfig"]
 DATABASES: dict[str, dict[str, str]] = {}
 USE_TZ = True
 
