@@ -19,8 +19,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from werkzeug.datastructures import EnvironHeaders
 
 from webhook_receiver import Headers
-from webhook_receiver.adapters.django import _headers as django_headers
-from webhook_receiver.adapters.flask import _NAMES as FLASK_NAMES
+from webhook_receiver.adapters.django._request import _headers as django_headers
+from webhook_receiver.adapters.flask._request import _NAMES as FLASK_NAMES
 
 HEADER_KEYS = [
     "HTTP_HOST",

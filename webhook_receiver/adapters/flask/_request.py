@@ -1,0 +1,95 @@
+"""Flask's request and response, for the pipeline: the headers, the body, the reply."""
+
+from __future__ import annotations
+
+import io
+from typing import cast
+
+from flask import Flask, Request, Response, current_app, request
+from werkzeug.datastructures import EnvironHeaders
+from werkzeug.local import LocalProxy
+
+from ..._headers import EnvironNames, HeadersLike
+from ..._pipeline import serve
+from ..._receiver import Receiver, Reply
+
+__all__ = [
+    "ALL_METHODS",
+    "EXTENSION_KEY",
+    "answer",
+    "current_app_object",
+    "current_request",
+    "response",
+    "to_response",
+]
+
+ALL_METHODS: tuple[str, ...] = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+"""Every common HTTP method: route a webhook with these so the Receiver answers 405 itself."""
+
+EXTENSION_KEY = "webhook_receiver"
+"""Where :class:`WebhookReceiver` keeps itself in ``app.extensions``."""
+
+
+def to_response(reply: Reply) -> Response:
+    """A Flask response with the ``Reply``'s status, headers and body, exactly as given."""
+    return response(current_app_object(), reply)
+
+
+# The proxies ``request`` and ``current_app`` look the object up again on every attribute
+# access (a context variable read and a few calls each): a request's path resolves them
+# once and works on the objects themselves. ``_get_current_object`` is how Flask's docs
+# say to reach the object behind a proxy.
+def current_app_object() -> Flask:
+    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+
+
+def current_request() -> Request:
+    return cast("LocalProxy[Request]", request)._get_current_object()
+
+
+def response(app: Flask, reply: Reply) -> Response:
+    headers = reply.headers
+    if len(headers) == 1 and "Content-Type" in headers:
+        # The usual reply (JSON, nothing else): the same response, built without a
+        # header list to copy and scan for a content type.
+        return app.response_class(reply.body, status=reply.status, content_type=headers["Content-Type"])
+    return app.response_class(reply.body, status=reply.status, headers=list(headers.items()))
+
+
+_NAMES = EnvironNames(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))  # werkzeug's ``EnvironHeaders`` rules
+
+
+def _header_pairs(req: Request) -> HeadersLike:
+    """``req.headers`` for ``Receiver.precheck``, as the list of pairs it scans fastest.
+
+    werkzeug's ``EnvironHeaders`` is a live view of the environ whose every iteration
+    runs a generator over the whole environ (and ``list()`` of it iterates twice, once
+    for its length): this builds the same pairs in one pass, by the same rules
+    (``HTTP_*`` but not ``HTTP_CONTENT_TYPE``/``HTTP_CONTENT_LENGTH``, and
+    ``CONTENT_TYPE``/``CONTENT_LENGTH`` when not empty), in the same order, leaving
+    out only a key of exactly ``HTTP_`` (an empty name, which no server produces and
+    no lookup asks for). Names are lower-cased rather than title-cased: the header
+    view compares them case-insensitively either way. Any other headers object (a
+    custom request class) is passed as it is.
+    """
+    headers = req.headers
+    if type(headers) is not EnvironHeaders:
+        return headers
+    return _NAMES.pairs(headers.environ)
+
+
+def answer(receiver: Receiver, req: Request) -> Reply:
+    """The ``Reply`` for the request ``req`` to ``receiver`` (``_pipeline.serve``)."""
+
+    def keep(body: bytes) -> None:
+        # request.stream is spent; put the bytes back so request.get_data() and
+        # request.get_json() in the view see them (werkzeug documents that setting a
+        # cached_property sets its cached value).
+        req.stream = io.BytesIO(body)
+
+    # request.stream stops at Content-Length, and without one it is empty unless the
+    # server terminates the input (chunked; wsgi.input_terminated).
+    terminated = bool(req.environ.get("wsgi.input_terminated"))
+    return serve(
+        receiver, req.method, _header_pairs(req), req.stream.read, terminated=terminated, received=keep
+    )
