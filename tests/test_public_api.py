@@ -188,3 +188,21 @@ def test_every_public_name_has_a_docstring() -> None:
     for cls in providers.PROVIDERS.values():
         assert cls.__init__.__doc__, cls.__name__
         assert cls.verify.__doc__
+
+
+def test_one_status_table_in_code_and_everything_else_agrees_with_it() -> None:
+    import re
+
+    from webhook_receiver._errors import STATUSES, ConfigurationError, WebhookError
+    from webhook_receiver.adapters.fastapi import RESPONSES
+
+    def tree(cls: type[WebhookError]) -> list[type[WebhookError]]:
+        return [cls, *(sub for child in cls.__subclasses__() for sub in tree(child))]
+
+    raised = {cls.status for cls in tree(WebhookError) if not issubclass(cls, ConfigurationError)}
+    assert raised <= set(STATUSES), raised - set(STATUSES)
+    assert set(RESPONSES) == {status for status in STATUSES if status >= 400}
+    readme = (ROOT / "README.md").read_text()
+    table = readme[readme.index("### Statuses") : readme.index("### Per provider")]
+    documented = {int(code) for code in re.findall(r"^\|[^|]*\| (\d{3})\b", table, flags=re.M)}
+    assert documented == set(STATUSES), documented ^ set(STATUSES)

@@ -31,6 +31,10 @@ handlers failed, so the sender should retry.
 
 ``ConfigurationError`` is raised when a provider is *created* with a bad setup (an
 empty secret, an unknown option); it never comes out of request handling.
+
+:data:`STATUSES` is the one table of every status a webhook request can be answered
+with; the README's table, the FastAPI adapter's OpenAPI responses and the tests are
+checked against it.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from types import MappingProxyType
 from ._event import Event
 
 __all__ = [
+    "STATUSES",
     "BodyTooLarge",
     "ConfigurationError",
     "EventInProgress",
@@ -63,6 +68,24 @@ __all__ = [
 ]
 
 _NO_HEADERS: Mapping[str, str] = MappingProxyType({})
+
+STATUSES: Mapping[int, str] = MappingProxyType(
+    {
+        200: "verified, and every handler succeeded (or none is registered for the type); "
+        "or a duplicate of an event already processed",
+        202: "deferred: verified and committed to the inbox (Courier and Slack: 200)",
+        400: "the body is not UTF-8 JSON in the provider's shape, or could not be read",
+        401: "missing, malformed or mismatched signature or credentials; stale or future timestamp",
+        405: "a method the provider does not use (with Allow)",
+        409: "a duplicate of an event still being processed (with Retry-After)",
+        411: "no Content-Length, and a server that does not mark where the body ends",
+        413: "the body is over the size limit",
+        415: "a content type the provider does not send",
+        500: "a handler raised: the sender retries",
+        503: "the idempotency store, the inbox or the token validator failed (with Retry-After)",
+    }
+)
+"""Every status a webhook request can be answered with, and when: the one table."""
 
 
 class WebhookError(Exception):

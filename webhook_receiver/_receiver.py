@@ -1,24 +1,10 @@
 """The one place that decides a webhook response.
 
 ``Receiver.handle(method, headers, body)`` (and ``handle_async``) verifies, parses and
-dispatches, and returns a :class:`Reply`. Framework adapters only translate the
-``Reply``; they decide nothing. The statuses:
-
-=====================================================================  ======
-situation                                                              status
-=====================================================================  ======
-verified, handlers succeeded (or no handler for that type)             200
-deferred (``inbox=``): verified and committed to the inbox             202
-(or the provider's ``accepted_status``: Courier and Slack ask for 200)
-missing/malformed/mismatched signature, token or credentials, stale    401
-or future timestamp (Basic auth also sends ``WWW-Authenticate``)
-body not UTF-8 JSON / not the provider's shape / batch over the limit  400
-method not allowed (with ``Allow``)                                    405
-body over the size limit                                               413
-unsupported content type                                               415
-a handler raised: the sender retries                                   500
-the idempotency store or the inbox failed (with ``Retry-After``)       503
-=====================================================================  ======
+dispatches, and returns a :class:`Reply`; the pipeline (``_pipeline``) and the
+framework adapters only translate the ``Reply``; they decide nothing. Every status it
+can answer, and when, is the one table ``_errors.STATUSES`` (the README's table is
+checked against it); each refusal's status is its exception's ``status``.
 
 Checks run cheapest first: method, size and content type before any hashing, the
 signature before the body is decoded. Batches: every event of a batch is

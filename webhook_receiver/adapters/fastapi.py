@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .._errors import ConfigurationError, WebhookError
+from .._errors import STATUSES, ConfigurationError, WebhookError
 from .._events import Event
 from .._pipeline import ClientDisconnected, NextChunk, serve_async
 from .._receiver import Receiver, Reply
@@ -46,14 +46,9 @@ __all__ = [
 ]
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
-    400: {"description": "The body is not UTF-8 JSON in the provider's shape."},
-    401: {
-        "description": "Missing, malformed or mismatched signature or credentials; stale or future timestamp."
-    },
-    405: {"description": "A method the provider does not use."},
-    413: {"description": "The body is over the size limit."},
-    415: {"description": "A content type the provider does not send."},
-    500: {"description": "A handler failed; the sender should retry."},
+    status: {"description": description[0].upper() + description[1:] + "."}
+    for status, description in STATUSES.items()
+    if status >= 400
 }
 """The error statuses a webhook route can answer, for ``responses=`` in a route decorator."""
 
