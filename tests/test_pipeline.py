@@ -7,10 +7,11 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_receiver import ConfigurationError, Receiver, providers
 from webhook_receiver._pipeline import (
-    ClientDisconnected,
     RouteTable,
     canonical_path,
     route_path,
@@ -77,6 +78,16 @@ def test_route_path_is_relative_to_the_root_path_as_starlette_has_it() -> None:
     assert route_path("/apis/hooks", "/api") == "/apis/hooks"  # not under it
     assert route_path("/hooks/kourier", "/api") == "/hooks/kourier"  # a server that left it out
     assert route_path("/hooks/kourier", "") == "/hooks/kourier"
+
+
+@pytest.mark.parametrize(
+    "path", ["/hooks/kourier", "/", "", "/a//b", "/a/./b", "/a/b/", "/a/b\n", "a/b", "/.x"]
+)
+def test_the_quick_check_never_calls_a_path_canonical_that_is_not(path: str) -> None:
+    from webhook_receiver._pipeline import _is_canonical
+
+    if _is_canonical(path):
+        assert canonical_path(path) == path
 
 
 def test_the_route_table_answers_every_spelling() -> None:
@@ -148,25 +159,40 @@ def test_the_received_hook_sees_the_body_before_it_is_handled() -> None:
     assert seen == [BODY, b"handled"]
 
 
-def test_async_chunks_and_a_client_that_goes_away() -> None:
+def test_async_messages_and_a_client_that_goes_away() -> None:
     async def run(chunks: list[tuple[bytes, bool] | None]) -> object:
         pending = list(chunks)
 
-        async def next_chunk() -> tuple[bytes, bool]:
+        async def receive() -> dict[str, object]:
             item = pending.pop(0)
             if item is None:
-                raise ClientDisconnected
-            return item
+                return {"type": "http.disconnect"}
+            return {"type": "http.request", "body": item[0], "more_body": item[1]}
 
-        return await serve_async(receiver(), "POST", headers(length=False), next_chunk)
+        return await serve_async(receiver(), "POST", headers(length=False), receive)
 
     whole = asyncio.run(run([(BODY[:5], True), (BODY[5:], True), (b"", False)]))
     assert getattr(whole, "status", None) == 200
+    assert getattr(asyncio.run(run([(BODY, False)])), "status", None) == 200
     assert asyncio.run(run([(BODY[:5], True), None])) is None
+    assert asyncio.run(run([None])) is None
     assert getattr(asyncio.run(run([(b"x" * 5000, True)])), "status", None) == 413
+    assert getattr(asyncio.run(run([(b"x" * 5000, False)])), "status", None) == 413
 
 
 def test_async_with_a_blocking_read_as_django_under_asgi() -> None:
     reply = asyncio.run(serve_async(receiver(), "POST", headers(), read=Reads(BODY).read))
     assert reply is not None
     assert reply.status == 200
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="/.ab \t\n%2F\x00", max_size=20))
+def test_canonical_paths_are_fixed_points_and_the_quick_check_agrees(path: str) -> None:
+    from webhook_receiver._pipeline import _is_canonical
+
+    canonical = canonical_path(path)
+    assert canonical_path(canonical) == canonical
+    assert canonical.startswith("/")
+    if _is_canonical(path):
+        assert canonical == path

@@ -30,6 +30,7 @@ returns ``None``): there is nobody to send it to.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
+from typing import Any
 
 from ._errors import ConfigurationError, LengthRequired, PayloadError, WebhookError
 from ._headers import Headers, HeadersLike
@@ -38,8 +39,8 @@ from ._receiver import LimitedBody, Receiver, Reply
 __all__ = [
     "CHUNK",
     "ClientDisconnected",
-    "NextChunk",
     "Read",
+    "Receive",
     "RouteTable",
     "canonical_path",
     "read_body",
@@ -55,10 +56,11 @@ CHUNK = 64 * 1024
 Read = Callable[[int], bytes]
 """A blocking read: up to ``size`` bytes of the body, ``b""`` at its end (``file.read``)."""
 
-NextChunk = Callable[[], Awaitable[tuple[bytes, bool]]]
-"""An async read of the body's next chunk: ``(bytes, more_to_come)``, as ASGI delivers it.
+Receive = Callable[[], Awaitable[Mapping[str, Any]]]
+"""An async read of the request's next message, as ASGI's ``receive`` delivers it:
+``{"type": "http.request", "body": ..., "more_body": ...}`` or ``{"type": "http.disconnect"}``.
 
-Raises :class:`ClientDisconnected` when the client has gone.
+ASGI's own ``receive`` is one, with no wrapper to call through for every chunk.
 """
 
 
@@ -118,23 +120,29 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
     return body.getvalue()
 
 
-async def read_body_async(receiver: Receiver, next_chunk: NextChunk) -> bytes:
-    """Read a body chunk by chunk with ``await next_chunk()``, under the size limit.
+async def read_body_async(receiver: Receiver, receive: Receive) -> bytes:
+    """Read a body message by message with ``await receive()``, under the size limit.
 
     Raises:
         BodyTooLarge: the bytes received passed ``receiver.max_body_size``.
         ClientDisconnected: the client went away mid-body.
     """
-    chunk, more = await next_chunk()
-    if not more and type(chunk) is bytes and len(chunk) <= receiver.max_body_size:
-        # The whole body at once, as servers deliver a small one: nothing to join.
+    message = await receive()
+    if message["type"] == "http.disconnect":
+        raise ClientDisconnected
+    chunk = message.get("body", b"")
+    if not message.get("more_body", False) and type(chunk) is bytes and len(chunk) <= receiver.max_body_size:
+        # The whole body in one message, as servers deliver a small one: nothing to join.
         return chunk
     body: LimitedBody = receiver.limited_body()
-    body.feed(chunk)
-    while more:
-        chunk, more = await next_chunk()
+    while True:
         body.feed(chunk)
-    return body.getvalue()
+        if not message.get("more_body", False):
+            return body.getvalue()
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnected
+        chunk = message.get("body", b"")
 
 
 # --- the whole sequence ----------------------------------------------------------------------
@@ -170,26 +178,26 @@ async def serve_async(
     receiver: Receiver,
     method: str,
     headers: HeadersLike,
-    next_chunk: NextChunk | None = None,
+    receive: Receive | None = None,
     *,
     read: Read | None = None,
     terminated: bool = True,
 ) -> Reply | None:
     """Answer one request on an event loop; handlers are awaited (``Receiver.handle_async``).
 
-    The body comes from ``await next_chunk()`` (ASGI, FastAPI), or from blocking
+    The body comes from ``await receive()`` (ASGI's messages), or from blocking
     ``read`` calls (``terminated`` as for :func:`read_body`) where the framework has
     already received it (Django under ASGI). Returns ``None``, having answered
     nothing, when the client went away mid-body.
     """
     try:
         view = receiver.precheck(method, headers)
-        if next_chunk is not None:
-            body = await read_body_async(receiver, next_chunk)
+        if receive is not None:
+            body = await read_body_async(receiver, receive)
         elif read is not None:
             body = read_body(receiver, view, read, terminated=terminated)
         else:
-            raise TypeError("serve_async needs next_chunk or read")
+            raise TypeError("serve_async needs receive or read")
     except WebhookError as exc:
         return receiver.reject(exc)
     except ClientDisconnected:
@@ -208,6 +216,11 @@ async def serve_async(
 _TRAILING = "".join(map(chr, range(0x21))) + "\x7f/"
 
 
+def _is_canonical(path: str) -> bool:
+    """Whether :func:`canonical_path` would return ``path`` itself (quick checks only)."""
+    return path[-1:] not in _TRAILING and "//" not in path and "/." not in path and path[:1] == "/"
+
+
 def canonical_path(path: str) -> str:
     """The route ``path`` names, however it is spelt.
 
@@ -216,14 +229,18 @@ def canonical_path(path: str) -> str:
     trailing slashes, spaces and control characters are dropped. Case and percent
     signs are kept: no router here folds case or decodes a second time.
     """
-    segments: list[str] = []
-    for segment in path.rstrip(_TRAILING).split("/"):
-        if segment == "..":
-            if segments:
-                segments.pop()
-        elif segment and segment != ".":
-            segments.append(segment)
-    return "/" + "/".join(segments)
+    while True:  # until nothing changes: dropping a segment can expose another
+        segments: list[str] = []
+        for segment in path.rstrip(_TRAILING).split("/"):
+            if segment == "..":
+                if segments:
+                    segments.pop()
+            elif segment and segment != ".":
+                segments.append(segment)
+        canonical = "/" + "/".join(segments)
+        if canonical == path:
+            return canonical
+        path = canonical
 
 
 def route_path(path: str, root_path: str = "") -> str:
@@ -267,10 +284,12 @@ class RouteTable:
 
     def get(self, path: str) -> Receiver | None:
         """The receiver for ``path``, or ``None`` when the path is not a webhook's."""
-        table = self._table
-        # The usual spelling first: one lookup, for every request the application gets.
-        found = table.get(path)
-        return table.get(canonical_path(path)) if found is None else found
+        found = self._table.get(path)
+        if found is not None or _is_canonical(path):
+            # Every request the application gets comes here: a path already in its
+            # canonical spelling (nearly all) costs one lookup and three scans.
+            return found
+        return self._table.get(canonical_path(path))
 
     def match(self, path: str, root_path: str = "") -> Receiver | None:
         """:meth:`get` for an ASGI request: relative to ``root_path`` as Starlette routes

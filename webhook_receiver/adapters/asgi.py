@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMappi
 from typing import Any
 
 from .._errors import BodyTooLarge, WebhookError
-from .._pipeline import ClientDisconnected, NextChunk, RouteTable, read_body_async, serve_async
+from .._pipeline import RouteTable, read_body_async, serve_async
 from .._receiver import Receiver, Reply
 
 __all__ = ["ASGIApp", "BodyLimit", "WebhookMiddleware", "answer", "read_body", "send_reply"]
@@ -33,19 +33,9 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 """An ASGI 3 application."""
 
 
-def _chunks(receive: Receive) -> NextChunk:
-    async def next_chunk() -> tuple[bytes, bool]:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnected
-        return message.get("body", b""), message.get("more_body", False)
-
-    return next_chunk
-
-
 async def read_body(receiver: Receiver, receive: Receive) -> bytes:
     """An ASGI request's body, read under ``receiver``'s size limit (``_pipeline.read_body_async``)."""
-    return await read_body_async(receiver, _chunks(receive))
+    return await read_body_async(receiver, receive)
 
 
 def _encode(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
@@ -72,7 +62,7 @@ async def answer(receiver: Receiver, scope: Scope, receive: Receive, send: Send)
 
     Returns ``None`` (and sends nothing) when the client disconnected mid-body.
     """
-    reply = await serve_async(receiver, scope["method"], scope["headers"], _chunks(receive))
+    reply = await serve_async(receiver, scope["method"], scope["headers"], receive)
     if reply is not None:
         await send_reply(send, reply)
     return reply

@@ -27,7 +27,7 @@ from typing import Any
 
 from .._errors import STATUSES, ConfigurationError, WebhookError
 from .._events import Event
-from .._pipeline import ClientDisconnected, NextChunk, serve_async
+from .._pipeline import Receive, serve_async
 from .._receiver import Receiver, Reply
 from . import require
 
@@ -77,19 +77,20 @@ async def webhook_exception_handler(request: Request, exc: Exception) -> Respons
     return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
 
 
-def _chunks(request: Request) -> NextChunk:
-    """``request.stream()``, read by the pipeline (Starlette then knows the body is consumed)."""
+def _messages(request: Request) -> Receive:
+    """``request.stream()`` as ASGI messages, for the pipeline (Starlette then knows the
+    body is consumed, and ``await request.body()`` in the route says so)."""
     stream = request.stream()
 
-    async def next_chunk() -> tuple[bytes, bool]:
+    async def receive() -> dict[str, Any]:
         try:
-            return await anext(stream), True
+            return {"type": "http.request", "body": await anext(stream), "more_body": True}
         except StopAsyncIteration:
-            return b"", False
+            return {"type": "http.request", "body": b"", "more_body": False}
         except ClientDisconnect:
-            raise ClientDisconnected from None
+            return {"type": "http.disconnect"}
 
-    return next_chunk
+    return receive
 
 
 def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Event]]]:
@@ -102,7 +103,7 @@ def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Eve
         raise ConfigurationError("webhook_events needs a Receiver")
 
     async def verified_events(request: Request) -> list[Event]:
-        reply = await serve_async(receiver, request.method, request.headers.raw, _chunks(request))
+        reply = await serve_async(receiver, request.method, request.headers.raw, _messages(request))
         if reply is None:
             raise ClientDisconnect
         if not reply.ok:
