@@ -97,7 +97,7 @@ class Headers(Mapping[str, str]):
     index the request would use three times.
     """
 
-    __slots__ = ("_checked_by", "_pairs")
+    __slots__ = ("_checked_by", "_pairs", "content_length")
 
     def __init__(self, raw: HeadersLike = ()) -> None:
         # A dict first, without a call: this runs for every request.
@@ -105,6 +105,8 @@ class Headers(Mapping[str, str]):
         # The Receiver whose precheck() passed these headers: its handle() skips
         # checking them again.
         self._checked_by: object = None
+        self.content_length: int | None = None
+        """The declared ``Content-Length``, once a receiver's precheck has validated it."""
 
     @classmethod
     def of(cls, raw: HeadersLike) -> Headers:

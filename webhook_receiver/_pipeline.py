@@ -71,12 +71,6 @@ class ClientDisconnected(Exception):
 # --- the body ----------------------------------------------------------------------------
 
 
-def _declared_length(view: Headers) -> int | None:
-    """The ``Content-Length`` that ``Receiver.precheck`` validated, or ``None``."""
-    declared = view.getlist("content-length")
-    return int(declared[0]) if declared else None
-
-
 def _read(read: Read, size: int) -> bytes:
     try:
         return read(size)
@@ -91,7 +85,8 @@ def _read(read: Read, size: int) -> bytes:
 def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool) -> bytes:
     """Read a body with blocking ``read`` calls, under ``receiver``'s size limit.
 
-    Call after ``receiver.precheck`` (which refused a declared length over the limit).
+    Call with the view ``receiver.precheck`` returned (it refused a declared length
+    over the limit, and recorded the declared length on the view).
     ``terminated`` says whether the server ends the input where the body ends when no
     ``Content-Length`` was sent (WSGI's ``wsgi.input_terminated``).
 
@@ -100,7 +95,7 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
         PayloadError: the body ended before its declared length, or could not be read.
         LengthRequired: no declared length, and an input the server does not terminate.
     """
-    declared = _declared_length(view)
+    declared = view.content_length  # set by the precheck that validated it
     if declared is None and not terminated:
         raise LengthRequired("no Content-Length, and the server does not mark where the body ends")
     if declared == 0:
@@ -110,7 +105,16 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
         while chunk := _read(read, min(CHUNK, body.remaining())):
             body.feed(chunk)
         return body.getvalue()
-    left = declared
+    if declared <= CHUNK:
+        chunk = _read(read, declared)
+        if len(chunk) == declared:  # the usual small body, in one read: nothing to join
+            return chunk
+        body.feed(chunk)
+        left = declared - len(chunk)
+        if not chunk:
+            raise PayloadError(f"the body ended {left} bytes before its declared Content-Length")
+    else:
+        left = declared
     while left > 0:
         chunk = _read(read, min(CHUNK, left))
         if not chunk:

@@ -285,13 +285,15 @@ class Receiver(Router):
             return view
         declared_length = view.getlist("content-length")
         if declared_length:
-            text = declared_length[0].strip()
+            text = declared_length[0]
             if len(declared_length) > 1 or not (text.isascii() and text.isdigit()) or len(text) > 19:
                 raise PayloadError("Content-Length is not a single whole number")
-            if int(text) > self._max_body_size:
+            length = int(text)
+            if length > self._max_body_size:
                 raise BodyTooLarge(
                     f"declared body of {text} bytes is over the limit of {self._max_body_size}"
                 )
+            view.content_length = length
         if self._content_types is not None:
             declared = view.getlist("content-type")
             if declared:
