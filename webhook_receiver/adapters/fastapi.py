@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from .._errors import STATUSES, ConfigurationError, WebhookError
+from .._errors import STATUSES, ConfigurationError, PayloadError, WebhookError
 from .._events import Event
 from .._pipeline import Receive, serve_async
 from .._receiver import Receiver, Reply
@@ -105,7 +105,10 @@ def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Eve
     async def verified_events(request: Request) -> list[Event]:
         reply = await serve_async(receiver, request.method, request.headers.raw, _messages(request))
         if reply is None:
-            raise ClientDisconnect
+            # Nobody is left to answer; a refusal (not an exception for the server to
+            # log with a traceback), as FastAPI's own body reading does.
+            gone = PayloadError("the client went away before the whole body arrived")
+            raise WebhookRejected(receiver.reject(gone))
         if not reply.ok:
             raise WebhookRejected(reply)
         return list(reply.events)
