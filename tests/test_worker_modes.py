@@ -399,3 +399,53 @@ def test_worker_setup_runs_first_so_django_handlers_can_use_settings(app_dir: Pa
         2,
         "webhook-receiver: error: --setup os:sep is not callable",
     )
+
+
+SETTINGS_APP = """
+import os
+
+WEBHOOK_RECEIVER = {{
+    "/hooks/kourier": {{
+        "provider": "kourier",
+        "options": {{"token_env": "KOURIER_TOKEN"}},
+        "inbox": "sqlite:" + os.environ["INBOX"],
+        "handlers": {{"delivery.*": "settings_app.record"}},
+    }},
+}}
+
+
+def record(event):
+    with open(os.environ["EFFECTS"], "a") as effects:
+        effects.write(event.delivery_id + "\\n")
+"""
+
+
+def test_a_worker_process_runs_the_receivers_of_a_settings_mapping(app_dir: Path) -> None:
+    """``webhook-receiver worker myproject.settings:WEBHOOK_RECEIVER``: the framework-free
+    configuration (webhook_receiver.config) builds the receivers the worker is handed."""
+    (app_dir / "settings_app.py").write_text(SETTINGS_APP.format())
+    store_events(app_dir, {"event": "delivery.updated", "delivery_id": "m-1", "status": "delivered"})
+    environment = {**_env(app_dir), "KOURIER_TOKEN": TOKEN}
+    ran = subprocess.run(
+        [sys.executable, "-m", "webhook_receiver", "worker", "settings_app:WEBHOOK_RECEIVER", "--once"],
+        cwd=app_dir,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert ran.returncode == 0, ran.stderr
+    assert (app_dir / "effects.txt").read_text() == "m-1\n"
+    missing = subprocess.run(
+        [sys.executable, "-m", "webhook_receiver", "worker", "settings_app:WEBHOOK_RECEIVER", "--once"],
+        cwd=app_dir,
+        env=_env(app_dir),  # no KOURIER_TOKEN
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert missing.returncode == 2
+    assert "KOURIER_TOKEN" in missing.stderr
+    assert TOKEN not in missing.stderr

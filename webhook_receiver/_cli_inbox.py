@@ -23,6 +23,7 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
@@ -31,6 +32,7 @@ from typing import Any
 from ._cli_shared import PROG, Parser, UsageError
 from ._errors import ConfigurationError
 from ._receiver import Receiver
+from .config import receivers_from_mapping
 from .delivery.inbox import InboxRecord, InboxState, RetryPolicy, SQLiteInbox
 from .delivery.worker import DEFAULT_WORKER_LEASE, Worker
 
@@ -45,8 +47,9 @@ def add_parsers(commands: Any) -> None:
         "worker",
         help="run the handlers of the events a deferred receiver stored in its SQLite inbox",
         description="Import the app's receivers (module:attribute naming a Receiver built with "
-        "inbox=SQLiteInbox(...), the SQLiteInbox itself, or a configured Worker) and run their "
-        "stored events until SIGINT or SIGTERM, which let running handlers finish.",
+        "inbox=SQLiteInbox(...), the SQLiteInbox itself, a configured Worker, or a "
+        "WEBHOOK_RECEIVER-style mapping such as myproject.settings:WEBHOOK_RECEIVER) and run "
+        "their stored events until SIGINT or SIGTERM, which let running handlers finish.",
     )
     worker.add_argument("targets", nargs="+", metavar="MODULE:ATTRIBUTE")
     worker.add_argument(
@@ -133,14 +136,30 @@ def _worker_from(args: argparse.Namespace) -> Worker:
         if not callable(setup):
             raise UsageError(f"--setup {spec} is not callable")
         setup()
-    targets = [load_target(spec) for spec in args.targets]
-    workers = [t for t in targets if isinstance(t, Worker)]
+    targets: list[tuple[str, object]] = []
+    mappings: set[str] = set()
+    for spec in args.targets:
+        target = load_target(spec)
+        if isinstance(target, Mapping):
+            # The app's settings (webhook_receiver.config): its deferred receivers, built
+            # as the app builds them, handed to the worker.
+            try:
+                configured = receivers_from_mapping(target, name=spec)
+            except ConfigurationError as exc:
+                raise UsageError(str(exc)) from None
+            targets += [(spec, r) for r in configured.values() if isinstance(r.inbox, SQLiteInbox)]
+            mappings.add(spec)
+        else:
+            targets.append((spec, target))
+    if not targets:
+        raise UsageError("the mapping names no receiver with a SQLite inbox")
+    workers = [t for _, t in targets if isinstance(t, Worker)]
     if workers:
         if len(targets) != 1:
             raise UsageError("name one Worker, or receivers/inboxes to build one")
         return workers[0]
     inboxes: list[SQLiteInbox] = []
-    for spec, target in zip(args.targets, targets, strict=True):
+    for spec, target in targets:
         inbox = target.inbox if isinstance(target, Receiver) else target
         if not isinstance(inbox, SQLiteInbox):
             raise UsageError(
@@ -157,8 +176,16 @@ def _worker_from(args: argparse.Namespace) -> Worker:
     }
     try:
         policy = RetryPolicy(**{name: value for name, value in overrides.items() if value is not None})
+        # A mapping's receivers are handed over; a named Receiver or inbox brings every
+        # receiver its module attached to the inbox (as before mappings were accepted).
+        receivers = [t for spec, t in targets if spec in mappings and isinstance(t, Receiver)]
         return Worker(
-            inboxes[0], concurrency=args.concurrency, lease=args.lease, retry=policy, poll_interval=args.poll
+            inboxes[0],
+            receivers=receivers or None,
+            concurrency=args.concurrency,
+            lease=args.lease,
+            retry=policy,
+            poll_interval=args.poll,
         )
     except ConfigurationError as exc:
         raise UsageError(str(exc)) from None
