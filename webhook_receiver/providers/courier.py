@@ -48,7 +48,7 @@ from .._schemes import (
     Verified,
     encode_secrets,
 )
-from ._base import Credentials, EventHeaders, Provider, auth_scheme, payload_identity
+from ._base import Credentials, EventHeaders, Provider, auth_scheme
 
 __all__ = [
     "AudienceCalculated",
@@ -391,7 +391,7 @@ class Courier(Provider):
         """A ``message:updated`` is its message at one status; others are their payload."""
         if isinstance(event, MessageUpdated):
             return f"{event.type}\0message:{event.message.id}:{event.message.status.value}"
-        return f"{event.type}\0{payload_identity(event.payload)}"
+        return super().identity(event)  # no id of its own: its type and payload
 
 
 def _signed_time(headers: Headers) -> datetime | None:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member
 from .._headers import Headers
 from .._schemes import Clock, SecretInput
-from ._base import Provider, bearer_token, payload_identity
+from ._base import Provider, bearer_token
 
 __all__ = [
     "DeliveryCancelled",
@@ -141,4 +141,4 @@ class Kourier(Provider):
         ):
             status = event.status.value if event.status is not None else ""
             return f"{event.type}\0{event.delivery_id}|{event.type}|{status}|{event.payload.get('timestamp')}"
-        return f"{event.type}\0{payload_identity(event.payload)}"
+        return super().identity(event)  # no id of its own: its type and payload

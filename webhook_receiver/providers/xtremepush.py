@@ -53,7 +53,7 @@ from .._schemes import (
     TokenValidator,
     encode_secrets,
 )
-from ._base import Credentials, Provider, auth_scheme, payload_identity
+from ._base import Credentials, Provider, auth_scheme
 
 __all__ = [
     "MessageEvent",
@@ -263,4 +263,4 @@ class Xtremepush(Provider):
             return (
                 f"{event.type}\0{event.message.external_message_id}|{event.type}|{event.message.profile_id}"
             )
-        return f"{event.type}\0{payload_identity(event.payload)}"
+        return super().identity(event)  # no id of its own: its type and payload
