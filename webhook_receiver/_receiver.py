@@ -315,17 +315,26 @@ class Receiver(Router):
         Returns the verified events, or raises the ``WebhookError`` that decides the
         answer.
         """
-        return self._accept(method, headers, body, now)[0]
+        return self._prepare(method, headers, body, now)[0]
 
-    def _accept(
+    def _prepare(
         self, method: str, headers: HeadersLike, body: bytes, now: float | None
-    ) -> tuple[list[Event], EventHeaders]:
-        """:meth:`accept`, and the event headers the events were built from (for the inbox)."""
+    ) -> tuple[list[Event], float, list[InboxEntry], list[str] | None]:
+        """:meth:`accept`, then what the mode needs before anything is stored: the time,
+        and the inbox entries (deferred) or the events' keys (with a store; ``None``
+        without one). An event that cannot be keyed or written out raises its
+        ``PayloadError`` here, a 400, never a 503 the sender would retry forever."""
         view = self.precheck(method, headers)
         if len(body) > self._max_body_size:
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
         provider = self._provider
-        return provider.parse_verified(view, body, provider.verify(view, body, now=now))
+        events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
+        if self._inbox is None and self._store is None:
+            return events, 0.0, [], None
+        at = provider.clock() if now is None else now
+        if self._inbox is not None:
+            return events, at, self.entries(events, saved, at), None
+        return events, at, [], [self.event_key(event) for event in events]
 
     def handle(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Reply:
         """Verify, parse and dispatch one request; return the reply to send.
@@ -333,17 +342,7 @@ class Receiver(Router):
         Never raises for anything the request contains: every outcome is a ``Reply``.
         """
         try:
-            events, saved = self._accept(method, headers, body, now)
-            if self._inbox is None and self._store is None:
-                keys = None
-            else:
-                at = self._provider.clock() if now is None else now
-                # Before anything is stored: an event that cannot be keyed or written
-                # out is a 400 now, not a 503 that the sender retries forever.
-                if self._inbox is not None:
-                    entries = self.entries(events, saved, at)
-                else:
-                    keys = [self.event_key(event) for event in events]
+            events, at, entries, keys = self._prepare(method, headers, body, now)
         except WebhookError as exc:
             return self.reject(exc)
         if self._inbox is not None:
@@ -375,15 +374,7 @@ class Receiver(Router):
         """Like :meth:`handle`; async handlers are awaited, plain ones (and a blocking
         store's calls) run in a worker thread."""
         try:
-            events, saved = self._accept(method, headers, body, now)
-            if self._inbox is None and self._store is None:
-                keys = None
-            else:
-                at = self._provider.clock() if now is None else now
-                if self._inbox is not None:  # see handle()
-                    entries = self.entries(events, saved, at)
-                else:
-                    keys = [self.event_key(event) for event in events]
+            events, at, entries, keys = self._prepare(method, headers, body, now)
         except WebhookError as exc:
             return self.reject(exc)
         if self._inbox is not None:
