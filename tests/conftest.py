@@ -21,9 +21,13 @@ from webhook_receiver import IdempotencyStore, MemoryStore, SQLiteStore
 NOW = 1_700_000_000
 """The fixed "now" every vector was signed against (2023-11-14T22:13:20Z)."""
 
-VECTORS: list[dict[str, Any]] = json.loads(
-    (Path(__file__).parent / "vectors" / "verification.json").read_text()
-)
+VECTORS: list[dict[str, Any]] = [
+    vector
+    for path in sorted((Path(__file__).parent / "vectors").glob("*.json"))
+    for vector in json.loads(path.read_text())
+]
+"""Known-answer vectors: ``verification.json`` (the seed providers) and one file per
+group of providers added since, each made by its own script in ``tests/vectors/``."""
 
 
 @pytest.fixture

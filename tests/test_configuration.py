@@ -16,6 +16,7 @@ from webhook_receiver import (
     ValidatorFailed,
     providers,
 )
+from webhook_receiver.testing import DEMO_OPTIONS
 
 WHSEC = "whsec_" + base64.b64encode(b"k" * 24).decode()
 
@@ -200,6 +201,29 @@ def test_reprs_never_show_secrets(name: str) -> None:
         "bearer": {"token": secret},
         "basic": {"username": "user", "password": secret},
         "hmac": {"secret": secret, "header": "X-Sig"},
+        "shopify": {"secret": secret},
+        "intercom": {"secret": secret},
+        "typeform": {"secret": secret},
+        "vercel": {"secret": secret},
+        "gitlab": {"token": secret},
+        "postmark": {"username": "user", "password": secret},
+        "calendly": {"secret": secret},
+        "paddle": {"secret": secret},
+        "customerio-reporting": {"secret": secret},
+        "zendesk": {"secret": secret},
+        "linear": {"secret": secret},
+        "resend": {"secret": base64.b64encode(secret.encode()).decode()},
+        "clerk": {"secret": base64.b64encode(secret.encode()).decode()},
+        "twilio": {"secret": secret, "url": "https://example.com/hooks/twilio"},
+        "square": {"secret": secret, "url": "https://example.com/hooks/square"},
+        "mailgun": {"secret": secret},
+        "meta": {"secret": secret, "verify_token": secret},
+        "zoom": {"secret": secret},
+        "twitch": {"secret": secret},
+        # Public keys are not secret; the rest of these providers' options are the demo's.
+        "sendgrid": DEMO_OPTIONS["sendgrid"],
+        "discord": DEMO_OPTIONS["discord"],
+        "aws-sns": DEMO_OPTIONS["aws-sns"],
     }[name]
     provider = providers.create(name, **options)
     shown = repr(provider) + str(provider) + repr(provider.scheme)

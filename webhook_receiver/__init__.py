@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from . import providers
 from ._errors import (
     BodyTooLarge,
+    CertificateUnavailable,
     ConfigurationError,
     EventInProgress,
     HandlerError,
@@ -54,7 +55,8 @@ from ._events import CUSTOM, Event, JSONObject, JSONValue, OpenEnum
 from ._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import Headers, HeadersLike
 from ._optional import MissingDependency
-from ._schemes import Clock, InsecureConfigurationWarning, SecretInput, Verified
+from ._schemes import Clock, InsecureConfigurationWarning, Secret, SecretInput, Verified
+from .providers._base import Answer
 
 if TYPE_CHECKING:
     from ._receiver import DEFAULT_LEASE, DEFAULT_MAX_BODY_SIZE, DEFAULT_TTL, LimitedBody, Receiver, Reply
@@ -119,7 +121,9 @@ __all__ = [
     "DEFAULT_LEASE",
     "DEFAULT_MAX_BODY_SIZE",
     "DEFAULT_TTL",
+    "Answer",
     "BodyTooLarge",
+    "CertificateUnavailable",
     "Claim",
     "ClaimStatus",
     "Clock",
@@ -156,6 +160,7 @@ __all__ = [
     "Router",
     "SQLiteInbox",
     "SQLiteStore",
+    "Secret",
     "SecretInput",
     "SignatureMismatch",
     "StoreUnavailable",

@@ -18,6 +18,7 @@ Every failure a request can cause is one of these, so an adapter needs a single
     ├── EventInProgress               409     in_progress           (a duplicate still being processed)
     ├── StoreUnavailable              503     store_unavailable     (the idempotency store failed)
     ├── ValidatorFailed               503     validator_failed      (the app's token validator raised)
+    ├── CertificateUnavailable        503     certificate_unavailable (a certificate fetch failed)
     ├── HandlerError                  500     handler_failed        (the app's handlers raised)
     └── ConfigurationError            500     configuration_error   (also a ValueError)
 
@@ -48,6 +49,7 @@ from ._event import Event
 __all__ = [
     "STATUSES",
     "BodyTooLarge",
+    "CertificateUnavailable",
     "ConfigurationError",
     "EventInProgress",
     "HandlerError",
@@ -82,7 +84,8 @@ STATUSES: Mapping[int, str] = MappingProxyType(
         413: "the body is over the size limit",
         415: "a content type the provider does not send",
         500: "a handler raised: the sender retries",
-        503: "the idempotency store, the inbox or the token validator failed (with Retry-After)",
+        503: "the idempotency store, the inbox or the token validator failed (with Retry-After); "
+        "or a signing certificate (Amazon SNS) could not be fetched",
     }
 )
 """Every status a webhook request can be answered with, and when: the one table."""
@@ -206,6 +209,20 @@ class ValidatorFailed(WebhookError):
 
     status = 503
     code = "validator_failed"
+
+
+class CertificateUnavailable(WebhookError):
+    """A signing certificate could not be fetched or read (503: the sender should retry).
+
+    Amazon SNS names the certificate that verifies a message by URL; when that
+    (allowlisted) URL cannot be fetched, or does not serve a certificate, the message
+    is neither authentic nor forged yet: a server-side failure, so the sender's
+    retry can succeed once the certificate is reachable. ``__cause__`` is what the
+    fetch raised, if anything.
+    """
+
+    status = 503
+    code = "certificate_unavailable"
 
 
 class EventInProgress(WebhookError):

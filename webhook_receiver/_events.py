@@ -267,6 +267,33 @@ def _time_from_text(value: str) -> datetime | None:
         return None
 
 
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
+def rfc3339_seconds(text: str) -> float | None:
+    """Unix seconds of an RFC 3339 date-time with its offset (``2026-11-29T19:16:34.123456789Z``).
+
+    Strict, for signed timestamps (Twitch, Zendesk): no missing offset, no spaces,
+    no ISO 8601 variants; up to nanoseconds (kept to microseconds). ``None`` when
+    ``text`` is not one, or is outside years 1 to 9999 in UTC.
+    """
+    matched = _RFC3339.fullmatch(text)
+    if matched is None:
+        return None
+    whole, fraction, zone = matched.groups()
+    try:
+        moment = _fromisoformat(
+            whole.upper()
+            + (f".{fraction[:6]:0<6}" if fraction else "")
+            + ("+00:00" if zone in "Zz" else zone)
+        )
+        return moment.astimezone(UTC).timestamp()
+    except _OUT_OF_RANGE:
+        return None
+
+
 class Reader:
     """Typed reads from one decoded JSON object, with precise ``PayloadError`` messages.
 

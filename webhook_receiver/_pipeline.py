@@ -160,14 +160,18 @@ def serve(
     *,
     terminated: bool,
     received: Callable[[bytes], object] | None = None,
+    query: str = "",
 ) -> Reply:
     """Answer one request whose body is read with blocking ``read`` calls (WSGI, Flask, Django).
 
     ``terminated``: see :func:`read_body`. ``received``, if given, is called with the
     body once it is read, before it is handled (Flask puts it back on the request
-    for the view). Never raises for anything the request contains: every outcome
-    is a ``Reply``.
+    for the view). ``query`` is the raw query string, for a provider's handshake
+    (whose body is never read). Never raises for anything the request contains:
+    every outcome is a ``Reply``.
     """
+    if receiver.handshake_methods and method.upper() in receiver.handshake_methods:
+        return receiver.handshake(method, headers, query)
     try:
         view = receiver.precheck(method, headers)
         body = read_body(receiver, view, read, terminated=terminated)
@@ -186,14 +190,17 @@ async def serve_async(
     *,
     read: Read | None = None,
     terminated: bool = True,
+    query: str = "",
 ) -> Reply | None:
     """Answer one request on an event loop; handlers are awaited (``Receiver.handle_async``).
 
     The body comes from ``await receive()`` (ASGI's messages), or from blocking
     ``read`` calls (``terminated`` as for :func:`read_body`) where the framework has
     already received it (Django under ASGI). Returns ``None``, having answered
-    nothing, when the client went away mid-body.
+    nothing, when the client went away mid-body. ``query``: as for :func:`serve`.
     """
+    if receiver.handshake_methods and method.upper() in receiver.handshake_methods:
+        return receiver.handshake(method, headers, query)
     try:
         view = receiver.precheck(method, headers)
         if receive is not None:

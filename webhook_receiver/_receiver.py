@@ -38,7 +38,7 @@ from ._handoff import ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import OWS, Headers, HeadersLike
 from ._routing import Router
 from ._schemes import check_tolerance_option
-from .providers._base import EventHeaders, Provider, payload_identity
+from .providers._base import Answer, EventHeaders, Provider, payload_identity
 
 __all__ = ["DEFAULT_LEASE", "DEFAULT_MAX_BODY_SIZE", "DEFAULT_TTL", "LimitedBody", "Receiver", "Reply"]
 
@@ -225,6 +225,7 @@ class Receiver(Router):
             raise ConfigurationError("accepted_status must be a 2xx status")
         self._accepted_status = status
         self._inbox = inbox
+        self._handshakes = frozenset(provider.handshake_methods) & frozenset(self._methods)
         # Every provider but Slack answers the same {"ok":true}: encoded once, here,
         # rather than by json.dumps on every request (2 µs, a fifth of handling one).
         own_answer = type(provider).answer is not Provider.answer or "answer" in getattr(
@@ -336,11 +337,17 @@ class Receiver(Router):
             return events, at, self.entries(events, saved, at), None
         return events, at, [], [self.event_key(event) for event in events]
 
-    def handle(self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None) -> Reply:
+    def handle(
+        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None, query: str = ""
+    ) -> Reply:
         """Verify, parse and dispatch one request; return the reply to send.
 
-        Never raises for anything the request contains: every outcome is a ``Reply``.
+        ``query`` is the request's raw query string, read only by a provider's
+        handshake (Meta's ``GET ...?hub.challenge=``). Never raises for anything the
+        request contains: every outcome is a ``Reply``.
         """
+        if self._handshakes and method.upper() in self._handshakes:
+            return self.handshake(method, headers, query, now=now)
         try:
             events, at, entries, keys = self._prepare(method, headers, body, now)
         except WebhookError as exc:
@@ -369,10 +376,12 @@ class Receiver(Router):
         return self._settle(batch, failure, at)
 
     async def handle_async(
-        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None
+        self, method: str, headers: HeadersLike, body: bytes, *, now: float | None = None, query: str = ""
     ) -> Reply:
         """Like :meth:`handle`; async handlers are awaited, plain ones (and a blocking
         store's calls) run in a worker thread."""
+        if self._handshakes and method.upper() in self._handshakes:
+            return self.handshake(method, headers, query, now=now)
         try:
             events, at, entries, keys = self._prepare(method, headers, body, now)
         except WebhookError as exc:
@@ -410,6 +419,25 @@ class Receiver(Router):
         if offload:
             return await asyncio.to_thread(self._settle, batch, failure, at)
         return self._settle(batch, failure, at)
+
+    @property
+    def handshake_methods(self) -> frozenset[str]:
+        """The allowed methods whose requests are handshakes: answered without a body."""
+        return self._handshakes
+
+    def handshake(self, method: str, headers: HeadersLike, query: str, *, now: float | None = None) -> Reply:
+        """Answer a handshake request (see :attr:`handshake_methods`): the provider checks
+        what it carries and chooses the answer; nothing is dispatched or stored."""
+        try:
+            if method.upper() not in self._methods:
+                raise MethodNotAllowed(method, self._methods)
+            # No body is read, so neither its declared length nor its type matters
+            # (wsgiref, for one, reports text/plain for a GET without a body).
+            answer = self._provider.handshake(method.upper(), query, Headers.of(headers), now=now)
+        except WebhookError as exc:
+            return self.reject(exc)
+        status = 200 if answer.status is None else answer.status
+        return _reply(status, answer.body, {"Content-Type": answer.content_type})
 
     def event_key(self, event: Event) -> str:
         """The idempotency key of ``event``: a digest of its identity, in this receiver's namespace.
@@ -525,6 +553,7 @@ class Receiver(Router):
         the claims taken and raise."""
         assert self._store is not None
         batch = _Batch()
+        batch.verified = events
         seen: set[str] = set()
         try:
             for event, key in zip(events, keys, strict=True):
@@ -580,7 +609,7 @@ class Receiver(Router):
             # Ask for a retry soon, not when the other claim's lease runs out: the
             # first delivery usually finishes within milliseconds.
             return self.reject(EventInProgress(min(batch.busy_until - now, RETRY_AFTER)))
-        return self._succeeded(batch.events)
+        return self._succeeded(batch.events, batch.verified)
 
     def reject(self, error: WebhookError) -> Reply:
         """The reply for a request refused with ``error`` (logged at WARNING, no secrets)."""
@@ -592,12 +621,24 @@ class Receiver(Router):
         logger.error("could not store %s events in the inbox", self._provider.name, exc_info=error)
         return self.reject(StoreUnavailable(f"storing in the inbox failed: {type(error).__name__}"))
 
-    def _answer(self, events: Sequence[Event]) -> bytes:
+    def _answered(
+        self, status: int, events: Sequence[Event], verified: Sequence[Event] | None = None
+    ) -> Reply:
         constant = self._constant_answer
-        return _answer_body(self._provider.answer(events)) if constant is None else constant
-
-    def _answered(self, status: int, events: Sequence[Event]) -> Reply:
-        body = self._answer(events)
+        if constant is not None:
+            return _reply(status, constant, _JSON_HEADERS, events=tuple(events))
+        # The answer is built from every verified event, those a store recognised as
+        # duplicates included: a repeated handshake (Twitch's challenge, Zoom's
+        # url_validation) is answered again; only the handlers run once.
+        answer = self._provider.answer(events if verified is None else verified)
+        if isinstance(answer, Answer):
+            return _reply(
+                status if answer.status is None else answer.status,
+                answer.body,
+                {"Content-Type": answer.content_type} if answer.body else _NO_HEADERS,
+                events=tuple(events),
+            )
+        body = _answer_body(answer)
         return _reply(status, body, _JSON_HEADERS if body else _NO_HEADERS, events=tuple(events))
 
     def _accepted(self, events: Sequence[Event]) -> Reply:
@@ -606,28 +647,31 @@ class Receiver(Router):
     def _failed(self, events: Sequence[Event], error: HandlerError) -> Reply:
         return _reply(error.status, _json({"error": error.code}), events=tuple(events), error=error)
 
-    def _succeeded(self, events: Sequence[Event]) -> Reply:
+    def _succeeded(self, events: Sequence[Event], verified: Sequence[Event] | None = None) -> Reply:
         constant = self._constant_answer
         if constant is None:
-            return self._answered(200, events)
+            return self._answered(200, events, verified)
         # The usual case, without a call: every request that succeeds ends here.
         return _reply(200, constant, _JSON_HEADERS, events=tuple(events))
 
 
-def _answer_body(answer: JSONObject | None) -> bytes:
+def _answer_body(answer: JSONObject | Answer | None) -> bytes:
     """A provider's answer as a reply body: its JSON, or nothing for ``None``."""
+    if isinstance(answer, Answer):
+        return answer.body
     return b"" if answer is None else _json(answer)
 
 
 class _Batch:
     """The events of one request as the store sorted them."""
 
-    __slots__ = ("busy_until", "claimed", "duplicates")
+    __slots__ = ("busy_until", "claimed", "duplicates", "verified")
 
     def __init__(self) -> None:
         self.claimed: list[tuple[Event, str, str]] = []
         self.busy_until = 0.0
         self.duplicates = 0
+        self.verified: Sequence[Event] | None = None  # every event of the request (see _answered)
 
     @property
     def events(self) -> list[Event]:

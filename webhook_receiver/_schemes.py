@@ -34,6 +34,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Literal, Protocol, TypeAlias
 
 from ._errors import (
@@ -45,7 +46,7 @@ from ._errors import (
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
-from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM
+from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM, rfc3339_seconds
 from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, header_text, require
 from ._records import constructor
 
@@ -61,7 +62,9 @@ __all__ = [
     "KeyedListSignature",
     "Keyring",
     "Scheme",
+    "Secret",
     "SecretInput",
+    "Secrets",
     "SharedKey",
     "StandardWebhooksSignature",
     "TimestampUnit",
@@ -76,12 +79,14 @@ HashState: TypeAlias = "hashlib._Hash"
 Clock: TypeAlias = Callable[[], float]
 """A function returning the current time as unix seconds."""
 
-SecretInput: TypeAlias = "str | bytes | Sequence[str | bytes]"
-"""One secret, or several (rotation: any of them may match)."""
+SecretInput: TypeAlias = "str | bytes | Secret | Sequence[str | bytes | Secret]"
+"""One secret, or several (rotation: any of them may match); :class:`Secret` adds an expiry."""
 
 Digest: TypeAlias = Literal["sha1", "sha256", "sha512"]
 Encoding: TypeAlias = Literal["hex", "base64"]
-TimestampUnit: TypeAlias = Literal["s", "ms", "auto"]
+TimestampUnit: TypeAlias = Literal["s", "ms", "auto", "rfc3339"]
+"""How a signed timestamp is written: unix seconds, milliseconds, either (told apart by
+size), or an RFC 3339 date-time with its offset (Twitch, Zendesk)."""
 
 DEFAULT_TOLERANCE = 300.0
 # A request carrying more signatures than this is not a key rotation but an attempt
@@ -125,8 +130,108 @@ def system_clock() -> float:
     return time.time()
 
 
+class Secret:
+    """A secret, token, key or password that verifies only until ``expires_at``.
+
+    For a rotation with a grace period: give the new value plainly and the old one
+    wrapped, and requests signed with the old one stop verifying at the time given,
+    with nothing to redeploy::
+
+        Stripe(secret=["whsec_new", Secret("whsec_old", expires_at=datetime(2026, 12, 1, tzinfo=UTC))])
+
+    Accepted wherever a provider takes ``secret=``, ``token=``, ``key=``,
+    ``password=``, ``public_key=`` or ``verify_token=``, alone or in a list beside
+    plain values. Its repr never shows the value.
+    """
+
+    __slots__ = ("_until", "_value", "expires_at")
+
+    def __init__(self, value: str | bytes, *, expires_at: datetime | float) -> None:
+        if isinstance(expires_at, datetime):
+            if expires_at.tzinfo is None:
+                raise ConfigurationError("expires_at must be a timezone-aware datetime (or unix seconds)")
+            until = expires_at.timestamp()
+        elif isinstance(expires_at, int | float) and not isinstance(expires_at, bool):
+            until = float(expires_at)
+        else:
+            raise ConfigurationError("expires_at must be a timezone-aware datetime or unix seconds")
+        if not math.isfinite(until):
+            raise ConfigurationError("expires_at must be a finite time")
+        self._value = value
+        self._until = until
+        self.expires_at = expires_at
+        """When this value stops verifying, as given."""
+
+    @property
+    def value(self) -> str | bytes:
+        """The secret itself."""
+        return self._value
+
+    @property
+    def until(self) -> float:
+        """:attr:`expires_at` in unix seconds: the value verifies while ``now <= until``."""
+        return self._until
+
+    def __repr__(self) -> str:
+        return f"Secret(<hidden>, expires_at={self.expires_at!r})"
+
+
+class Secrets(tuple[bytes, ...]):
+    """Configured secrets as bytes, with the time each stops verifying (``expires``).
+
+    A tuple, so everything that took the plain tuple still does; ``expires`` is
+    ``None`` when no value expires (the usual case: nothing to check per request).
+    """
+
+    expires: tuple[float, ...] | None
+
+    def __new__(cls, values: Sequence[bytes], expires: Sequence[float] | None = None) -> Secrets:
+        made = super().__new__(cls, values)
+        made.expires = tuple(expires) if expires is not None and any(map(math.isfinite, expires)) else None
+        return made
+
+    def live(self, now: float) -> tuple[bytes, ...]:
+        """The values that still verify at ``now``."""
+        expires = self.expires
+        if expires is None:
+            return self
+        return tuple(value for value, until in zip(self, expires, strict=True) if now <= until)
+
+
+def expiry_of(value: object) -> float:
+    """When a configured value stops verifying: its :class:`Secret`'s time, else never (``inf``)."""
+    return value.until if isinstance(value, Secret) else math.inf
+
+
+def unwrap_secret(value: object) -> object:
+    """The value inside a :class:`Secret`; anything else as it is."""
+    return value.value if isinstance(value, Secret) else value
+
+
+def secret_items(value: object, option: str) -> list[object]:
+    """One configured value or a list of them, as a list (``None`` and empty lists refused)."""
+    if value is None:
+        raise ConfigurationError(f"{option} is required")
+    if isinstance(value, str | bytes | bytearray | memoryview | Secret):
+        return [value]
+    if not isinstance(value, Sequence):
+        raise ConfigurationError(f"{option} must be str, bytes, a Secret or a list of them")
+    items = list(value)
+    if not items:
+        raise ConfigurationError(f"{option} must name at least one value")
+    return items
+
+
+def map_secrets(value: object, option: str, decode: Callable[[object], bytes]) -> Secrets:
+    """One configured value or several, each turned into key bytes by ``decode`` (which
+    receives what is inside a :class:`Secret`), with their expiry times kept."""
+    items = secret_items(value, option)
+    return Secrets([decode(unwrap_secret(item)) for item in items], [expiry_of(item) for item in items])
+
+
 def encode_secret(value: object, option: str) -> bytes:
     """One configured secret as bytes (``str`` is UTF-8 encoded); empty is an error."""
+    value = unwrap_secret(value)
     if isinstance(value, str):
         encoded = value.encode("utf-8")
     elif isinstance(value, bytes | bytearray | memoryview):
@@ -138,18 +243,9 @@ def encode_secret(value: object, option: str) -> bytes:
     return encoded
 
 
-def encode_secrets(value: object, option: str) -> tuple[bytes, ...]:
-    """One secret or a sequence of them (rotation) as a tuple of bytes."""
-    if value is None:
-        raise ConfigurationError(f"{option} is required")
-    if isinstance(value, str | bytes | bytearray | memoryview):
-        return (encode_secret(value, option),)
-    if not isinstance(value, Sequence):
-        raise ConfigurationError(f"{option} must be str, bytes or a list of them")
-    secrets = tuple(encode_secret(item, option) for item in value)
-    if not secrets:
-        raise ConfigurationError(f"{option} must name at least one value")
-    return secrets
+def encode_secrets(value: object, option: str) -> Secrets:
+    """One secret or a sequence of them (rotation) as bytes, with their expiry times."""
+    return map_secrets(value, option, lambda item: encode_secret(item, option))
 
 
 def check_tolerance_option(seconds: float, option: str = "tolerance") -> float:
@@ -181,7 +277,7 @@ class Keyring:
     the ``hmac`` module.
     """
 
-    __slots__ = ("_digest", "_pads")
+    __slots__ = ("_digest", "_expires", "_pads")
 
     def __init__(self, keys: tuple[bytes, ...], digest: Digest) -> None:
         if digest not in ("sha1", "sha256", "sha512"):
@@ -190,6 +286,7 @@ class Keyring:
             raise ConfigurationError("at least one secret is required")
         self._digest: Digest = digest
         self._pads = tuple(self._padded(key, digest) for key in keys)
+        self._expires: tuple[float, ...] | None = getattr(keys, "expires", None)
 
     @staticmethod
     def _padded(key: bytes, digest: str) -> tuple[HashState, HashState]:
@@ -210,6 +307,19 @@ class Keyring:
     def pads(self) -> tuple[tuple[HashState, HashState], ...]:
         """The padded-key (inner, outer) hash states, one pair per secret; copy before use."""
         return self._pads
+
+    @property
+    def expires(self) -> tuple[float, ...] | None:
+        """When each secret stops verifying (unix seconds, ``inf`` for never), or ``None``
+        when none expires."""
+        return self._expires
+
+    def live_pads(self, now: float) -> tuple[tuple[HashState, HashState], ...]:
+        """The padded-key states of the secrets that still verify at ``now``."""
+        expires = self._expires
+        if expires is None:
+            return self._pads
+        return tuple(pad for pad, until in zip(self._pads, expires, strict=True) if now <= until)
 
     def __len__(self) -> int:
         return len(self._pads)
@@ -276,7 +386,7 @@ class HmacScheme:
     come, since wrapping them costs as much as parsing the signature header.
     """
 
-    __slots__ = ("_keyring", "_pads", "_seconds_below", "_tolerance", "_unit")
+    __slots__ = ("_expiring", "_keyring", "_pads", "_seconds_below", "_tolerance", "_unit")
 
     def __init__(
         self,
@@ -287,13 +397,17 @@ class HmacScheme:
     ) -> None:
         self._keyring = keyring
         self._pads = keyring.pads
+        self._expiring = keyring.expires is not None
         self._tolerance = check_tolerance_option(tolerance)
-        if timestamp_unit not in ("s", "ms", "auto"):
-            raise ConfigurationError("timestamp_unit must be 's', 'ms' or 'auto'")
+        if timestamp_unit not in ("s", "ms", "auto", "rfc3339"):
+            raise ConfigurationError("timestamp_unit must be 's', 'ms', 'auto' or 'rfc3339'")
         self._unit: TimestampUnit = timestamp_unit
         # The unit as one comparison: signed timestamps below this are seconds, others
         # milliseconds ("auto" tells them apart by size).
-        self._seconds_below: float = {"s": math.inf, "ms": 0, "auto": MILLISECONDS_FROM}[timestamp_unit]
+        # (-1 for RFC 3339, which is not digits at all.)
+        self._seconds_below: float = {"s": math.inf, "ms": 0, "auto": MILLISECONDS_FROM, "rfc3339": -1}[
+            timestamp_unit
+        ]
 
     @property
     def keyring(self) -> Keyring:
@@ -333,16 +447,24 @@ class HmacScheme:
             # Only plain ASCII digits are a timestamp: signs, fractions, exponents and
             # spaces are malformed, because no provider sends them and int() would
             # accept some. Rejected when too old *or* too far in the future.
-            if len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
+            below = self._seconds_below
+            if below < 0:
+                parsed = rfc3339_seconds(timestamp)
+                if parsed is None:
+                    raise MalformedHeader(timestamp_header, "timestamp is not an RFC 3339 date-time")
+                signed_at = parsed
+            elif len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
                 raise MalformedHeader(timestamp_header, "timestamp is not a whole number of (milli)seconds")
-            value = int(timestamp)
-            signed_at = float(value) if value < self._seconds_below else value / 1000
+            else:
+                value = int(timestamp)
+                signed_at = float(value) if value < below else value / 1000
             age = now - signed_at
             tolerance = self._tolerance
             if not -tolerance <= age <= tolerance:
                 raise TimestampOutsideTolerance(age, tolerance)
         # Keyring.mac() for each secret, compared in constant time with every signature.
-        for inner_pad, outer_pad in self._pads:
+        pads = self._keyring.live_pads(now) if self._expiring else self._pads
+        for inner_pad, outer_pad in pads:
             inner = inner_pad.copy()
             if prefix:
                 inner.update(prefix)
@@ -365,6 +487,8 @@ class HmacScheme:
 
     def timestamp_text(self, now: float) -> str:
         """``now`` written the way this scheme's sender writes timestamps."""
+        if self._unit == "rfc3339":
+            return datetime.fromtimestamp(now, UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         return str(int(now * 1000)) if self._unit in ("ms", "auto") else str(int(now))
 
     def __repr__(self) -> str:
@@ -374,12 +498,14 @@ class HmacScheme:
 _TEMPLATE_FIELDS = frozenset({"timestamp"})
 
 
-def _split_template(template: str, has_timestamp: bool) -> tuple[str, str]:
+def _split_template(
+    template: str, has_timestamp: bool, extra: frozenset[str] = frozenset()
+) -> tuple[str, str]:
     """Split a signed-payload template such as ``"v0:{timestamp}:{body}"`` around ``{body}``."""
     if template.count("{body}") != 1:
         raise ConfigurationError("payload template must contain {body} exactly once")
     before, after = template.split("{body}")
-    allowed = _TEMPLATE_FIELDS if has_timestamp else frozenset()
+    allowed = (_TEMPLATE_FIELDS if has_timestamp else frozenset()) | extra
     for part in (before, after):
         try:
             fields = {field for _, field, _, _ in string.Formatter().parse(part) if field is not None}
@@ -388,10 +514,19 @@ def _split_template(template: str, has_timestamp: bool) -> tuple[str, str]:
         unknown = fields - allowed
         if unknown:
             raise ConfigurationError(
-                f"payload template uses {sorted(unknown)}; it may use {{body}}"
+                f"payload template uses {sorted(unknown)}; it may use {{body}}, the signed_headers' fields"
                 + (" and {timestamp}" if has_timestamp else " (and {timestamp} with timestamp_header)")
             )
     return before, after
+
+
+def _template_parts(text: str) -> tuple[tuple[bytes, str | None], ...]:
+    """``text`` as (literal bytes, field name or None) pieces, braces resolved once."""
+    return tuple((literal.encode(), field) for literal, field, _, _ in string.Formatter().parse(text))
+
+
+def _fill(parts: tuple[tuple[bytes, str | None], ...], values: dict[str, bytes]) -> bytes:
+    return b"".join(literal + (values[field] if field is not None else b"") for literal, field in parts)
 
 
 class HmacSignature(HmacScheme):
@@ -400,6 +535,11 @@ class HmacSignature(HmacScheme):
     Covers GitHub (``sha256=<hex>`` over the body), Customer.io (hex SHA-1), Slack
     (``v0=<hex>`` over ``v0:{timestamp}:{body}``) and any provider a user describes with
     the generic ``"hmac"`` provider.
+
+    ``signed_headers`` names more headers the payload template signs, by the field
+    that stands for each (Twitch: ``{"id": "Twitch-Eventsub-Message-Id"}`` with the
+    template ``"{id}{timestamp}{body}"``); ``message_id`` names the field whose value
+    is the signed message id :class:`Verified` reports (and events are identified by).
     """
 
     __slots__ = (
@@ -408,8 +548,11 @@ class HmacSignature(HmacScheme):
         "_before",
         "_before_parts",
         "_encoding",
+        "_fields",
         "_header",
         "_hex",
+        "_message_id",
+        "_pieces",
         "_prefix",
         "_timestamp_header",
     )
@@ -425,9 +568,18 @@ class HmacSignature(HmacScheme):
         payload: str | None = None,
         tolerance: float = DEFAULT_TOLERANCE,
         timestamp_unit: TimestampUnit = "s",
+        signed_headers: dict[str, str] | None = None,
+        message_id: str | None = None,
     ) -> None:
         if not header:
             raise ConfigurationError("header is required")
+        fields = dict(signed_headers or {})
+        if "body" in fields or "timestamp" in fields or not all(fields.values()):
+            raise ConfigurationError("signed_headers maps field names other than body/timestamp to headers")
+        if message_id is not None and message_id not in fields:
+            raise ConfigurationError("message_id must be one of the signed_headers' fields")
+        self._fields = tuple(fields.items())
+        self._message_id = message_id
         if encoding not in ("hex", "base64"):
             raise ConfigurationError("encoding must be 'hex' or 'base64'")
         super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
@@ -438,11 +590,13 @@ class HmacSignature(HmacScheme):
         self._prefix = prefix.lower()
         if payload is None:
             payload = "{timestamp}.{body}" if timestamp_header else "{body}"
-        self._before, self._after = _split_template(payload, timestamp_header is not None)
+        self._before, self._after = _split_template(payload, timestamp_header is not None, frozenset(fields))
+        self._pieces = (_template_parts(self._before), _template_parts(self._after))
         # The signed bytes around the body, as literal pieces to join with the timestamp:
         # formatting with a NUL sentinel resolves {{ and }} once, here, not per request.
-        self._before_parts = self._before.format(timestamp="\0").encode().split(b"\0")
-        self._after_parts = self._after.format(timestamp="\0").encode().split(b"\0")
+        sentinels = dict.fromkeys(("timestamp", *fields), "\0")
+        self._before_parts = self._before.format(**sentinels).encode().split(b"\0")
+        self._after_parts = self._after.format(**sentinels).encode().split(b"\0")
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the signature header holds the MAC of the signed payload."""
@@ -462,6 +616,8 @@ class HmacSignature(HmacScheme):
             candidate = binascii.a2b_hex(value) if self._hex else binascii.a2b_base64(value, strict_mode=True)
         except (ValueError, binascii.Error):
             raise MalformedHeader(header, f"signature is not valid {self._encoding}") from None
+        if self._fields:
+            return self._verify_fields(pairs, candidate, body, now)
         timestamp_header = self._timestamp_header
         if not timestamp_header:
             self.check(None, "", self._before_parts[0], body, self._after_parts[0], [candidate], now)
@@ -479,10 +635,54 @@ class HmacSignature(HmacScheme):
         )
         return _verified(timestamp, signed_at, None)
 
-    def sign(self, body: bytes, now: float) -> dict[str, str]:
-        """The signature header (and timestamp header, if any) for ``body``."""
+    def _verify_fields(self, pairs: Pairs, candidate: bytes, body: bytes, now: float) -> Verified:
+        """Verification when the template signs headers besides the timestamp."""
+        values = {field: wire_bytes(text) for field, text in self._read_fields(pairs).items()}
+        timestamp: str | None = None
+        if self._timestamp_header:
+            timestamp = require(pairs, self._timestamp_header)
+            values["timestamp"] = wire_bytes(timestamp)
+        before, after = self._pieces
+        signed_at = self.check(
+            timestamp,
+            self._timestamp_header or "",
+            _fill(before, values),
+            body,
+            _fill(after, values),
+            [candidate],
+            now,
+        )
+        message_id = self._message_id
+        return _verified(
+            timestamp,
+            None if timestamp is None else signed_at,
+            None if message_id is None else values[message_id].decode("latin-1"),
+        )
+
+    def _read_fields(self, pairs: Pairs) -> dict[str, str]:
+        return {field: require(pairs, name) for field, name in self._fields}
+
+    def claimed_message_id(self, headers: HeadersLike) -> str | None:
+        """The message id the request's headers claim (for parsing without verifying)."""
+        if self._message_id is None:
+            return None
+        name = dict(self._fields)[self._message_id]
+        values = Headers.of(headers).getlist(name)
+        return values[0] if len(values) == 1 else None
+
+    def sign(self, body: bytes, now: float, **field_values: str) -> dict[str, str]:
+        """The signature header (and timestamp and signed headers, if any) for ``body``.
+
+        ``field_values`` gives the signed headers' values by field (a random id for
+        a missing message id field).
+        """
         headers: dict[str, str] = {}
         fields: dict[str, str] = {}
+        for field, name in self._fields:
+            value = field_values.get(field) or (f"{uuid.uuid4()}" if field == self._message_id else None)
+            if value is None:
+                raise ConfigurationError(f"sign() needs a value for the signed header field {field!r}")
+            fields[field] = headers[name] = value
         if self._timestamp_header:
             fields["timestamp"] = headers[self._timestamp_header] = self.timestamp_text(now)
         mac = self._keyring.mac(
@@ -496,13 +696,15 @@ class HmacSignature(HmacScheme):
 class KeyedListSignature(HmacScheme):
     """``t=<timestamp>,<key>=<signature>[,<key>=<signature>...]`` in one header.
 
-    Stripe (``v1``, MAC over ``<t>.<body>``) and Courier (``signature``, MAC over
-    ``<t><body>``). Spaces around entries are tolerated, unknown keys and unreadable
+    Stripe (``v1``, MAC over ``<t>.<body>``), Courier (``signature``, MAC over
+    ``<t><body>``), Calendly as Stripe, and Paddle (``ts=..;h1=..`` over
+    ``<ts>:<body>``: ``timestamp_label="ts"``, ``entry_separator=";"``). Spaces
+    around entries are tolerated, unknown keys and unreadable
     signatures are skipped, any one of several signatures may match; a repeated
     ``t`` is malformed (which of two timestamps was signed?).
     """
 
-    __slots__ = ("_entry_label", "_header", "_separator")
+    __slots__ = ("_entry_label", "_entry_separator", "_header", "_separator", "_timestamp_label")
 
     def __init__(
         self,
@@ -513,11 +715,19 @@ class KeyedListSignature(HmacScheme):
         separator: bytes,
         tolerance: float = DEFAULT_TOLERANCE,
         timestamp_unit: TimestampUnit = "s",
+        timestamp_label: str = "t",
+        entry_separator: str = ",",
     ) -> None:
         super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
+        if not (timestamp_label and entry_label and entry_separator) or timestamp_label == entry_label:
+            raise ConfigurationError(
+                "timestamp_label, entry_label and entry_separator must be distinct and set"
+            )
         self._header = header
         self._entry_label = entry_label
         self._separator = separator
+        self._timestamp_label = timestamp_label
+        self._entry_separator = entry_separator
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Parse ``t=`` and the signature entries; check them against ``<t><separator><body>``."""
@@ -540,10 +750,11 @@ class KeyedListSignature(HmacScheme):
         else is trimmed, and a signature is hex digits only.
         """
         header = self._header
-        entries = value.split(",")
+        entries = value.split(self._entry_separator)
         if len(entries) > MAX_SIGNATURES + 1:
             raise MalformedHeader(header, f"more than {MAX_SIGNATURES} entries")
         label = self._entry_label
+        timestamp_label = self._timestamp_label
         timestamp: str | None = None
         candidates: list[bytes] = []
         unreadable = 0
@@ -554,9 +765,9 @@ class KeyedListSignature(HmacScheme):
                 if not key:
                     continue  # a stray comma
                 raise MalformedHeader(header, "an entry is not key=value")
-            if key == "t":
+            if key == timestamp_label:
                 if timestamp is not None:
-                    raise MalformedHeader(header, "t= appears more than once")
+                    raise MalformedHeader(header, f"{timestamp_label}= appears more than once")
                 timestamp = value.strip(OWS)
             elif key == label:
                 try:
@@ -564,7 +775,7 @@ class KeyedListSignature(HmacScheme):
                 except ValueError:  # binascii.Error is one
                     unreadable += 1
         if timestamp is None:
-            raise MalformedHeader(header, "no t= timestamp")
+            raise MalformedHeader(header, f"no {timestamp_label}= timestamp")
         if not candidates:
             raise MalformedHeader(
                 header, "signature is not valid hex" if unreadable else f"no {label}= signature"
@@ -575,7 +786,8 @@ class KeyedListSignature(HmacScheme):
         """``t=<timestamp>,<key>=<hex>`` for ``body``."""
         timestamp = self.timestamp_text(now)
         mac = self._keyring.mac(0, timestamp.encode("ascii") + self._separator, body)
-        return {self._header: f"t={timestamp},{self._entry_label}={mac.hex()}"}
+        entries = (f"{self._timestamp_label}={timestamp}", f"{self._entry_label}={mac.hex()}")
+        return {self._header: self._entry_separator.join(entries)}
 
 
 _STANDARD_NAMES = ("webhook-id", "webhook-timestamp", "webhook-signature")
@@ -624,11 +836,15 @@ def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]
 
 
 class StandardWebhooksSignature(HmacScheme):
-    """The Standard Webhooks scheme (Svix and others).
+    """The Standard Webhooks scheme (Svix and others), with shared secrets.
 
     ``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` (space-separated
     ``v1,<base64>`` entries; other versions such as ``v1a`` are skipped), MAC over
     ``<id>.<timestamp>.<body>``. The ``svix-`` header prefix is accepted as well.
+
+    Ed25519 ``v1a`` entries are verified by the provider's
+    ``StandardWebhooksKeySignature`` when a ``public_key`` is configured; this class
+    stays the whole of the ``v1`` path, with nothing added per request for keys.
     """
 
     __slots__ = ()
@@ -678,6 +894,11 @@ class StandardWebhooksSignature(HmacScheme):
             return encode_secret(bytes(secret), "secret")
         if not isinstance(secret, str):
             raise ConfigurationError(f"secret must be str or bytes, not {type(secret).__name__}")
+        if secret.startswith(("whsk_", "whpk_")):
+            raise ConfigurationError(
+                "secret was given an Ed25519 key (whsk_/whpk_): configure the sender's public "
+                "key as public_key='whpk_...'; the whsk_ private key stays with the sender"
+            )
         text = secret.removeprefix("whsec_")
         # Padding may be left out, as the reference library allows; anything outside
         # the base64 alphabet is still an error (that library would silently drop it).
@@ -716,13 +937,13 @@ class BearerToken:
     __slots__ = ("_header", "_tokens")
 
     def __init__(self, tokens: tuple[bytes, ...], *, header: str = "Authorization") -> None:
-        self._tokens = tokens
+        self._tokens = tokens if isinstance(tokens, Secrets) else Secrets(tokens)
         self._header = header
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the bearer token is one of the configured tokens."""
         token = _authorization(headers, self._header, "Bearer")
-        if not _any_equal(wire_bytes(token), self._tokens):
+        if not _any_equal(wire_bytes(token), self._tokens.live(now)):
             raise InvalidCredentials("bearer token does not match")
         return NOTHING_SIGNED
 
@@ -740,14 +961,23 @@ class BasicAuth:
     Failures carry a ``WWW-Authenticate`` challenge, as RFC 7617 asks of a 401.
     """
 
-    __slots__ = ("_challenge", "_credentials")
+    __slots__ = ("_challenge", "_credentials", "_expires")
 
-    def __init__(self, credentials: tuple[tuple[bytes, bytes], ...], *, realm: str = "webhooks") -> None:
+    def __init__(
+        self,
+        credentials: tuple[tuple[bytes, bytes], ...],
+        *,
+        realm: str = "webhooks",
+        expires: Sequence[float] | None = None,
+    ) -> None:
         if not credentials:
             raise ConfigurationError("at least one username/password pair is required")
         if '"' in realm or "\\" in realm:
             raise ConfigurationError("realm must not contain quotes or backslashes")
+        if expires is not None and len(expires) != len(credentials):
+            raise ConfigurationError("expires must give one time per credential pair")
         self._credentials = credentials
+        self._expires = tuple(expires) if expires is not None and any(map(math.isfinite, expires)) else None
         self._challenge = {"WWW-Authenticate": f'Basic realm="{realm}", charset="UTF-8"'}
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
@@ -765,7 +995,12 @@ class BasicAuth:
                 "Authorization", "credentials are not user:password", headers=self._challenge
             )
         found = False
-        for expected_user, expected_password in self._credentials:
+        credentials = self._credentials
+        if self._expires is not None:
+            credentials = tuple(
+                pair for pair, until in zip(credentials, self._expires, strict=True) if now <= until
+            )
+        for expected_user, expected_password in credentials:
             # & rather than `and`: both comparisons always run.
             found |= hmac.compare_digest(username, expected_user) & hmac.compare_digest(
                 password, expected_password
@@ -791,13 +1026,13 @@ class SharedKey:
     def __init__(self, keys: tuple[bytes, ...], *, header: str) -> None:
         if not header:
             raise ConfigurationError("header is required")
-        self._keys = keys
+        self._keys = keys if isinstance(keys, Secrets) else Secrets(keys)
         self._header = header
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the header holds one of the configured keys."""
         pairs = headers.items() if type(headers) is dict else header_pairs(headers)
-        if not _any_equal(wire_bytes(require(pairs, self._header)), self._keys):
+        if not _any_equal(wire_bytes(require(pairs, self._header)), self._keys.live(now)):
             raise InvalidCredentials(f"{self._header} does not hold a configured key")
         return NOTHING_SIGNED
 

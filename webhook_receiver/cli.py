@@ -44,7 +44,7 @@ from ._errors import (
 )
 from ._headers import Headers
 from .providers import PROVIDERS, Provider
-from .testing import SAMPLES, make_provider, sample, to_body
+from .testing import DEMO_OPTIONS, SAMPLES, make_provider, sample, signed_request, to_body
 
 __all__ = ["main"]
 
@@ -62,6 +62,13 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="KEY=VALUE",
         help="any other provider option, e.g. --option username=hooks --option auth=basic (repeatable)",
+    )
+    parser.add_argument(
+        "--private-key",
+        metavar="KEY",
+        help="for providers verified with a public key (discord, sendgrid, standard-webhooks v1a): "
+        "the private key to sign with (whsk_..., hex, base64, or @FILE for a PEM file); "
+        "default: the demo key pair's, which only the demo public key verifies",
     )
 
 
@@ -143,24 +150,48 @@ def _read(path: str) -> bytes:
         raise UsageError(f"cannot read {path!r}: {exc.strerror or exc}") from None
 
 
+def _private_key(args: argparse.Namespace) -> str | bytes | None:
+    value: str | None = getattr(args, "private_key", None)
+    if value is None or not value.startswith("@"):
+        return value
+    return _read(value[1:])
+
+
+def _signed(
+    provider: Provider, body: bytes, args: argparse.Namespace, timestamp: float | None
+) -> tuple[dict[str, str], bytes]:
+    try:
+        return signed_request(provider, body, timestamp=timestamp, private_key=_private_key(args))
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+
+
 def _sign(args: argparse.Namespace) -> int:
     provider = _provider(args)
     body = _read(args.file)
-    try:
-        headers = provider.sign(body, now=args.timestamp)
-    except ConfigurationError as exc:
-        raise UsageError(str(exc)) from None
+    headers, signed_body = _signed(provider, body, args, args.timestamp)
+    # A provider that carries its signature in the body (Mailgun) changes the body:
+    # then the body to send is printed too.
+    changed = signed_body != body
     if args.format == "json":
-        print(json.dumps(headers, indent=2))
+        print(
+            json.dumps(
+                {"headers": headers, "body": signed_body.decode("utf-8")} if changed else headers, indent=2
+            )
+        )
     elif args.format == "curl":
-        parts = ["curl", "-sS", "-X", "POST", args.url, "-H", "Content-Type: application/json"]
+        parts = ["curl", "-sS", "-X", "POST", args.url, "-H", f"Content-Type: {provider.content_types[0]}"]
         for name, value in headers.items():
             parts += ["-H", f"{name}: {value}"]
-        parts += ["--data-binary", f"@{args.file}" if args.file != "-" else body.decode("utf-8", "replace")]
+        data = f"@{args.file}" if args.file != "-" and not changed else signed_body.decode("utf-8", "replace")
+        parts += ["--data-binary", data]
         print(shlex.join(parts))
     else:
         for name, value in headers.items():
             print(f"{name}: {value}")
+        if changed:
+            print()
+            print(signed_body.decode("utf-8", "replace"))
     return 0
 
 
@@ -253,6 +284,10 @@ def _verify(args: argparse.Namespace) -> int:
 
 
 def _send(args: argparse.Namespace) -> int:
+    # A URL-signed provider (Twilio, Square) signs the URL it posts to, unless told otherwise.
+    url_signed = "url" in DEMO_OPTIONS.get(args.provider, {})
+    if url_signed and not any(item.startswith("url=") for item in args.option):
+        args.option = [*args.option, f"url={args.url}"]
     provider = _provider(args)
     extra: dict[str, str] = {}
     if args.file is not None:
@@ -265,7 +300,8 @@ def _send(args: argparse.Namespace) -> int:
         body, extra = chosen.body, chosen.headers
     if not args.url.startswith(("http://", "https://")):
         raise UsageError(f"--url must be an http:// or https:// URL, not {args.url!r}")
-    headers = {"Content-Type": "application/json", **extra, **provider.sign(body)}
+    signed, body = _signed(provider, body, args, None)
+    headers = {"Content-Type": provider.content_types[0], **extra, **signed}
     request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=args.timeout) as response:  # noqa: S310 - http(s) only

@@ -86,7 +86,13 @@ Example::
         },
         "/hooks/courier/": {
             "provider": "courier",
-            "options": {"secret_env": ["COURIER_SECRET_NEW", "COURIER_SECRET_OLD"]},
+            "options": {
+                # A rotation: the old secret verifies until the time given, then stops.
+                "secret_env": [
+                    "COURIER_SECRET_NEW",
+                    {"name": "COURIER_SECRET_OLD", "expires_at": "2026-12-01T00:00:00+00:00"},
+                ]
+            },
             "handlers": {"message:updated": "myapp.hooks.on_message"},
             "inbox": "sqlite:///var/lib/myapp/webhook-inbox.db",  # answered 200, run by a worker
             "store_env": "WEBHOOK_REDIS_URL",  # "redis://:password@redis.internal:6379/0"
@@ -141,6 +147,7 @@ import re
 import sqlite3
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from types import MappingProxyType
 from typing import Any, Final, Literal
 from urllib.parse import unquote
@@ -158,7 +165,7 @@ from . import (
     SQLiteStore,
 )
 from ._pipeline import canonical_path
-from ._schemes import check_tolerance_option
+from ._schemes import Secret, check_tolerance_option
 from .providers import PROVIDERS, Provider, create
 
 __all__ = [
@@ -233,6 +240,18 @@ PROBLEM_IDS: Final[Mapping[str, str]] = MappingProxyType(
     }
 )
 """Every problem id, with the kind of problem it stands for. Ids never change meaning."""
+
+
+def _is_env_item(item: object) -> bool:
+    """An ``_env`` list item: a variable name, or ``{"name": VAR, "expires_at": time}``."""
+    if isinstance(item, str):
+        return bool(item)
+    return (
+        isinstance(item, Mapping)
+        and set(item) == {"name", "expires_at"}
+        and isinstance(item["name"], str)
+        and bool(item["name"])
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -918,18 +937,21 @@ class _Reader:
                 self.entry_problem(recipe, E_BOTH, option, f"give {base!r} or {key!r}, not both")
                 complete = False
                 continue
+            found: str | Secret | list[str | Secret] | None
             if isinstance(value, str) and value:
-                found: str | list[str] | None = self._env_value(recipe, option, f"option {key!r}", value)
-            elif isinstance(value, list | tuple) and value and all(isinstance(v, str) and v for v in value):
-                # Several variables: several values, as during a secret rotation.
-                values = [self._env_value(recipe, option, f"option {key!r}", variable) for variable in value]
+                found = self._env_value(recipe, option, f"option {key!r}", value)
+            elif isinstance(value, list | tuple) and value and all(map(_is_env_item, value)):
+                # Several variables: several values, as during a secret rotation; an item
+                # {"name": VAR, "expires_at": time} is a value that stops verifying then.
+                values = [self._env_item(recipe, option, key, item) for item in value]
                 found = None if None in values else [v for v in values if v is not None]
             else:
                 self.entry_problem(
                     recipe,
                     E_VALUE,
                     option,
-                    f"option {key!r} must name an environment variable (a string), or be a list of them",
+                    f"option {key!r} must name an environment variable (a string), or be a list of "
+                    "them (each may be {'name': VAR, 'expires_at': time})",
                 )
                 found = None
             if found is None:
@@ -937,6 +959,32 @@ class _Reader:
             else:
                 options[base] = found
         return options if complete else None
+
+    def _env_item(self, recipe: _Recipe, option: str, key: str, item: object) -> str | Secret | None:
+        """One item of an ``_env`` list: a variable's value, or a :class:`Secret` with its expiry."""
+        if isinstance(item, str):
+            return self._env_value(recipe, option, f"option {key!r}", item)
+        assert isinstance(item, Mapping)
+        variable = item["name"]
+        expires_at = item["expires_at"]
+        if isinstance(expires_at, str):
+            try:
+                expires_at = datetime.fromisoformat(expires_at)
+            except ValueError:
+                expires_at = None
+        try:
+            check = Secret("placeholder", expires_at=expires_at)
+        except ConfigurationError:
+            self.entry_problem(
+                recipe,
+                E_VALUE,
+                option,
+                f"option {key!r}: 'expires_at' of {variable!r} must be an ISO 8601 time with its "
+                "offset, an aware datetime or unix seconds",
+            )
+            return None
+        value = self._env_value(recipe, option, f"option {key!r}", variable)
+        return None if value is None else Secret(value, expires_at=check.expires_at)
 
     def _settings(self, recipe: _Recipe) -> None:
         """The ``Receiver`` keywords, each checked on its own so its problem names it."""

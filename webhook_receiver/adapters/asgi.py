@@ -62,7 +62,13 @@ async def answer(receiver: Receiver, scope: Scope, receive: Receive, send: Send)
 
     Returns ``None`` (and sends nothing) when the client disconnected mid-body.
     """
-    reply = await serve_async(receiver, scope["method"], scope["headers"], receive)
+    reply = await serve_async(
+        receiver,
+        scope["method"],
+        scope["headers"],
+        receive,
+        query=scope.get("query_string", b"").decode("latin-1"),
+    )
     if reply is not None:
         await send_reply(send, reply)
     return reply

@@ -40,9 +40,11 @@ from starlette.requests import ClientDisconnect  # noqa: E402
 __all__ = [
     "RESPONSES",
     "WebhookRejected",
+    "reply_response",
     "route_options",
     "webhook_events",
     "webhook_exception_handler",
+    "webhook_reply",
 ]
 
 RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -73,8 +75,7 @@ async def webhook_exception_handler(request: Request, exc: Exception) -> Respons
     """
     if not isinstance(exc, WebhookRejected):  # pragma: no cover - registered for WebhookRejected only
         raise exc
-    reply = exc.reply
-    return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
+    return reply_response(exc.reply)
 
 
 def _messages(request: Request) -> Receive:
@@ -93,25 +94,56 @@ def _messages(request: Request) -> Receive:
     return receive
 
 
-def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Event]]]:
-    """A dependency returning the request's verified events (``Depends(webhook_events(r))``).
+def webhook_reply(receiver: Receiver) -> Callable[[Request], Awaitable[Reply]]:
+    """A dependency returning the Receiver's whole ``Reply`` (``Depends(webhook_reply(r))``).
 
-    The receiver's registered handlers run before the route does; if one fails, the
-    request is rejected with 500 so the sender retries.
+    For providers whose sender reads the answer (a handshake: Meta's ``GET``, Zoom's
+    ``endpoint.url_validation``, Twitch's challenge, Discord's ``PING``, Slack's
+    ``url_verification``): the route returns :func:`reply_response` of it (or its own
+    response for ordinary events). Refusals raise :class:`WebhookRejected`, as with
+    :func:`webhook_events`.
     """
     if not isinstance(receiver, Receiver):
-        raise ConfigurationError("webhook_events needs a Receiver")
+        raise ConfigurationError("webhook_reply needs a Receiver")
 
-    async def verified_events(request: Request) -> list[Event]:
-        reply = await serve_async(receiver, request.method, request.headers.raw, _messages(request))
+    async def verified_reply(request: Request) -> Reply:
+        reply = await serve_async(
+            receiver,
+            request.method,
+            request.headers.raw,
+            _messages(request),
+            query=request.scope.get("query_string", b"").decode("latin-1"),
+        )
         if reply is None:
-            # Nobody is left to answer; a refusal (not an exception for the server to
-            # log with a traceback), as FastAPI's own body reading does.
             gone = PayloadError("the client went away before the whole body arrived")
             raise WebhookRejected(receiver.reject(gone))
         if not reply.ok:
             raise WebhookRejected(reply)
-        return list(reply.events)
+        return reply
+
+    verified_reply.__name__ = f"verified_{receiver.provider.name.replace('-', '_')}_reply"
+    return verified_reply
+
+
+def reply_response(reply: Reply) -> Response:
+    """The ``Reply`` as a FastAPI ``Response``: status, headers and body exactly as given."""
+    return Response(reply.body, status_code=reply.status, headers=dict(reply.headers))
+
+
+def webhook_events(receiver: Receiver) -> Callable[[Request], Awaitable[list[Event]]]:
+    """A dependency returning the request's verified events (``Depends(webhook_events(r))``).
+
+    The receiver's registered handlers run before the route does; if one fails, the
+    request is rejected with 500 so the sender retries. The route writes the
+    response, so a handshake's answer is lost: for providers with one, use
+    :func:`webhook_reply`.
+    """
+    if not isinstance(receiver, Receiver):
+        raise ConfigurationError("webhook_events needs a Receiver")
+    verified_reply = webhook_reply(receiver)
+
+    async def verified_events(request: Request) -> list[Event]:
+        return list((await verified_reply(request)).events)
 
     verified_events.__name__ = f"verified_{receiver.provider.name.replace('-', '_')}_events"
     return verified_events

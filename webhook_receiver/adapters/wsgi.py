@@ -50,7 +50,8 @@ def answer(receiver: Receiver, environ: Environ) -> Reply:
     """The ``Reply`` for one WSGI request to ``receiver``."""
     read, terminated = input_of(environ)
     method = str(environ.get("REQUEST_METHOD", "GET"))
-    return serve(receiver, method, Headers.from_environ(environ), read, terminated=terminated)
+    query = str(environ.get("QUERY_STRING", ""))
+    return serve(receiver, method, Headers.from_environ(environ), read, terminated=terminated, query=query)
 
 
 class WebhookMiddleware:

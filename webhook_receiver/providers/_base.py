@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import ClassVar, cast
 
-from .._errors import ConfigurationError, PayloadError
+from .._errors import ConfigurationError, MethodNotAllowed, PayloadError
 from .._events import (
     CUSTOM,
     Event,
@@ -24,15 +26,18 @@ from .._schemes import (
     BearerToken,
     Clock,
     Scheme,
+    Secret,
     SecretInput,
     Unverified,
     Verified,
     encode_secret,
     encode_secrets,
+    expiry_of,
     system_clock,
 )
 
 __all__ = [
+    "Answer",
     "Credentials",
     "EventHeaders",
     "Provider",
@@ -43,7 +48,7 @@ __all__ = [
     "payload_identity",
 ]
 
-Credentials = Sequence[tuple[str | bytes, str | bytes]]
+Credentials = Sequence[tuple[str | bytes | Secret, str | bytes | Secret]]
 """Several ``(username, password)`` pairs, for rotating basic credentials."""
 
 EventHeaders = tuple[tuple[str, str], ...]
@@ -51,6 +56,32 @@ EventHeaders = tuple[tuple[str, str], ...]
 
 # The view events_from gets when a provider reads no header: shared, never written.
 _NO_HEADERS = Headers(())
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """A reply body a provider chooses: bytes, their media type, and a status for handshakes.
+
+    :meth:`Provider.answer` returns one where the sender expects more than JSON with
+    the receiver's usual status: Twitch's challenge as plain text, Meta's
+    ``hub.challenge``, Zoom's validation. ``status`` ``None`` keeps the receiver's
+    (200, or the deferred ``accepted_status``); a handshake sets 200, since senders
+    that check the answer of a handshake accept no other.
+    """
+
+    body: bytes
+    content_type: str = "application/json"
+    status: int | None = None
+
+    @classmethod
+    def json(cls, value: JSONValue, *, status: int | None = None) -> Answer:
+        """``value`` as compact JSON."""
+        return cls(json.dumps(value, separators=(",", ":")).encode(), "application/json", status)
+
+    @classmethod
+    def text(cls, text: str, *, status: int | None = None) -> Answer:
+        """``text`` as ``text/plain; charset=utf-8``."""
+        return cls(text.encode("utf-8"), "text/plain; charset=utf-8", status)
 
 
 class Provider:
@@ -81,6 +112,10 @@ class Provider:
 
     202 Accepted, unless the provider's documentation asks for 200 (Courier, Slack).
     """
+
+    handshake_methods: ClassVar[tuple[str, ...]] = ()
+    """Methods whose requests are a handshake answered by :meth:`handshake`, not events
+    (Meta's ``GET`` with ``hub.challenge``). Their body is never read."""
 
     event_header_names: ClassVar[tuple[str, ...]] = ()
     """The unsigned request headers :meth:`events_from` reads (GitHub's event type and delivery id).
@@ -222,9 +257,21 @@ class Provider:
             return f"{event.type}\0{event.id}"
         return f"{event.type}\0{payload_identity(event.payload)}"
 
-    def answer(self, events: Sequence[Event]) -> JSONObject | None:
-        """The JSON body of a successful reply (``None``: an empty body); Slack overrides it."""
+    def answer(self, events: Sequence[Event]) -> JSONObject | Answer | None:
+        """The body of a successful reply: JSON, an :class:`Answer`, or ``None`` for an
+        empty body. Providers whose senders expect something (Slack's challenge,
+        Zoom's and Twitch's validations, Discord's PONG) override it; it runs only
+        after verification."""
         return {"ok": True}
+
+    def handshake(self, method: str, query: str, headers: Headers, *, now: float | None = None) -> Answer:
+        """Answer a request made with one of :attr:`handshake_methods` (its body is not read).
+
+        ``query`` is the request's raw query string. Providers with a handshake
+        override this, verify what it carries (Meta's ``hub.verify_token``), and
+        raise a ``VerificationError`` when it does not verify.
+        """
+        raise MethodNotAllowed(method, self.methods)
 
     def sign(self, body: bytes, *, now: float | None = None) -> dict[str, str]:
         """The headers this provider's sender would attach to ``body``, using the first secret.
@@ -233,6 +280,27 @@ class Provider:
         ``now`` is the signing time in unix seconds (default: the provider's clock).
         """
         return self._scheme.sign(bytes(body), self._clock() if now is None else now)
+
+    def sign_request(
+        self, body: bytes, *, now: float | None = None, private_key: str | bytes | None = None
+    ) -> tuple[dict[str, str], bytes]:
+        """The headers and the body this provider's sender would send for ``body``.
+
+        The body is ``body`` itself, except for providers that carry their signature
+        inside it (Mailgun), which override this; :meth:`sign` then refuses.
+        ``private_key`` signs for a provider verified with a public key (its scheme's
+        ``sign_with_key``); it is for tests and tools, never a receiver's option.
+        """
+        raw = bytes(body)
+        if private_key is None:
+            return self.sign(raw, now=now), raw
+        sign_with_key = getattr(self._scheme, "sign_with_key", None)
+        if sign_with_key is None:
+            raise ConfigurationError(
+                f"{self.name} is verified with a shared secret: sign without private_key"
+            )
+        headers: dict[str, str] = sign_with_key(raw, self._clock() if now is None else now, private_key)
+        return headers, raw
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
@@ -285,25 +353,28 @@ def bearer_token(token: SecretInput | None, *, header: str = "Authorization") ->
 
 
 def basic_auth(
-    username: str | bytes | None,
-    password: str | bytes | None,
+    username: str | bytes | Secret | None,
+    password: str | bytes | Secret | None,
     credentials: Credentials | None,
     *,
     realm: str = "webhooks",
 ) -> BasicAuth:
     """A basic-auth scheme from ``username``/``password`` and/or a ``credentials`` list."""
-    pairs: list[tuple[bytes, bytes]] = []
+    given: list[tuple[object, object]] = []
     if username is not None or password is not None:
         if username is None or password is None:
             raise ConfigurationError("basic auth needs both username and password")
-        pairs.append((encode_secret(username, "username"), encode_secret(password, "password")))
+        given.append((username, password))
     for item in credentials or ():
         if not isinstance(item, tuple | list) or len(item) != 2:
             raise ConfigurationError("credentials must be a list of (username, password) pairs")
-        pairs.append((encode_secret(item[0], "username"), encode_secret(item[1], "password")))
-    if not pairs:
+        given.append((item[0], item[1]))
+    if not given:
         raise ConfigurationError("basic auth needs username and password (or credentials)")
-    return BasicAuth(tuple(pairs), realm=realm)
+    pairs = tuple((encode_secret(user, "username"), encode_secret(word, "password")) for user, word in given)
+    # A pair stops verifying when either half given as a Secret expires.
+    expires = [min(expiry_of(user), expiry_of(word)) for user, word in given]
+    return BasicAuth(pairs, realm=realm, expires=expires)
 
 
 def auth_scheme(
@@ -311,8 +382,8 @@ def auth_scheme(
     auth: str | None,
     allowed: Sequence[str],
     *,
-    username: str | bytes | None = None,
-    password: str | bytes | None = None,
+    username: str | bytes | Secret | None = None,
+    password: str | bytes | Secret | None = None,
     credentials: Credentials | None = None,
     token: SecretInput | None = None,
 ) -> Scheme | None:

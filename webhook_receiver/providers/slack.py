@@ -48,18 +48,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 
 from .._errors import PayloadError
 from .._events import Event, JSONObject, JSONValue, Reader, constructor, decode_json
+from .._forms import MAX_FORM_FIELDS as MAX_FORM_FIELDS
+from .._forms import slack_form as _decode_form
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
 
 __all__ = ["Interaction", "Slack", "SlackEvent", "SlashCommand"]
-
-MAX_FORM_FIELDS = 64
-"""The most fields a form body may have (a slash command has about 15; an interaction 1)."""
 
 SLASH_COMMAND = "slash_command"
 """The ``type`` of a :class:`SlashCommand` (a slash command's form names no type of its own)."""
@@ -296,45 +294,3 @@ class Slack(Provider):
                     return {"challenge": event.challenge}
                 ok = True
         return {"ok": True} if ok else None
-
-
-def _decode_form(body: bytes) -> JSONValue:
-    """A strict ``application/x-www-form-urlencoded`` body, as :meth:`Slack.decode` reads it."""
-    try:
-        text = body.decode("utf-8")
-    except UnicodeDecodeError:
-        raise PayloadError("body is not UTF-8") from None
-    if text.count("&") >= MAX_FORM_FIELDS:
-        raise PayloadError(f"form has more than {MAX_FORM_FIELDS} fields")
-    try:
-        pairs = parse_qsl(
-            text,
-            keep_blank_values=True,
-            strict_parsing=True,
-            max_num_fields=MAX_FORM_FIELDS,
-            encoding="utf-8",
-            errors="strict",
-        )
-    except UnicodeDecodeError:
-        raise PayloadError("a form field is not UTF-8 once percent-decoded") from None
-    except ValueError:  # the field's text is not in the message: it may hold anything
-        raise PayloadError("body is neither JSON nor a form (a field is not name=value)") from None
-    fields: dict[str, JSONValue] = {}
-    for name, value in pairs:
-        if not name:
-            raise PayloadError("form has a field with no name")
-        if name in fields:
-            raise PayloadError(f"form field {name[:40]!r} is repeated")
-        fields[name] = value
-    payload = fields.get("payload")
-    if isinstance(payload, str):
-        decoded = decode_json(payload.encode("utf-8"))
-        if not isinstance(decoded, dict):
-            raise PayloadError("the form's payload must be a JSON object")
-        kind = decoded.get("type")
-        if not isinstance(kind, str) or not kind:
-            raise PayloadError("the form's payload has no type")
-        return decoded
-    if "command" in fields or "ssl_check" in fields:
-        return fields
-    raise PayloadError("form has none of the fields Slack sends (payload, command, ssl_check)")

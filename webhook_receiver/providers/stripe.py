@@ -5,7 +5,8 @@ The secret (``whsec_...``) is used as the HMAC key exactly as Stripe shows it.
 
 Identity: the event's type and ``id``, from the signed body (Stripe keeps the id
 across retries, re-signing each at its own ``t=``). The ``t=`` timestamp is signed:
-a captured request is refused once it is older (or newer) than the tolerance.
+a captured request is refused once it is older (or newer) than the tolerance; inside
+it, a replay needs an idempotency store to be recognised (by type and ``id``).
 """
 
 from __future__ import annotations

@@ -7,28 +7,13 @@ and every sample parses into its typed event class (the test suite checks).
 from __future__ import annotations
 
 import copy
-import json
-from dataclasses import dataclass, field
 
 from .._errors import ConfigurationError
 from .._events import JSONValue
+from . import _catalogue_bound, _catalogue_handshakes, _catalogue_hmac_a, _catalogue_hmac_b, _catalogue_keys
+from ._sample import Sample
 
 __all__ = ["SAMPLES", "Sample", "sample", "samples"]
-
-
-@dataclass(frozen=True, slots=True)
-class Sample:
-    """One sample event: its provider, type, payload, and any non-auth headers its sender adds."""
-
-    provider: str
-    type: str
-    payload: JSONValue
-    headers: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def body(self) -> bytes:
-        """The payload as the sender's JSON bytes."""
-        return json.dumps(self.payload, separators=(",", ":")).encode()
 
 
 _MESSAGE: dict[str, JSONValue] = {
@@ -345,6 +330,10 @@ _ALL: list[Sample] = [
     Sample("basic", "thing.happened", {"type": "thing.happened", "id": "evt_1", "created": 1706160867}),
     Sample("hmac", "thing.happened", {"type": "thing.happened", "id": "evt_1", "created": 1706160867}),
 ]
+
+_CATALOGUES = (_catalogue_hmac_a, _catalogue_hmac_b, _catalogue_bound, _catalogue_handshakes, _catalogue_keys)
+for _catalogue in _CATALOGUES:
+    _ALL.extend(_catalogue.SAMPLES)
 
 SAMPLES: dict[str, dict[str, Sample]] = {}
 """Every sample, by provider name and then event type."""

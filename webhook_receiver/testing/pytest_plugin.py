@@ -41,6 +41,7 @@ from .._receiver import Receiver
 from ..providers import Provider
 from . import sample as _sample
 from . import sign as _sign
+from . import signed_request as _signed_request
 from . import to_body
 from ._clock import FrozenClock
 from ._samples import Sample
@@ -159,7 +160,14 @@ class WebhookSigner:
             ConfigurationError: no such sample, or a sample of another provider.
         """
         extra, body = self._payload(provider, payload, event_type)
-        signed = self.sign(provider, body, secret=secret, timestamp=timestamp, msg_id=msg_id, **options)
+        signed, body = _signed_request(
+            self._resolve(provider, secret, options),
+            body,
+            secret=secret,
+            timestamp=self._clock() if timestamp is None else timestamp,
+            msg_id=msg_id,
+            **options,
+        )
         return _merged({"Content-Type": _JSON}, extra, signed, headers), body
 
     def _payload(

@@ -59,7 +59,8 @@ def _headers(request: HttpRequest) -> HeadersLike:
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:
     """The ``Reply`` for one Django request to ``receiver`` (handlers run here)."""
     read, terminated = body_of(request)
-    return serve(receiver, request.method, _headers(request), read, terminated=terminated)
+    query = request.META.get("QUERY_STRING", "")
+    return serve(receiver, request.method, _headers(request), read, terminated=terminated, query=query)
 
 
 async def answer_async(receiver: Receiver, request: HttpRequest) -> Reply:
@@ -69,7 +70,10 @@ async def answer_async(receiver: Receiver, request: HttpRequest) -> Reply:
     spooled file before the view runs, so this is a read from memory (or local disk).
     """
     read, terminated = body_of(request)
-    reply = await serve_async(receiver, request.method, _headers(request), read=read, terminated=terminated)
+    query = request.META.get("QUERY_STRING", "")
+    reply = await serve_async(
+        receiver, request.method, _headers(request), read=read, terminated=terminated, query=query
+    )
     assert reply is not None  # only an ASGI body read chunk by chunk can find the client gone
     return reply
 

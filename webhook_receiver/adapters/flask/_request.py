@@ -53,7 +53,11 @@ def response(app: Flask, reply: Reply) -> Response:
         # The usual reply (JSON, nothing else): the same response, built without a
         # header list to copy and scan for a content type.
         return app.response_class(reply.body, status=reply.status, content_type=headers["Content-Type"])
-    return app.response_class(reply.body, status=reply.status, headers=list(headers.items()))
+    made = app.response_class(reply.body, status=reply.status, headers=list(headers.items()))
+    if not any(name.lower() == "content-type" for name in headers):
+        # Werkzeug gives a response without one its default text/html, even a 204.
+        del made.headers["Content-Type"]
+    return made
 
 
 _NAMES = EnvironNames(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))  # werkzeug's ``EnvironHeaders`` rules
@@ -91,5 +95,11 @@ def answer(receiver: Receiver, req: Request) -> Reply:
     # server terminates the input (chunked; wsgi.input_terminated).
     terminated = bool(req.environ.get("wsgi.input_terminated"))
     return serve(
-        receiver, req.method, _header_pairs(req), req.stream.read, terminated=terminated, received=keep
+        receiver,
+        req.method,
+        _header_pairs(req),
+        req.stream.read,
+        terminated=terminated,
+        received=keep,
+        query=req.query_string.decode("latin-1"),
     )
