@@ -493,3 +493,21 @@ def test_every_provider_module_says_what_identifies_an_event_and_what_a_replay_n
         text = (sys.modules[cls.__module__].__doc__ or "").lower()
         assert "identi" in text, f"{cls.__name__}: say what identifies an event"
         assert "replay" in text or "store" in text, f"{cls.__name__}: say what a replay needs"
+
+
+@pytest.mark.parametrize("name", ["discord", "aws-sns", "linear", "standard-webhooks"])
+def test_schemes_that_read_any_headers_get_the_request_headers_unwrapped(name: str) -> None:
+    """``reads_any_headers = True``: the provider calls the scheme directly, as for the built-in ones."""
+    from webhook_receiver.testing import DEMO_OPTIONS
+
+    options = dict(DEMO_OPTIONS[name])
+    if name == "standard-webhooks":
+        from cryptography.hazmat.primitives import serialization
+        from cryptography.hazmat.primitives.asymmetric import ed25519
+
+        public = ed25519.Ed25519PrivateKey.from_private_bytes(bytes(32)).public_key()
+        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        options = {"public_key": "whpk_" + base64.b64encode(raw).decode()}
+    provider = providers.create(name, **options)
+    assert type(provider.scheme).__name__ not in {"HmacSignature", "StandardWebhooksSignature"}
+    assert provider._check == provider.scheme.verify  # no Headers wrapper in between

@@ -745,3 +745,34 @@ def test_no_warnings_when_creating_any_of_them() -> None:
         warnings.simplefilter("error")
         for name in NAMES:
             make(name)
+
+
+# --- Paddle's own Python SDK (paddle-python-sdk) ------------------------------------------------
+
+
+class _PaddleRequest:
+    """The request shape paddle_billing's Verifier reads: ``headers`` and the raw ``body``."""
+
+    def __init__(self, headers: dict[str, str], body: bytes) -> None:
+        self.headers = headers
+        self.body = body
+        self.content = body
+        self.data = body
+
+
+def test_paddle_sdk_verifies_what_we_sign_and_we_verify_its_signature() -> None:
+    from paddle_billing.Notifications import PaddleSignature, Secret, Verifier
+
+    key = "pdl_ntfset_01h_demo_key_for_the_sdk_test"
+    body = b'{"event_id":"evt_01","event_type":"transaction.completed","data":{"id":"txn_01"}}'
+    ours = providers.create("paddle", secret=key)
+    at = 1_700_000_000
+    with freeze_time(datetime.fromtimestamp(at, tz=UTC)):
+        signed = ours.sign(body, now=at)
+        assert Verifier().verify(_PaddleRequest(signed, body), Secret(key)) is True
+        assert Verifier().verify(_PaddleRequest(signed, body + b" "), Secret(key)) is False
+    # The SDK's own MAC, put in the header as Paddle sends it, verifies with us.
+    theirs = PaddleSignature.calculate_hmac(key, f"{at}:".encode() + body).hexdigest()
+    ours.verify({"Paddle-Signature": f"ts={at};h1={theirs}"}, body, now=at + 1)
+    with pytest.raises(VerificationError):
+        ours.verify({"Paddle-Signature": f"ts={at};h1={theirs}"}, body + b" ", now=at + 1)

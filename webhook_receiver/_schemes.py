@@ -1093,4 +1093,6 @@ BUILTIN_SCHEMES: frozenset[type] = frozenset(
 )
 """The schemes whose ``verify`` takes any ``HeadersLike``, so a provider need not wrap
 the request's headers in :class:`Headers` first (the ``Scheme`` protocol promises
-only :class:`Headers`). Exact classes: a subclass may override ``verify``."""
+only :class:`Headers`). Exact classes: a subclass may override ``verify``. A scheme
+class elsewhere says the same of itself with ``reads_any_headers = True`` in its own
+body (not inherited, for the same reason)."""

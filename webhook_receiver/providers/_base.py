@@ -137,7 +137,7 @@ class Provider:
         # The library's own schemes read any HeadersLike; another Scheme gets Headers.
         self._check: Callable[[HeadersLike, bytes, float], Verified | None] = (
             cast(Callable[[HeadersLike, bytes, float], Verified | None], scheme.verify)
-            if type(scheme) in BUILTIN_SCHEMES
+            if type(scheme) in BUILTIN_SCHEMES or vars(type(scheme)).get("reads_any_headers") is True
             else _wrapped(scheme)
         )
         # Bodies are JSON unless the provider reads them otherwise (Slack's forms):

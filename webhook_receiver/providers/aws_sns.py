@@ -249,6 +249,9 @@ class SnsSignature:
     checked without the certificate has passed.
     """
 
+    reads_any_headers = True
+    """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
+
     __slots__ = ("_future", "_store", "_tolerance", "_topics", "_versions")
 
     def __init__(

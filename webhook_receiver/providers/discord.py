@@ -128,6 +128,9 @@ class DiscordSignature:
     old *and* future, before any public-key operation.
     """
 
+    reads_any_headers = True
+    """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
+
     __slots__ = ("_keys", "_tolerance")
 
     def __init__(self, keys: PublicKeys, *, tolerance: float = DEFAULT_TOLERANCE) -> None:

@@ -86,6 +86,9 @@ def signed_timestamp(payload: JSONValue) -> int:
 class LinearSignature(HmacSignature):
     """``Linear-Signature`` over the body, then the signed ``webhookTimestamp`` against the clock."""
 
+    reads_any_headers = True
+    """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
+
     __slots__ = ()
 
     def __init__(self, keyring: Keyring, *, tolerance: float = DEFAULT_TOLERANCE) -> None:

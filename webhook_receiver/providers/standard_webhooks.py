@@ -150,6 +150,9 @@ class StandardWebhooksKeySignature:
     limit on entries.
     """
 
+    reads_any_headers = True
+    """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
+
     __slots__ = ("_hmac", "_keys", "_tolerance")
 
     def __init__(
