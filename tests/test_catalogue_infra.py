@@ -495,7 +495,7 @@ def test_every_provider_module_says_what_identifies_an_event_and_what_a_replay_n
         assert "replay" in text or "store" in text, f"{cls.__name__}: say what a replay needs"
 
 
-@pytest.mark.parametrize("name", ["discord", "aws-sns", "linear", "standard-webhooks"])
+@pytest.mark.parametrize("name", ["discord", "sendgrid", "aws-sns", "linear", "standard-webhooks"])
 def test_schemes_that_read_any_headers_get_the_request_headers_unwrapped(name: str) -> None:
     """``reads_any_headers = True``: the provider calls the scheme directly, as for the built-in ones."""
     from webhook_receiver.testing import DEMO_OPTIONS

@@ -48,7 +48,7 @@ from ._errors import (
 )
 from ._events import MAX_TIMESTAMP_DIGITS, decode_json
 from ._forms import form_pairs
-from ._headers import Headers
+from ._headers import Headers, HeadersLike, header_pairs, require
 from ._schemes import (
     DEFAULT_TOLERANCE,
     NOTHING_SIGNED,
@@ -525,6 +525,9 @@ class KeySignature:
 
     __slots__ = ("_header", "_keys", "_timestamp_header", "_tolerance")
 
+    reads_any_headers = True
+    """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
+
     def __init__(
         self,
         keys: PublicKeys,
@@ -545,10 +548,11 @@ class KeySignature:
         """Seconds the signed timestamp may differ from now, either way."""
         return self._tolerance
 
-    def verify(self, headers: Headers, body: bytes, now: float) -> Verified:
+    def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless a key valid at ``now`` verifies the signature over ``<timestamp><body>``."""
-        encoded = headers.require(self._header)
-        timestamp = headers.require(self._timestamp_header)
+        pairs = headers.items() if type(headers) is dict else header_pairs(headers)
+        encoded = require(pairs, self._header)
+        timestamp = require(pairs, self._timestamp_header)
         signed_at = signed_time(timestamp, self._timestamp_header, self._tolerance, now)
         signature = _decode_signature(encoded, self._header, "base64")
         if not self._keys.verifies((signature,), wire_bytes(timestamp) + _raw(body), now):
