@@ -545,7 +545,8 @@ class AwsSns(Provider):
             decoded: JSONValue = decode_json(raw)
         except PayloadError:
             decoded = None
-        if isinstance(decoded, dict) and decoded.get("Type") in SIGNED_FIELDS:
+        kind = decoded.get("Type") if isinstance(decoded, dict) else None
+        if isinstance(decoded, dict) and isinstance(kind, str) and kind in SIGNED_FIELDS:
             message: dict[str, Any] = dict(decoded)
         else:
             topic = min(scheme.topics) if scheme.topics else "arn:aws:sns:us-east-1:123456789012:example"

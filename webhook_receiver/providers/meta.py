@@ -318,6 +318,10 @@ class Meta(Provider):
             events.extend(self._entry_events(kind, reader))
             if len(events) > MAX_BATCH:
                 raise PayloadError(f"body has more than {MAX_BATCH} items; Meta sends at most {MAX_BATCH}")
+        if not events:
+            # Entries whose item lists are all empty: nothing to dispatch or store, and a
+            # 2xx would say otherwise; refused like an empty batch.
+            raise PayloadError("body has no items: every entry's item lists are empty")
         return events
 
     def _entry_events(self, kind: str, entry: Reader) -> list[Event]:

@@ -78,7 +78,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, cast
 
-from .._bound import TWILIO_HEADER, TWILIO_MAX_FIELDS, TwilioSignature, body_is_json
+from .._bound import TWILIO_HEADER, TWILIO_MAX_FIELDS, TwilioSignature, body_is_json, twilio_form_text
 from .._errors import PayloadError
 from .._events import CUSTOM, Event, JSONValue, Reader, constructor, decode_json, to_datetime
 from .._forms import form_fields, form_pairs
@@ -221,6 +221,11 @@ def _media_urls(fields: Reader, count: int | None) -> list[str]:
     return urls
 
 
+def _is_form_value(value: object) -> bool:
+    """A decoded form field's value: a string, or the list of a repeated field's strings."""
+    return isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
+
+
 class Twilio(Provider):
     """Twilio webhooks and status callbacks (forms) and Event Streams (JSON), bound to the public URL."""
 
@@ -338,11 +343,29 @@ class Twilio(Provider):
         return _new_event(**base, type=kind, id=fields.text("EventSid") or fields.text("id"))
 
     def identity(self, event: Event) -> str:
-        """A CloudEvent by its type and ``id``; anything else by its type and whole payload
-        (see the module: only an exact replay of a form is a duplicate)."""
+        """A CloudEvent by its type and ``id``; a form by exactly what its signature covers;
+        any other JSON body by its type and whole payload.
+
+        A form's identity is the signed string itself (each name and its distinct
+        values, sorted, run together), not its payload: every body that signs the same
+        is the same event, so a captured form replayed with a field repeated, its
+        values reordered, or the boundary between a name and its value moved (Twilio's
+        string has no separators) is a duplicate, never a new event. A JSON object
+        whose values are all strings (a Studio request's body, written by you) reads
+        like a form and is identified the same way: two such bodies whose names and
+        values run together identically are one event.
+        """
         if isinstance(event, TwilioCloudEvent) and event.id is not None:
             return f"{event.type}\0{event.id}"
-        return f"{event.type}\0{payload_identity(event.payload)}"
+        payload = event.payload
+        if isinstance(payload, dict) and all(_is_form_value(value) for value in payload.values()):
+            pairs = [
+                (name, str(value))
+                for name, values in payload.items()
+                for value in (values if isinstance(values, list) else [values])
+            ]
+            return "form:" + twilio_form_text(pairs)
+        return f"{event.type}\0{payload_identity(payload)}"
 
     def answer(self, events: Sequence[Event]) -> Answer:
         """An empty TwiML ``<Response/>`` (``text/xml``), which Twilio reads as "do nothing"."""
