@@ -9,35 +9,87 @@ decision takes its default, so the empty input is one clean, freshly signed requ
 
 What one input does
 -------------------
-1. Picks a provider configuration (:data:`VARIANTS`: every provider, every auth
-   choice: Courier, Courier channel with Basic and Bearer, Customer.io, Kourier,
-   Xtremepush with Basic, Bearer, a signed key and a signed HMAC-SHA256, Stripe,
-   Standard Webhooks with the ``webhook-`` and the ``svix-`` headers, GitHub, Slack,
-   and the generic Bearer, Basic and base64 HMAC-with-a-timestamp ones) and a mode
-   (:data:`MODES`): ``plain`` (no store), ``memory`` (``MemoryStore``), ``sqlite``
-   (``SQLiteStore`` on a temporary file) or ``inbox`` (``SQLiteInbox`` on a temporary
-   file, ``durability="process"``, drained with ``Worker(...).run_once()`` after
-   every request). One receiver per (configuration, mode) lives as long as the
-   harness, with its store or inbox, so replays meet the same store across inputs.
-2. Builds a realistic body (the library's own samples, with ids, statuses and times
-   drawn from small pools so that inputs collide), applies JSON-level mutations
-   *before* signing (values of odd types, missing and added fields, extreme times,
-   deep nesting, huge numbers, lone and paired surrogates, NUL, non-UTF-8 bytes,
-   duplicate keys, other top-level values, Customer.io batches of 0 to 1001 events,
-   a ``"fail": n`` field) and signs it with ``provider.sign`` / ``testing.sign`` at
-   the injected clock's time plus an offset (inside and outside the tolerance).
-3. Delivers it one to four times (a retry, a replay, or the same body re-signed at
-   another time), each time with request-level mutations *after* signing: padding
-   of header values (space, tab, ``\\xa0``, ``\\x85``, ``\\x1c``-``\\x1f``, NUL, CR,
-   LF), header-name case, duplicated, dropped or fuzzed headers, extra or altered
-   entries in signature headers, unsigned headers changed (GitHub's
-   ``X-GitHub-Delivery`` and ``X-GitHub-Event``, the other Standard Webhooks prefix),
-   headers as a ``dict``, ``(str, str)`` pairs or latin-1 ``(bytes, bytes)`` pairs,
-   the method, ``Content-Type``, ``Content-Length``, and the body bytes.
+1. Picks a provider configuration (:data:`VARIANTS`, every provider and every auth
+   choice: Courier, Courier channel with Basic and Bearer, Customer.io, Customer.io
+   reporting, Kourier, Xtremepush with Basic, Bearer, a signed key and a signed
+   HMAC-SHA256, Stripe, Standard Webhooks with the ``webhook-`` and the ``svix-``
+   headers and with ``v1a`` (Ed25519, ``public_key=``), Resend, Clerk, GitHub, GitLab
+   with its secret token and with its signing token, Slack, Shopify, Twilio with form
+   and JSON bodies, SendGrid (ECDSA), Discord (Ed25519), Meta without and with its
+   ``GET`` handshakes mixed in, Zoom, Twitch, Paddle, Postmark with Basic and with a
+   header token, Mailgun, Square, Linear, Intercom, Zendesk, Typeform, Calendly, Vercel,
+   Amazon SNS with pinned and with fetched certificates, and the generic Bearer, Basic
+   and base64 HMAC-with-a-timestamp ones) and a mode (:data:`MODES`): ``plain`` (no
+   store), ``memory`` (``MemoryStore``), ``sqlite`` (``SQLiteStore`` on a temporary
+   file) or ``inbox`` (``SQLiteInbox`` on a temporary file, ``durability="process"``,
+   drained with ``Worker(...).run_once()`` after every request). One receiver per
+   (configuration, mode) lives as long as the harness, with its store or inbox, so
+   replays meet the same store across inputs.
+2. Builds a realistic body (the library's own samples, with the unsigned headers their
+   senders add, ids and statuses drawn from small pools so that inputs collide:
+   :data:`ID_FIELDS`), applies mutations *before* signing (JSON: values of odd types,
+   missing and added fields, extreme times, deep nesting, huge numbers, lone and
+   paired surrogates, NUL, non-UTF-8 bytes, duplicate keys, other top-level values,
+   Customer.io and SendGrid batches of 0 to 1001 events, a ``"fail": n`` field; Twilio
+   forms: odd values, missing, added and repeated fields, 600 fields, ``fail=n``) and
+   signs it with ``testing.signed_request`` at the injected clock's time plus an
+   offset (inside and outside each provider's tolerance). ``signed_request`` returns
+   the body as well: Mailgun's signature block, SNS's signature and Linear's
+   ``webhookTimestamp`` travel inside it, so the body signed is the body sent. What
+   no sender could sign (a form that is not one, a time Twitch cannot write) is
+   signed now, or the sample is signed instead, with a note. Public-key
+   configurations sign with ``testing.DEMO_PRIVATE_KEYS`` (their demo options) or the
+   harness's own ``v1a`` pair.
+3. Delivers it one to four times (a retry, a replay, or the same source re-signed at
+   another time: a new token for Mailgun, a new message id for Twitch), each time with
+   request-level mutations *after* signing: padding of header values (space, tab,
+   ``\\xa0``, ``\\x85``, ``\\x1c``-``\\x1f``, NUL, CR, LF), header-name case,
+   duplicated, dropped or fuzzed headers, extra or altered entries in signature
+   headers (``t=``/``ts=`` keyed lists, Standard Webhooks ``v1``/``v1a`` entries), the
+   unsigned headers changed (:attr:`Variant.unsigned`, GitHub's ``X-GitHub-Delivery``
+   and ``X-GitHub-Event``, the other Standard Webhooks prefix), headers as a ``dict``,
+   ``(str, str)`` pairs or latin-1 ``(bytes, bytes)`` pairs, the method,
+   ``Content-Type``, ``Content-Length``, and the body that was sent: its bytes, or the
+   provider's own changes (:meth:`Rules.mutate`: Mailgun's ``event-data`` and
+   signature block, SNS's unsigned fields and ``SigningCertURL``, a Twilio form's
+   field order and encodings). A ``meta/handshake`` delivery may instead be Meta's
+   ``GET ?hub.mode=subscribe&hub.challenge=..&hub.verify_token=..`` with its query
+   mutated (``Receiver.handle(..., query=...)``).
 
 Every receiver has one ``on_any`` handler. It raises (on purpose) for the first ``n``
 runs of an event whose signed payload carries ``"fail": n``; otherwise it records a
 successful run.
+
+What the signature covers
+-------------------------
+:class:`Variant`'s flags say what a configuration signs: the body (``body_signed``),
+a time (``timestamped``, within ``tolerance`` back and ``future`` ahead), header
+values (``signed_values``: Standard Webhooks' id and timestamp, Slack's, Customer.io
+reporting's, Zoom's, Zendesk's (RFC 3339), SendGrid's and Discord's timestamp headers,
+Twitch's message id and timestamp, the generic HMAC's timestamp header) and entries of
+a keyed-list header (``t_entry``: Stripe, Courier, Calendly ``t=..,v1=..``; Paddle
+``ts=..;h1=..``). Where the signature covers part of the body, or covers it
+differently, a :class:`Rules` object says what (the key of the signed event, and
+which changes after signing forge it):
+
+* **Mailgun** signs its block's timestamp and token, nothing else: changing
+  ``event-data`` (or anything outside the block) after signing is an *authentic* new
+  body with the *same* identity; changing the timestamp, the token or the MAC forges
+  it (the MAC in upper case, or moved to ``parent-signature``, does not).
+* **Amazon SNS** signs the documented fields of the message's ``Type``
+  (:data:`SNS_SIGNED_FIELDS`): ``UnsubscribeURL``, ``MessageAttributes``, a
+  ``SigningCertURL`` on the allowlist, a ``"Subject": null`` and fields SNS does not
+  send may change; a ``SigningCertURL`` off the allowlist (:data:`SNS_CERT_URLS`, or
+  one whose host is not an SNS host) must be refused, and so must a topic the
+  receiver is not subscribed to.
+* **Twilio** signs the configured URL and, for a form, its fields sorted, each
+  distinct value once; for a JSON body, its SHA-256. What form decoding normalises
+  (field order, ``+`` or ``%20``, ``%41`` or ``A``, the case of percent-escapes, a pair
+  sent twice) is no change; any other byte of a form, and any byte of JSON, is.
+* **Linear** signs the body, whose ``webhookTimestamp`` is the signed time.
+* **Twilio and Square** sign the endpoint's public URL as well: the provider's
+  configured ``url=``, never read from the request (``Receiver.handle`` is given no
+  URL), so no request can change it; Twilio's variants use one with a query string.
 
 One signed event
 ----------------
@@ -45,26 +97,42 @@ The double-run invariant (4) needs to know when two runs are "the same event". T
 harness keys its bookkeeping on what the *sender signed*, never on what the
 receiver derived:
 
-    (mode, configuration, the body bytes the signature covers, the Standard
-     Webhooks message id that was signed, the event's place in a batch)
+    (mode, configuration, what the signature covers of the body (:meth:`Rules.key`),
+     the signed message id, the event's place in a batch)
 
-* The body is the one that was signed. For the configurations whose credentials do
-  not cover the body (Bearer, Basic, a shared key: Kourier, the Courier channel,
-  Xtremepush basic/bearer/signed-key, bearer, basic) any body the credentials come
-  with is a new, authentic event, so the body as sent is used.
+* What the signature covers of the body: the body bytes signed (most configurations);
+  Mailgun's signed **token**; SNS's signed fields without ``Timestamp``; Linear's body
+  without ``webhookTimestamp``; a Twilio form's set of signed pairs (so a form
+  re-encoded, reordered or with a pair repeated is the same event). For the
+  configurations whose credentials do not cover the body (Bearer, Basic, a shared key
+  or token: Kourier, the Courier channel, Xtremepush basic/bearer/signed-key, GitLab's
+  secret token, Postmark, bearer, basic) any body the credentials come with is a new,
+  authentic event, so the body as sent is used.
 * The signing time is *not* part of the key: a request re-signed at another time is
-  a sender's retry of the same event (Stripe, Svix, Courier and Slack re-sign their
-  retries), and every provider identifies its events by something the time does not
-  change: a body field (Stripe's ``id``, Slack's ``event_id``, Courier's message id
-  and status, Customer.io's ``messageId``, Kourier's delivery fields, Xtremepush's
-  ``external_message_id``, or the payload itself) or, for Standard Webhooks, the
-  signed ``webhook-id``, which is therefore part of the key.
-* Headers nobody signs (GitHub's ``X-GitHub-Delivery`` and ``X-GitHub-Event``, a
-  second id header under the other Standard Webhooks prefix) are *not* part of the
-  key: anyone who captured a request can change them, so a second run of the same
-  signed body because of them is a replay that got past the store.
-* An element of a Customer.io batch is told apart from the others by its canonical
-  JSON (two equal elements are one event, as the receiver treats them).
+  a sender's retry of the same event (Stripe, Svix, Courier, Slack, Linear, SNS
+  re-sign or re-stamp their retries), and every provider identifies its events by
+  something the time does not change: a body field (Stripe's ``id``, Slack's
+  ``event_id``, Courier's message id and status, Customer.io's ``messageId``,
+  Customer.io reporting's ``event_id``, Kourier's delivery fields, Xtremepush's
+  ``external_message_id``, Paddle's ``event_id``, Square's ``event_id``, Intercom's,
+  Zendesk's, Typeform's and Vercel's ids, SendGrid's ``sg_event_id``, a Discord
+  interaction's id, a Twilio CloudEvent's ``id``, Calendly's resource and time, SNS's
+  ``Type`` and ``MessageId``, Mailgun's token, or the payload itself: Zoom, Meta,
+  Shopify, GitLab with a secret token, Postmark, a Twilio form, Linear) or a signed
+  header: Standard Webhooks' ``webhook-id`` (Resend's and Clerk's ``svix-id``, GitLab's
+  with a signing token) and Twitch's ``Twitch-Eventsub-Message-Id``, which are
+  therefore part of the key (:attr:`Variant.id_header`).
+* Headers nobody signs are *not* part of the key: GitHub's ``X-GitHub-Delivery`` and
+  ``X-GitHub-Event``, a second id header under the other Standard Webhooks prefix,
+  GitLab's ``X-Gitlab-*`` and ``Idempotency-Key``, Shopify's ``X-Shopify-*`` (topic and
+  ids), Twitch's ``Twitch-Eventsub-Message-Type`` and subscription headers, Zendesk's
+  ``X-Zendesk-Webhook-Id`` and invocation id, Linear's ``Linear-Delivery``, Square's
+  ``square-*``, Twilio's ``I-Twilio-Idempotency-Token``, SNS's ``x-amz-sns-*``,
+  SendGrid's ``User-Agent``. Anyone who captured a request can change them, so a second
+  run of the same signed event because of them is a replay that got past the store.
+* An event of a batch (Customer.io, SendGrid, Twilio's CloudEvents, Meta's items,
+  Twitch's batched events) is told apart from the others by its canonical JSON (two
+  equal elements are one event, as the receiver treats them).
 
 A second *successful* handler run for one key in the ``memory``, ``sqlite`` or
 ``inbox`` mode is a failure, unless the first run is older than the stores' ``ttl``
@@ -74,17 +142,22 @@ Invariants checked on every request
 -----------------------------------
 1. ``Receiver.handle`` (and ``Worker.run_once``) never raises; ``reply.error`` is a
    ``WebhookError`` exactly when the reply is not 2xx, with the error's status, and
-   the body is ``{"error": <code>}``; a 2xx body is JSON (or empty).
-2. The status is one the README's table documents for the mode: plain {200, 400,
-   401, 405, 413, 415, and 500 only when a handler raised in that request}; the
-   stores add 409; inbox {the provider's ``accepted_status``, 400, 401, 405, 413,
-   415}. Never 503 (the harness's stores do not fail).
-3. A request whose signed body or signed header values (Standard Webhooks' id and
-   timestamp, Slack's and the generic HMAC's timestamp header, Stripe's and
-   Courier's ``t=``) were changed after signing, or whose signed time is outside
-   the 300 s tolerance, is never 2xx. Changing a signed value includes padding it
-   with anything but HTTP's optional whitespace (space, tab): ``\\xa0``, ``\\x85``,
-   ``\\x1c``-``\\x1f``, NUL, CR, LF make another value.
+   the body is ``{"error": <code>}``; a 2xx body is JSON sent as ``application/json``
+   (or empty), unless its ``Content-Type`` is one the provider declares
+   (:attr:`Variant.answers`: Twitch's ``text/plain`` challenge, Twilio's ``text/xml``
+   TwiML, Meta's ``text/plain`` challenge).
+2. The status is one the README's table documents for the mode: plain {200, the
+   provider's declared 2xx (Discord's 204 for webhook events, Twitch's 200 for its
+   challenge), 400, 401, 405, 413, 415, and 500 only when a handler raised in that
+   request}; the stores add 409; inbox {the provider's ``accepted_status``, its
+   declared 2xx, 400, 401, 405, 413, 415}. Never 503 (the harness's stores do not
+   fail, and the SNS certificates are pinned or served by the harness's ``fetch=``).
+3. A request whose signed body (or signed part of it, :class:`Rules`) or signed header
+   values were changed after signing, or whose signed time is outside the provider's
+   tolerance, or that :meth:`Rules.problems` says no receiver of this configuration
+   takes (SNS: another topic, a certificate URL off the allowlist), is never 2xx.
+   Changing a signed value includes padding it with anything but HTTP's optional
+   whitespace (space, tab): ``\\xa0``, ``\\x85``, ``\\x1c``-``\\x1f``, NUL, CR, LF make another value.
 4. No handler runs twice (successfully) for one signed event in the store and inbox
    modes (see above).
 5. Inbox mode: every event of an accepted request is run by the worker (or is dead
@@ -95,7 +168,7 @@ And a few more, labelled by letter in failure messages:
 
 S. Handlers run only for 2xx, 409 and 500 answers (never for a 4xx rejection, never
    inside ``handle`` in inbox mode), and for exactly the events of a 2xx reply; a
-   request exactly as ``provider.sign`` made it, fresh, is never refused as
+   request exactly as ``signed_request`` made it, fresh, is never refused as
    unauthentic (401) or for its method, size or content type.
 L. Store modes: an event whose handler failed (500) is run again by the sender's
    next delivery; a later 2xx that runs nothing for it means the failed claim was
@@ -103,6 +176,18 @@ L. Store modes: an event whose handler failed (500) is run again by the sender's
 K. ``receiver.event_key(event)`` works inside a worker's handler for every event the
    receiver accepted (the README tells handlers to key effects on it).
 H. The harness's own handler never raises except on purpose (a harness bug).
+C. Amazon SNS certificates: the providers get a ``fetch=`` that records its calls and
+   serves the demo certificate for SNS URLs only. Every fetch is for a URL an HTTPS
+   client would resolve to an Amazon SNS host (``_sns_host_url``: the harness's own,
+   looser reading); a ``SigningCertURL`` off the documented allowlist (another host,
+   ``http``, user info, a port but 443, ``sns.evil.com``,
+   ``sns.us-east-1.amazonaws.com.evil.com``, path and query tricks:
+   :data:`SNS_CERT_URLS`) is never fetched, and a request changed only by it is
+   answered 401 (not 503, not 2xx).
+G. Meta's ``GET`` handshake: answered 200 only when the query holds exactly the
+   configured ``hub.verify_token``, then with the ``hub.challenge`` alone as
+   ``text/plain``; otherwise 400 or 401; it never runs a handler or makes an event, and
+   Meta's own unmutated request is answered 200.
 
 Running it
 ----------
@@ -113,26 +198,34 @@ runs) when it ends, on SIGINT or SIGTERM, and on SIGUSR1 without stopping, and r
 its temporary directory. A failure needs the harness's state as well as the crashing
 input (an earlier input may be the first run of a replay): its message names the
 configuration, the mode and the invariant, shows the request, and ends with a loop that
-replays the last inputs that reached the same receiver.
+replays the last inputs that reached the same receiver. (Mailgun's tokens and Twitch's
+message ids are drawn at random by ``signed_request``, so such a replay is close, not
+byte for byte.) While a harness is open, the RSA key ``signed_request`` loads to sign
+SNS messages is memoised (:func:`_memoise_rsa_keys`): loading validates the key, ten
+times the cost of the rest of an input.
 
 Features
 --------
-Mutations that trip gate bugs known when this harness was written are behind
-feature names (:data:`KNOWN_BUG_FEATURES`), so the suite can run everything else as a
-regression gate and each known bug in a test of its own. The atheris run enables all
-of them unless told otherwise (``--gate-features=safe``).
+Mutations that trip gate bugs known when this harness was written (and the two its
+extension to the new providers found: ``meta-empty-items``, ``twilio-repeated-field``)
+are behind feature names (:data:`KNOWN_BUG_FEATURES`), so the suite can run everything
+else as a regression gate and each known bug in a test of its own. The atheris run
+enables all of them unless told otherwise (``--gate-features=safe``, or a list: leave
+out the features of bugs still open, whose first input ends the run).
 """
 
 from __future__ import annotations
 
 import atexit
 import base64
+import binascii
 import contextlib
 import copy
 import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -143,6 +236,7 @@ from collections import Counter, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl, quote, quote_plus, unquote_plus, urlencode, urlsplit
 
 T = TypeVar("T")
 
@@ -152,6 +246,9 @@ MODES: tuple[str, ...] = ("plain", "memory", "sqlite", "inbox")
 
 START = 1_700_000_000.0
 """Where the harness's clock starts (2023-11-14T22:13:20Z)."""
+CLOCK_HORIZON = START + 30 * 365 * 86400.0
+"""Past it the clock moves by single seconds only: certificates (the SNS demo one runs to
+2099) and the times providers write (Twitch's RFC 3339) stay valid however the fuzzer plays."""
 TOLERANCE = 300.0
 """Every timestamped provider's default tolerance, in seconds."""
 MAX_BODY = 512 * 1024
@@ -191,8 +288,19 @@ KNOWN_BUG_FEATURES: dict[str, str] = {
         "Standard Webhooks: a request signed with svix-* headers plus an unsigned webhook-id is "
         "identified by the unsigned id, so a replay runs again past the store"
     ),
+    "meta-empty-items": (
+        "Meta: a signed notification whose entries carry only empty item lists "
+        '("changes": []) is answered 200 with no event, while an empty "entry" list (and an '
+        "empty batch of every other provider) is refused 400"
+    ),
+    "twilio-repeated-field": (
+        "Twilio: a form field sent twice (or a repeated field's values in another order) signs "
+        "as the form that was signed (Twilio signs each distinct value once, sorted) but is "
+        "another payload, and a form is identified by its payload, so a replay runs again past the store"
+    ),
 }
-"""Mutations that trip gate bugs found in the code this harness was written against."""
+"""Mutations that trip gate bugs found in the code this harness was written against (the
+last two by its extension to the 22 providers added in c5ffb5c; fixed in 506e148)."""
 
 ALL_FEATURES: frozenset[str] = frozenset(KNOWN_BUG_FEATURES)
 SAFE_FEATURES: frozenset[str] = frozenset()
@@ -255,6 +363,536 @@ class Choices:
 # Provider configurations
 
 
+TOO_DEEP = object()
+"""What :func:`_json_text` answers, when asked to, for JSON nested too deeply for it here
+(the receiver, with more stack left, may still read it)."""
+
+
+def _json_text(body: bytes, deep: Any = None) -> Any:
+    """``body`` decoded as UTF-8 JSON, or ``None`` (the harness's own reading, for its keys);
+    ``deep`` for JSON nested too deeply to decode here."""
+    try:
+        return json.loads(body.decode("utf-8"))
+    except RecursionError:
+        return deep
+    except ValueError:
+        return None
+
+
+def _looks_json(body: bytes) -> bool:
+    """Twilio's rule: a body whose first byte after JSON's whitespace is ``{`` or ``[`` is JSON."""
+    return body.lstrip(b" \t\r\n")[:1] in (b"{", b"[")
+
+
+def _form_pairs(body: bytes) -> list[tuple[str, str]] | None:
+    """The ``(name, value)`` pairs of a strict form (UTF-8, every field ``name=value`` with a
+    name, ``&`` between fields, at most 512 fields), or ``None`` when it is not one."""
+    try:
+        text = body.decode("utf-8")
+        if text.count("&") >= TWILIO_MAX_FIELDS:
+            return None
+        pairs = parse_qsl(
+            text, keep_blank_values=True, strict_parsing=True, encoding="utf-8", errors="strict"
+        )
+    except (UnicodeDecodeError, ValueError):
+        return None
+    if not body or any(not name for name, _ in pairs):
+        return None
+    return pairs
+
+
+def _twilio_text(pairs: list[tuple[str, str]]) -> str:
+    """What Twilio signs after the URL: each name, sorted, then its distinct values, sorted."""
+    values: dict[str, set[str]] = {}
+    for name, value in pairs:
+        values.setdefault(name, set()).add(value)
+    return "".join(name + value for name in sorted(values) for value in sorted(values[name]))
+
+
+SNS_SIGNED_FIELDS: dict[str, tuple[str, ...]] = {
+    "Notification": ("Message", "MessageId", "Subject", "Timestamp", "TopicArn", "Type"),
+    "SubscriptionConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+    "UnsubscribeConfirmation": (
+        "Message",
+        "MessageId",
+        "SubscribeURL",
+        "Timestamp",
+        "Token",
+        "TopicArn",
+        "Type",
+    ),
+}
+"""The fields Amazon SNS signs per message type, in order (its developer guide;
+``Subject`` only when present)."""
+
+
+def _sns_string(message: Any, skip: tuple[str, ...] = ()) -> bytes | None:
+    """The string SNS signs for ``message`` (without the fields in ``skip``), or ``None``
+    when a signed field is absent, empty, not a string, or (but ``Message``) holds a line break."""
+    if type(message) is not dict:
+        return None
+    names = SNS_SIGNED_FIELDS.get(message.get("Type"))  # type: ignore[arg-type]
+    if names is None:
+        return None
+    parts: list[str] = []
+    for name in names:
+        value = message.get(name)
+        if name == "Subject" and value is None:
+            continue
+        if type(value) is not str or not value or (name != "Message" and "\n" in value):
+            return None
+        if name not in skip:
+            parts.append(f"{name}\n{value}\n")
+    return "".join(parts).encode("utf-8", "surrogatepass")
+
+
+_SNS_HOST = re.compile(r"sns\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?")
+_SNS_DOCUMENTED = re.compile(
+    r"https://sns\.[a-z]{2,4}(?:-[a-z]+)+-[0-9]{1,2}\.amazonaws\.com(?:\.cn)?(?::443)?/[A-Za-z0-9][A-Za-z0-9._-]*\.pem"
+)
+"""The certificate URLs ``providers/aws_sns.py`` documents it fetches (``<region>`` as Amazon
+names them); a URL :func:`_sns_host_url` takes and this does not may go either way."""
+
+
+def _sns_host_url(url: object) -> bool:
+    """Whether an HTTPS client fetching ``url`` would ask an Amazon SNS host for one ``.pem``
+    file: the harness's own reading of the URL (``urlsplit``), looser than the library's
+    allowlist (any case, any region name), so that a fetch it refuses is a real escape."""
+    if type(url) is not str or not url.isascii() or not url.startswith("https://"):
+        return False
+    if any(char <= " " or char in "\\\x7f%?#@" for char in url):
+        return False
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return False
+    host = (parts.hostname or "").rstrip(".")
+    segments = parts.path.split("/")
+    return (
+        parts.scheme == "https"
+        and port in (None, 443)
+        and _SNS_HOST.fullmatch(host) is not None
+        and len(segments) == 2
+        and segments[1].endswith(".pem")
+        and segments[1] not in (".pem", "..pem")
+    )
+
+
+SNS_CERT_URLS: tuple[tuple[Any, bool], ...] = (
+    ("https://sns.us-east-1.amazonaws.com/SimpleNotificationService-gate.pem", True),
+    ("https://sns.eu-west-2.amazonaws.com:443/SimpleNotificationService-gate.pem", True),
+    ("https://sns.cn-north-1.amazonaws.com.cn/SimpleNotificationService-gate.pem", True),
+    ("https://sns.us-gov-west-1.amazonaws.com/gate_1.pem", True),
+    ("https://evil.com/SimpleNotificationService-gate.pem", False),
+    ("http://sns.us-east-1.amazonaws.com/SimpleNotificationService-gate.pem", False),
+    ("https://user@sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://user:pass@sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com@evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com:443@evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com:8443/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com:80/gate.pem", False),
+    ("https://sns.evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com.evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com.cn.evil.com/gate.pem", False),
+    ("https://evil.com/sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://evil.com#@sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://evil.com?@sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com\\@evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com./gate.pem", False),
+    ("https://SNS.US-EAST-1.AMAZONAWS.COM/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/../gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/a/../gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/%2e%2e/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com//evil.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem?", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem?x=.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem#x", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem/", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem%00", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.txt", False),
+    ("https://sns.us-east-1.amazonaws.com/.pem", False),
+    ("https:/sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("//sns.us-east-1.amazonaws.com/gate.pem", False),
+    (" https://sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com/gate.pem\n", False),
+    ("https://sns.us-east-1.amazonaws.com\t/gate.pem", False),
+    ("HTTPS://sns.us-east-1.amazonaws.com/gate.pem", False),
+    ("https://sns.us-east-1.amazonaws.com\u3002evil.com/gate.pem", False),
+    ("https://[::1]/gate.pem", False),
+    ("https://169.254.169.254/latest/meta-data.pem", False),
+    ("file:///etc/passwd.pem", False),
+    ("", False),
+    (42, False),
+    (None, False),
+)
+"""``SigningCertURL`` values and whether the documented allowlist takes them
+(``https://sns.<region>.amazonaws.com[.cn][:443]/<name>.pem``, lower case, nothing else)."""
+
+
+class Rules:
+    """What a provider's signature covers of the body: the harness's key for the signed
+    event, and which changes of the body after signing are forgeries.
+
+    The default: the body bytes when the credentials cover them (an HMAC or a public-key
+    signature of the body), else nothing (any body the credentials come with is authentic).
+    Subclasses describe the providers :class:`Variant`'s flags cannot: a signature inside
+    the body (Mailgun, SNS), a signed form (Twilio), a signed time inside the body (Linear).
+    """
+
+    mutates = False
+    """Whether :meth:`mutate` has changes of its own to make after signing."""
+
+    def key(self, body: bytes) -> bytes:
+        """What the sender signed of ``body`` (a signed body), without the signing time."""
+        return body
+
+    def forged(self, variant: Variant, signed: bytes, sent: bytes) -> str | None:
+        """Why ``sent`` (the body after the post-signing mutations) is not what was signed, or
+        ``None`` when it carries exactly the signed content (then it is authentic)."""
+        if variant.body_signed and sent != signed:
+            return "body changed after signing"
+        return None
+
+    def problems(self, slot: Slot, body: bytes) -> list[str]:
+        """Why a request whose body is ``body`` (as sent) must be refused however it was signed
+        (SNS: another topic, a certificate URL off the allowlist)."""
+        return []
+
+    def doubts(self, slot: Slot, body: bytes) -> list[str]:
+        """Why a request whose body is ``body`` may be refused though nothing forged it (it is
+        then not held to invariant S's "never refused as unauthentic")."""
+        return []
+
+    def signed_time(self, body: bytes, at: float) -> float | None:
+        """When the signed ``body`` says it was sent, for a time signed inside it (``None``:
+        unreadable here); else ``at``, the time given to ``signed_request``."""
+        return at
+
+    def mutate(self, c: Choices, slot: Slot, d: Delivery) -> None:
+        """Provider-specific changes of ``d.body`` after signing (see :meth:`forged`)."""
+
+
+class TwilioRules(Rules):
+    """Twilio: a JSON body is signed through its SHA-256 (any change forges it); a form's
+    *fields* are signed, sorted, each distinct value once, so what form decoding
+    normalises (field order, ``+`` or ``%20``, ``%41`` or ``A``, hex case, a pair sent
+    twice) is not a change. The key is the set of signed pairs."""
+
+    mutates = True
+
+    def key(self, body: bytes) -> bytes:
+        pairs = None if _looks_json(body) else _form_pairs(body)
+        if pairs is None:
+            return body
+        return b"twilio-form\0" + json.dumps(sorted(set(pairs))).encode()
+
+    def forged(self, variant: Variant, signed: bytes, sent: bytes) -> str | None:
+        if sent == signed:
+            return None
+        if _looks_json(signed) or _looks_json(sent):
+            return "body changed after signing (JSON: its bodySHA256 is signed)"
+        old, new = _form_pairs(signed), _form_pairs(sent)
+        if old is None or new is None:
+            return "body changed after signing (no longer a strict form)"
+        if _twilio_text(old) != _twilio_text(new):
+            return "form fields changed after signing"
+        return None
+
+    def mutate(self, c: Choices, slot: Slot, d: Delivery) -> None:
+        if _looks_json(d.body) or not d.body:
+            return
+        fields = d.body.decode("latin-1").split("&")
+        kind = c.pick(("reorder", "encode", "plus", "hex-case", "repeat", "repeat"))
+        index = c.int(len(fields))
+        name, _, value = fields[index].partition("=")
+        if kind == "reorder" and len(fields) > 1:
+            moved = fields[index:] + fields[:index] if c.bool() else fields[::-1]
+            gate = _repeated_gate(fields, moved)
+            if gate is not None and gate not in slot.features:
+                return
+            fields = moved
+        elif kind == "encode" and value:
+            at = c.int(len(value))
+            char = value[at]
+            if char in "%+" or not char.isalnum():
+                return
+            fields[index] = f"{name}={value[:at]}%{ord(char):02X}{value[at + 1 :]}"
+        elif kind == "plus" and ("+" in value or "%20" in value):
+            swapped = value.replace("+", "%20") if "+" in value else value.replace("%20", "+")
+            fields[index] = f"{name}={swapped}"
+        elif kind == "hex-case" and "%" in value:
+            fields[index] = f"{name}={value.swapcase() if c.bool() else value.lower()}"
+            if _form_pairs("&".join(fields).encode("latin-1")) != _form_pairs(d.body):
+                fields[index] = f"{name}={value}"
+                return
+        elif kind == "repeat" and "twilio-repeated-field" in slot.features:
+            fields.insert(c.int(len(fields) + 1), fields[index])
+        else:
+            return
+        d.body = "&".join(fields).encode("latin-1")
+        d.notes.append(f"form {kind} (signed fields unchanged)")
+
+
+def _repeated_gate(before: list[str], after: list[str]) -> str | None:
+    """The feature reordering form fields needs: one when a repeated name's values change order."""
+
+    def orders(fields: list[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for text in fields:
+            name, _, value = text.partition("=")
+            found.setdefault(unquote_plus(name), []).append(unquote_plus(value))
+        return found
+
+    return None if orders(before) == orders(after) else "twilio-repeated-field"
+
+
+class MailgunRules(Rules):
+    """Mailgun: the block ``{"signature": {"timestamp", "token", "signature"}}`` inside the
+    body signs its timestamp and token, nothing else; the key is the token. Changing
+    ``event-data`` (or anything outside the block) after signing makes an authentic new
+    body with the *same* identity: the store must run its handler at most once per token."""
+
+    mutates = True
+
+    @staticmethod
+    def block(body: bytes) -> tuple[str, str, set[bytes]] | None:
+        """The block's timestamp (as text) and token, and its readable MACs."""
+        payload = _json_text(body)
+        return MailgunRules.read(payload)
+
+    @staticmethod
+    def read(payload: Any) -> tuple[str, str, set[bytes]] | None:
+        """:meth:`block` of a decoded body."""
+        block = payload.get("signature") if type(payload) is dict else None
+        if type(block) is not dict:
+            return None
+        stamp, token = block.get("timestamp"), block.get("token")
+        if type(stamp) is int and stamp >= 0:
+            stamp = str(stamp)
+        if type(stamp) is not str or type(token) is not str or not stamp or not token:
+            return None
+        macs: set[bytes] = set()
+        for name in ("signature", "parent-signature"):
+            value = block.get(name)
+            if type(value) is str:
+                with contextlib.suppress(ValueError):
+                    macs.add(binascii.a2b_hex(value))
+        return stamp, token, macs
+
+    def key(self, body: bytes) -> bytes:
+        found = self.block(body)
+        return body if found is None else b"mailgun-token\0" + found[1].encode("utf-8", "surrogatepass")
+
+    def forged(self, variant: Variant, signed: bytes, sent: bytes) -> str | None:
+        if sent == signed:
+            return None
+        decoded = _json_text(sent, deep=TOO_DEEP)
+        if decoded is TOO_DEEP:
+            return None  # unknown here: no claim
+        old, new = self.block(signed), self.read(decoded)
+        if old is None:
+            return None  # signed as the harness cannot read it: no claim
+        if new is None:
+            return "the signature block is no longer readable"
+        if old[:2] != new[:2]:
+            return "the signed timestamp or token changed"
+        if not old[2] & new[2]:
+            return "the signature changed"
+        return None
+
+    def mutate(self, c: Choices, slot: Slot, d: Delivery) -> None:
+        payload = _json_text(d.body)
+        if type(payload) is not dict:
+            return
+        data = payload.get("event-data")
+        block = payload.get("signature")
+        kind = c.pick(
+            ("id", "event", "recipient", "drop", "odd", "replace", "extra", "order", "block", "block")
+        )
+        if kind == "block" and type(block) is dict:
+            # Inside the signed block: forged unless the same timestamp, token and MAC remain.
+            part = c.pick(("token", "stamp", "stamp-int", "stamp-pad", "mac-case", "mac-zero", "parent"))
+            mac = str(block.get("signature", ""))
+            if part == "token":
+                block["token"] = c.pick(("", "x" * 50, str(block.get("token", "")) + "0", None))
+            elif part == "stamp":
+                stamp = str(block.get("timestamp"))
+                block["timestamp"] = str(int(stamp) + 1) if stamp.isdigit() else "1"
+            elif part == "stamp-int" and str(block.get("timestamp")).isdigit():
+                block["timestamp"] = int(str(block["timestamp"]))  # the same number: authentic
+            elif part == "stamp-pad":
+                block["timestamp"] = c.pick((" ", "0", "+")) + str(block.get("timestamp"))
+            elif part == "mac-case":
+                block["signature"] = mac.upper()  # hex in either case: authentic
+            elif part == "mac-zero":
+                block["signature"] = "00" * 32
+            else:
+                block["signature"], block["parent-signature"] = "00" * 32, mac  # either may match
+            kind = f"block {part}"
+        elif kind == "id" and type(data) is dict:
+            data["id"] = f"gate-mailgun-{c.int(4)}"
+        elif kind == "event" and type(data) is dict:
+            data["event"] = c.pick(("delivered", "failed", "opened", "clicked", "accepted", "custom-gate"))
+        elif kind == "recipient" and type(data) is dict:
+            data["recipient"] = c.pick(("mallory@example.com", "", "\u00e9@example.com"))
+        elif kind == "drop" and type(data) is dict and data:
+            del data[c.pick(sorted(data))]
+        elif kind == "odd" and type(data) is dict and data:
+            data[c.pick(sorted(data))] = copy.deepcopy(c.pick(ODD_VALUES))
+        elif kind == "replace":
+            payload["event-data"] = copy.deepcopy(c.pick(({}, None, [], "x", {"event": "delivered"})))
+        elif kind == "extra":
+            payload[c.pick(("x-gate", "event", "id"))] = c.pick(("mallory", 1, None))
+        elif kind == "order":
+            payload = dict(reversed(list(payload.items())))
+        else:
+            return
+        try:
+            d.body = json.dumps(payload, separators=(",", ":")).encode()
+        except (ValueError, RecursionError):
+            return
+        d.notes.append(f"event-data {kind}" if not kind.startswith("block") else f"signature {kind}")
+
+
+class SnsRules(Rules):
+    """Amazon SNS: the RSA signature inside the body covers the documented fields of its
+    ``Type`` (:data:`SNS_SIGNED_FIELDS`), nothing else; the key is those fields without
+    ``Timestamp`` (``Type`` and ``MessageId`` identify the message). Changing an unsigned
+    field (``UnsubscribeURL``, ``MessageAttributes``, ``SigningCertURL`` to another
+    allowlisted URL, a field SNS does not send) is authentic; ``SigningCertURL`` off the
+    allowlist must be refused (401) without a fetch."""
+
+    mutates = True
+
+    @staticmethod
+    def allowed(slot: Slot, url: object) -> bool:
+        return type(url) is str and (url in (slot.options.get("certificates") or {}) or _sns_host_url(url))
+
+    def key(self, body: bytes) -> bytes:
+        text = _sns_string(_json_text(body), skip=("Timestamp",))
+        return body if text is None else b"sns\0" + text
+
+    def forged(self, variant: Variant, signed: bytes, sent: bytes) -> str | None:
+        if sent == signed:
+            return None
+        old, new = _json_text(signed, deep=TOO_DEEP), _json_text(sent, deep=TOO_DEEP)
+        if old is TOO_DEEP or new is TOO_DEEP:
+            return None  # unknown here: no claim
+        if type(old) is not dict or type(new) is not dict:
+            return "body is no longer an SNS message"
+        text = _sns_string(new)
+        if text is None or text != _sns_string(old):
+            return "a signed field changed after signing"
+        if new.get("SignatureVersion") != old.get("SignatureVersion"):
+            return "SignatureVersion changed after signing"
+        signatures = []
+        for message in (old, new):
+            text = message.get("Signature")
+            try:
+                signatures.append(base64.b64decode(text if type(text) is str else "!", validate=True))
+            except ValueError:
+                return "Signature unreadable"
+        if signatures[0] != signatures[1]:
+            return "Signature changed after signing"
+        return None
+
+    def problems(self, slot: Slot, body: bytes) -> list[str]:
+        message = _json_text(body)
+        if type(message) is not dict:
+            return []
+        found = []
+        if message.get("TopicArn") != slot.options.get("topic_arn"):
+            found.append("signed for a topic the receiver is not subscribed to")
+        if not self.allowed(slot, message.get("SigningCertURL")):
+            found.append("SigningCertURL off the allowlist")
+        return found
+
+    def doubts(self, slot: Slot, body: bytes) -> list[str]:
+        message = _json_text(body)
+        url = message.get("SigningCertURL") if type(message) is dict else None
+        pinned = slot.options.get("certificates") or {}
+        if (
+            type(url) is str
+            and url not in pinned
+            and self.allowed(slot, url)
+            and not _SNS_DOCUMENTED.fullmatch(url)
+        ):
+            return ["SigningCertURL on an SNS host but outside the documented pattern"]
+        return []
+
+    def mutate(self, c: Choices, slot: Slot, d: Delivery) -> None:
+        message = _json_text(d.body)
+        if type(message) is not dict:
+            return
+        kind = c.pick(("cert", "cert", "cert", "cert-fuzz", "unsubscribe", "attributes", "extra", "subject"))
+        note = ""
+        off_list = False
+        if kind == "cert":
+            url, allowed = c.pick(SNS_CERT_URLS)
+            message["SigningCertURL"] = url
+            note = f"SigningCertURL = {url!r}"
+            off_list = not allowed
+        elif kind == "cert-fuzz":
+            url = str(message.get("SigningCertURL") or "")
+            at = c.int(len(url) + 1)
+            url = url[:at] + c.bytes(3).decode("latin-1") + url[at + c.int(3) :]
+            message["SigningCertURL"] = url
+            note = f"SigningCertURL = {url!r}"
+        elif kind == "unsubscribe":
+            message["UnsubscribeURL"] = c.pick(("https://evil.com/?Action=Unsubscribe", "", None, 7))
+        elif kind == "attributes":
+            message["MessageAttributes"] = c.pick(({}, {"a": {"Type": "String", "Value": "x"}}, None, []))
+        elif kind == "extra":
+            message[c.pick(("SigningCertUrl", "X-Gate", "signature"))] = "https://evil.com/gate.pem"
+        elif "Subject" not in message:
+            message["Subject"] = None  # skipped from the signed string when null
+        else:
+            return
+        try:
+            d.body = json.dumps(message, separators=(",", ":"), ensure_ascii=c.bool()).encode()
+        except (ValueError, RecursionError):
+            return
+        d.notes.append(note or f"SNS {kind} (unsigned field)")
+        if off_list:
+            d.cert_off_list = note
+
+
+class LinearRules(Rules):
+    """Linear: the HMAC covers the body, whose ``webhookTimestamp`` is the signed send time
+    (``signed_request`` writes it in); the key is the body without it, as a retry changes it."""
+
+    def signed_time(self, body: bytes, at: float) -> float | None:
+        # signed_request signs a body it cannot read (nested too deeply for its JSON
+        # decoder) as it is: its webhookTimestamp, if any, is the sample's.
+        payload = _json_text(body)
+        stamp = payload.get("webhookTimestamp") if type(payload) is dict else None
+        return stamp / 1000 if type(stamp) is int else None
+
+    def key(self, body: bytes) -> bytes:
+        payload = _json_text(body)
+        if type(payload) is dict:
+            text = _canonical({k: v for k, v in payload.items() if k != "webhookTimestamp"})
+            if text is not None:
+                return b"linear\0" + text
+        return body
+
+
+PLAIN = Rules()
+TWILIO = TwilioRules()
+MAILGUN = MailgunRules()
+SNS = SnsRules()
+LINEAR = LinearRules()
+
+
 @dataclass(frozen=True)
 class Variant:
     """One provider configuration."""
@@ -263,22 +901,85 @@ class Variant:
     provider: str
     options: dict[str, Any]
     body_signed: bool = False
-    """The credentials cover the body bytes (an HMAC); otherwise any body is authentic."""
+    """The signature covers the body (an HMAC or a public-key signature of it, or, with
+    ``rules``, the part of it the provider signs); otherwise any body is authentic."""
     timestamped: bool = False
     """A signed time checked against the tolerance."""
     auth_header: str = "Authorization"
-    """The header carrying the signature or the credentials."""
+    """The header carrying the signature or the credentials (empty: inside the body)."""
     signed_values: tuple[str, ...] = ()
     """Lower-cased headers whose *values* the MAC covers (ids, timestamps)."""
     t_entry: str | None = None
-    """The signature header holding ``t=<signed time>`` among its entries (Stripe, Courier)."""
+    """The signature entry label in a keyed-list header with ``<t_label>=<signed time>``
+    (Stripe ``v1``, Courier ``signature``, Calendly ``v1``, Paddle ``h1``)."""
+    t_label: str = "t"
+    """The keyed-list header's time label (Paddle: ``ts``)."""
+    entry_separator: str = ","
+    """The keyed-list header's entry separator (Paddle: ``;``)."""
     svix: bool = False
-    """Standard Webhooks with the ``svix-`` header prefix."""
+    """Standard Webhooks sent with the ``svix-`` prefix (``signed_request`` names an id it is
+    given ``webhook-id``: the harness renames the headers)."""
+    sw: bool = False
+    """Standard Webhooks headers (id, timestamp, ``v1``/``v1a`` signature entries): the id
+    and timestamp headers are ``signed_values``."""
+    id_header: str | None = None
+    """The signed header whose value identifies the event (Standard Webhooks, Twitch): part of the key."""
+    tolerance: float = TOLERANCE
+    """Seconds a signed time may be old."""
+    future: float | None = None
+    """Seconds a signed time may be ahead (default: ``tolerance``)."""
+    unsigned: tuple[str, ...] = ()
+    """Headers the sender sends and nobody signs: changed, dropped or repeated, never part of the key."""
+    batch: bool = False
+    """A body may carry several events: each is keyed by its canonical payload as well."""
+    form: bool = False
+    """Bodies are forms (Twilio's callbacks), built from form samples."""
+    answers: tuple[str, ...] = ()
+    """Media types of the non-JSON 2xx bodies the provider declares (Twitch's challenge, TwiML)."""
+    statuses: tuple[int, ...] = ()
+    """2xx statuses the provider answers besides 200 (or the inbox's ``accepted_status``)."""
+    demo: bool = False
+    """Start from ``testing.DEMO_OPTIONS`` (public keys whose private halves sign: ``DEMO_PRIVATE_KEYS``)."""
+    private_key: str | None = None
+    """What ``signed_request`` signs with, for a public-key configuration without a demo pair."""
+    handshake: bool = False
+    """``GET`` handshakes (Meta's ``hub.challenge``) mixed in with the deliveries."""
+    fetch: bool = False
+    """The provider gets a ``fetch=`` the harness records (SNS certificates)."""
+    rules: Rules = PLAIN
+    """What the signature covers of the body (:class:`Rules`)."""
 
 
 def _b64(text: str) -> str:
     return base64.b64encode(text.encode()).decode()
 
+
+def _v1a_keys() -> tuple[str, str]:
+    """A fixed Ed25519 pair for Standard Webhooks ``v1a``: ``(whpk_..., whsk_...)``."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    seed = hashlib.sha256(b"gate harness: standard webhooks v1a").digest()
+    public = Ed25519PrivateKey.from_private_bytes(seed).public_key()
+    raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return "whpk_" + base64.b64encode(raw).decode(), "whsk_" + base64.b64encode(seed).decode()
+
+
+V1A_PUBLIC, V1A_PRIVATE = _v1a_keys()
+SW_SECRET = "whsec_" + _b64("gate-standard-webhooks-key")
+GITLAB_UNSIGNED = (
+    "X-Gitlab-Event",
+    "X-Gitlab-Event-UUID",
+    "X-Gitlab-Webhook-UUID",
+    "X-Gitlab-Instance",
+    "Idempotency-Key",
+)
+SNS_UNSIGNED = (
+    "x-amz-sns-message-type",
+    "x-amz-sns-message-id",
+    "x-amz-sns-topic-arn",
+    "x-amz-sns-subscription-arn",
+)
 
 VARIANTS: tuple[Variant, ...] = (
     Variant(
@@ -297,7 +998,12 @@ VARIANTS: tuple[Variant, ...] = (
     ),
     Variant("courier-channel/bearer", "courier-channel", {"auth": "bearer", "token": "gate-channel-token"}),
     Variant(
-        "customerio", "customerio", {"secret": "gate-cio-secret"}, body_signed=True, auth_header="X-Signature"
+        "customerio",
+        "customerio",
+        {"secret": "gate-cio-secret"},
+        body_signed=True,
+        auth_header="X-Signature",
+        batch=True,
     ),
     Variant("kourier", "kourier", {"token": "gate-kourier-token"}),
     Variant(
@@ -329,21 +1035,37 @@ VARIANTS: tuple[Variant, ...] = (
     Variant(
         "standard-webhooks",
         "standard-webhooks",
-        {"secret": "whsec_" + _b64("gate-standard-webhooks-key")},
+        {"secret": SW_SECRET},
         body_signed=True,
         timestamped=True,
         auth_header="webhook-signature",
         signed_values=("webhook-id", "webhook-timestamp"),
+        sw=True,
+        id_header="webhook-id",
     ),
     Variant(
         "standard-webhooks/svix",
         "standard-webhooks",
-        {"secret": "whsec_" + _b64("gate-standard-webhooks-key")},
+        {"secret": SW_SECRET},
         body_signed=True,
         timestamped=True,
         auth_header="svix-signature",
         signed_values=("svix-id", "svix-timestamp"),
         svix=True,
+        sw=True,
+        id_header="svix-id",
+    ),
+    Variant(
+        "standard-webhooks/v1a",
+        "standard-webhooks",
+        {"public_key": V1A_PUBLIC},
+        body_signed=True,
+        timestamped=True,
+        auth_header="webhook-signature",
+        signed_values=("webhook-id", "webhook-timestamp"),
+        sw=True,
+        id_header="webhook-id",
+        private_key=V1A_PRIVATE,
     ),
     Variant(
         "github",
@@ -377,11 +1099,289 @@ VARIANTS: tuple[Variant, ...] = (
         auth_header="X-Gate-Signature",
         signed_values=("x-gate-timestamp",),
     ),
+    Variant(
+        "customerio-reporting",
+        "customerio-reporting",
+        {"secret": "gate-cio-reporting-key"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="X-CIO-Signature",
+        signed_values=("x-cio-timestamp",),
+    ),
+    Variant(
+        "resend",
+        "resend",
+        {"secret": "whsec_" + _b64("gate-resend-signing-key")},
+        body_signed=True,
+        timestamped=True,
+        auth_header="svix-signature",
+        signed_values=("svix-id", "svix-timestamp"),
+        svix=True,
+        sw=True,
+        id_header="svix-id",
+    ),
+    Variant(
+        "clerk",
+        "clerk",
+        {"secret": "whsec_" + _b64("gate-clerk-signing-key")},
+        body_signed=True,
+        timestamped=True,
+        auth_header="svix-signature",
+        signed_values=("svix-id", "svix-timestamp"),
+        svix=True,
+        sw=True,
+        id_header="svix-id",
+    ),
+    Variant(
+        "gitlab/token",
+        "gitlab",
+        {"token": "gate-gitlab-token"},
+        auth_header="X-Gitlab-Token",
+        unsigned=GITLAB_UNSIGNED,
+    ),
+    Variant(
+        "gitlab/signing",
+        "gitlab",
+        {"secret": "whsec_" + _b64("gate-gitlab-signing-token-32bytes")},
+        body_signed=True,
+        timestamped=True,
+        auth_header="webhook-signature",
+        signed_values=("webhook-id", "webhook-timestamp"),
+        sw=True,
+        id_header="webhook-id",
+        unsigned=GITLAB_UNSIGNED,
+    ),
+    Variant(
+        "shopify",
+        "shopify",
+        {"secret": "gate-shopify-client-secret"},
+        body_signed=True,
+        auth_header="X-Shopify-Hmac-Sha256",
+        unsigned=(
+            "X-Shopify-Topic",
+            "X-Shopify-Webhook-Id",
+            "X-Shopify-Event-Id",
+            "X-Shopify-Shop-Domain",
+            "X-Shopify-API-Version",
+            "X-Shopify-Triggered-At",
+        ),
+    ),
+    Variant(
+        "twilio/form",
+        "twilio",
+        {"secret": "gate-twilio-auth-token", "url": "https://gate.example.com/hooks/twilio?site=1"},
+        body_signed=True,
+        auth_header="X-Twilio-Signature",
+        unsigned=("I-Twilio-Idempotency-Token",),
+        form=True,
+        answers=("text/xml",),
+        rules=TWILIO,
+    ),
+    Variant(
+        "twilio/json",
+        "twilio",
+        {"secret": "gate-twilio-auth-token", "url": "https://gate.example.com/hooks/twilio?site=1"},
+        body_signed=True,
+        auth_header="X-Twilio-Signature",
+        unsigned=("I-Twilio-Idempotency-Token",),
+        batch=True,
+        answers=("text/xml",),
+        rules=TWILIO,
+    ),
+    Variant(
+        "sendgrid",
+        "sendgrid",
+        {},
+        body_signed=True,
+        timestamped=True,
+        auth_header="X-Twilio-Email-Event-Webhook-Signature",
+        signed_values=("x-twilio-email-event-webhook-timestamp",),
+        unsigned=("User-Agent",),
+        batch=True,
+        demo=True,
+    ),
+    Variant(
+        "discord",
+        "discord",
+        {},
+        body_signed=True,
+        timestamped=True,
+        auth_header="X-Signature-Ed25519",
+        signed_values=("x-signature-timestamp",),
+        statuses=(204,),
+        demo=True,
+    ),
+    Variant(
+        "meta",
+        "meta",
+        {"secret": "gate-meta-app-secret"},
+        body_signed=True,
+        auth_header="X-Hub-Signature-256",
+        batch=True,
+    ),
+    Variant(
+        "meta/handshake",
+        "meta",
+        {"secret": "gate-meta-app-secret", "verify_token": "gate-meta-verify-token"},
+        body_signed=True,
+        auth_header="X-Hub-Signature-256",
+        batch=True,
+        answers=("text/plain",),
+        handshake=True,
+    ),
+    Variant(
+        "zoom",
+        "zoom",
+        {"secret": "gate-zoom-secret-token"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="x-zm-signature",
+        signed_values=("x-zm-request-timestamp",),
+    ),
+    Variant(
+        "twitch",
+        "twitch",
+        {"secret": "gate-twitch-eventsub-secret"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="Twitch-Eventsub-Message-Signature",
+        signed_values=("twitch-eventsub-message-timestamp", "twitch-eventsub-message-id"),
+        id_header="twitch-eventsub-message-id",
+        tolerance=600.0,
+        unsigned=(
+            "Twitch-Eventsub-Message-Type",
+            "Twitch-Eventsub-Message-Retry",
+            "Twitch-Eventsub-Subscription-Type",
+            "Twitch-Eventsub-Subscription-Version",
+        ),
+        batch=True,
+        answers=("text/plain",),
+        statuses=(200,),
+    ),
+    Variant(
+        "paddle",
+        "paddle",
+        {"secret": "pdl_ntfset_01hgate000000000000000000000_GatePaddleSecretKeyNotReal000"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="Paddle-Signature",
+        t_entry="h1",
+        t_label="ts",
+        entry_separator=";",
+        tolerance=5.0,
+    ),
+    Variant("postmark/basic", "postmark", {"username": "gate", "password": "gate-postmark-pass"}),
+    Variant(
+        "postmark/header",
+        "postmark",
+        {"header": "X-Gate-Postmark-Token", "token": "gate-postmark-token"},
+        auth_header="X-Gate-Postmark-Token",
+    ),
+    Variant(
+        "mailgun",
+        "mailgun",
+        {"secret": "gate-mailgun-signing-key"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="",
+        tolerance=8 * 3600.0,
+        rules=MAILGUN,
+    ),
+    Variant(
+        "square",
+        "square",
+        {"secret": "gate-square-signature-key", "url": "https://gate.example.com/hooks/square"},
+        body_signed=True,
+        auth_header="x-square-hmacsha256-signature",
+        unsigned=("square-environment", "square-version", "square-retry-number"),
+    ),
+    Variant(
+        "linear",
+        "linear",
+        {"secret": "lin_wh_gate_linear_signing_secret"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="Linear-Signature",
+        tolerance=60.0,
+        unsigned=("Linear-Delivery", "Linear-Event"),
+        rules=LINEAR,
+    ),
+    Variant(
+        "intercom",
+        "intercom",
+        {"secret": "gate-intercom-client-secret"},
+        body_signed=True,
+        auth_header="X-Hub-Signature",
+    ),
+    Variant(
+        "zendesk",
+        "zendesk",
+        {"secret": "gate-zendesk-signing-secret"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="X-Zendesk-Webhook-Signature",
+        signed_values=("x-zendesk-webhook-signature-timestamp",),
+        unsigned=("X-Zendesk-Webhook-Id", "X-Zendesk-Webhook-Invocation-Id", "X-Zendesk-Account-Id"),
+    ),
+    Variant(
+        "typeform",
+        "typeform",
+        {"secret": "gate-typeform-webhook-secret"},
+        body_signed=True,
+        auth_header="Typeform-Signature",
+    ),
+    Variant(
+        "calendly",
+        "calendly",
+        {"secret": "gate-calendly-signing-key"},
+        body_signed=True,
+        timestamped=True,
+        auth_header="Calendly-Webhook-Signature",
+        t_entry="v1",
+        tolerance=180.0,
+    ),
+    Variant(
+        "vercel",
+        "vercel",
+        {"secret": "gate-vercel-webhook-secret"},
+        body_signed=True,
+        auth_header="x-vercel-signature",
+    ),
+    Variant(
+        "aws-sns",
+        "aws-sns",
+        {},
+        body_signed=True,
+        timestamped=True,
+        auth_header="",
+        tolerance=3900.0,
+        future=300.0,
+        unsigned=SNS_UNSIGNED,
+        demo=True,
+        fetch=True,
+        rules=SNS,
+    ),
+    Variant(
+        "aws-sns/fetch",
+        "aws-sns",
+        {"certificates": None},
+        body_signed=True,
+        timestamped=True,
+        auth_header="",
+        tolerance=3900.0,
+        future=300.0,
+        unsigned=SNS_UNSIGNED,
+        demo=True,
+        fetch=True,
+        rules=SNS,
+    ),
 )
 VARIANT_LABELS: tuple[str, ...] = tuple(v.label for v in VARIANTS)
 
-# The key naming each provider's event type in its body (GitHub's is a header).
-TYPE_KEYS = frozenset({"type", "event"})
+# The keys naming each provider's event type in its body (GitHub's is a header).
+TYPE_KEYS = frozenset(
+    {"type", "event", "Type", "object_kind", "topic", "event_type", "RecordType", "action", "metric"}
+)
 TIME_KEYS = (
     "timestamp",
     "created",
@@ -392,6 +1392,12 @@ TIME_KEYS = (
     "delivered",
     "opened",
     "clicked",
+    "created_at",
+    "createdAt",
+    "event_ts",
+    "occurred_at",
+    "Timestamp",
+    "webhookTimestamp",
 )
 MAIN_TIME_KEY = {
     "courier": "timestamp",
@@ -401,7 +1407,66 @@ MAIN_TIME_KEY = {
     "stripe": "created",
     "standard-webhooks": "timestamp",
     "slack": "event_time",
+    "customerio-reporting": "timestamp",
+    "resend": "created_at",
+    "clerk": "timestamp",
+    "zoom": "event_ts",
+    "paddle": "occurred_at",
+    "calendly": "created_at",
+    "vercel": "createdAt",
+    "linear": "createdAt",
+    "intercom": "created_at",
+    "aws-sns": "Timestamp",
 }
+ID_FIELDS: dict[str, tuple[tuple[str | int, ...], str]] = {
+    "customerio-reporting": (("event_id",), "01HGATE{n}"),
+    "shopify": (("id",), "{n}"),
+    "sendgrid": (("*", "sg_event_id"), "sg_gate_{n}"),
+    "discord": (("id",), "114680458123456789{n}"),
+    "zoom": (("event_ts",), "{n}"),
+    "paddle": (("event_id",), "evt_gate{n}"),
+    "postmark": (("ID",), "{n}"),
+    "mailgun": (("event-data", "id"), "gate-mailgun-{n}"),
+    "square": (("event_id",), "gate-square-{n}"),
+    "intercom": (("id",), "notif_gate_{n}"),
+    "zendesk": (("id",), "gate-zendesk-{n}"),
+    "typeform": (("event_id",), "gate-typeform-{n}"),
+    "calendly": (("created_at",), "2024-01-25T17:1{n}:00.000000Z"),
+    "vercel": (("id",), "gate-vercel-{n}"),
+    "aws-sns": (("MessageId",), "gate-sns-{n}"),
+    "twilio": (("*", "id"), "gate-cloudevent-{n}"),
+    "meta": (("entry", 0, "id"), "10822418871234{n}"),
+    "linear": (("data", "id"), "gate-linear-{n}"),
+}
+"""Where each provider's event id (or the field its identity leans on) is, and the small
+pool of values it is drawn from, so that inputs collide (``*``: every element of an array)."""
+TWILIO_STATUSES = {
+    "MessageStatus": ("queued", "sent", "delivered", "failed", "read"),
+    "SmsStatus": ("queued", "sent", "delivered"),
+    "CallStatus": ("ringing", "in-progress", "completed", "busy"),
+    "RecordingStatus": ("in-progress", "completed", "failed"),
+}
+TWILIO_SIDS = ("MessageSid", "SmsSid", "CallSid", "RecordingSid", "EventSid")
+FORM = "application/x-www-form-urlencoded"
+BATCH_IDS = {"customerio": "messageId", "sendgrid": "sg_event_id"}
+"""Providers whose bodies are arrays of events the harness builds batches of, and each element's id."""
+TWILIO_MAX_FIELDS = 512
+"""The most fields a Twilio form may have."""
+FORM_VALUES: tuple[str, ...] = (
+    "",
+    " ",
+    "+",
+    "%",
+    "a&b=c",
+    "=",
+    "\u00e9",
+    "\ud83d\ude00",
+    "\u2028",
+    "\x00",
+    "x" * 3000,
+    "?bodySHA256=",
+    "1",
+)
 SW_IDS = frozenset({"webhook-id", "svix-id"})
 GITHUB_DELIVERY = "x-github-delivery"
 GITHUB_EVENT = "x-github-event"
@@ -410,6 +1475,19 @@ GUIDS = (
     "8f4c8b2a-1c2d-11ef-9a6e-0242ac120002",
     "a1b2c3d4-0000-4000-8000-000000000001",
     "d0d0cafe-f00d-4bad-beef-0123456789ab",
+)
+META_VERIFY_CHALLENGES: tuple[str, ...] = (
+    "1158201444",
+    "0",
+    "x",
+    "a" * 1024,
+    "a" * 1025,
+    "",
+    "\u00e9",
+    "a b",
+    "%",
+    "-1",
+    "~!",
 )
 
 # ---------------------------------------------------------------------------------------
@@ -614,11 +1692,21 @@ class Signed:
     """What the sender signed: the body, the headers it sends, the signed id and time."""
 
     body: bytes
+    """The body as signed and sent (Mailgun, SNS and Linear sign inside it)."""
     headers: list[tuple[str, str]]
     msg_id: str | None
+    """The signed id header's value (:attr:`Variant.id_header`), if any."""
     signed_at: float
     extra: dict[str, str]
     notes: list[str]
+    source: bytes = b""
+    """The body given to ``signed_request`` (a re-signing signs it again)."""
+    clean: bytes = b""
+    """The sample's body without the pre-signing mutations: signed instead when ``source`` cannot be."""
+    material: bytes = b""
+    """What the sender signed of the body, without the signing time (:meth:`Rules.key`)."""
+    timeless: bool = False
+    """The signed time inside the body cannot be read here: fresh or not is unknown."""
 
 
 @dataclass
@@ -638,6 +1726,10 @@ class Delivery:
     """(header, text, reason): the request is forged if a header of that name still holds the text."""
     notes: list[str] = field(default_factory=list)
     """The mutations applied after signing."""
+    cert_off_list: str = ""
+    """SNS: the note of a ``SigningCertURL`` changed to one off the allowlist (401, no fetch)."""
+    doubts: list[str] = field(default_factory=list)
+    """Why this request may be refused though nothing forged it (:meth:`Rules.doubts`)."""
 
     def wire_headers(self) -> Any:
         """The headers in the chosen form: a dict, ``(str, str)`` or latin-1 ``(bytes, bytes)`` pairs."""
@@ -716,6 +1808,12 @@ class Slot:
     """Store modes: event keys whose handler failed (on purpose) and has not succeeded since."""
     history: deque[bytes] = field(default_factory=lambda: deque(maxlen=HISTORY))
     """The last inputs that reached this receiver, for a reproduction."""
+    options: dict[str, Any] = field(default_factory=dict)
+    """The provider's options as given (the demo ones merged in)."""
+    features: frozenset[str] = frozenset()
+    """The harness's enabled known-bug features (for :meth:`Rules.mutate`)."""
+    fetched: list[str] = field(default_factory=list)
+    """URLs the provider's ``fetch=`` was called with during the current request."""
 
 
 @dataclass
@@ -735,11 +1833,14 @@ def _canonical(value: Any) -> bytes | None:
 
 
 def _budget(payload: Any) -> int:
-    """How many runs of this event the handler fails on purpose (``"fail": n``, 1 to 9)."""
+    """How many runs of this event the handler fails on purpose (``"fail": n``, 1 to 9;
+    ``fail=n`` in a form)."""
     if type(payload) is dict:
         wanted = payload.get("fail")
         if type(wanted) is int and 0 < wanted < 10:
             return wanted
+        if type(wanted) is str and len(wanted) == 1 and "1" <= wanted <= "9":
+            return int(wanted)
     return 0
 
 
@@ -762,6 +1863,65 @@ def _walk(root: list[Any], limit: int = 300) -> list[tuple[Any, Any]]:
             found.append((node, key))
             queue.append((value, depth + 1))
     return found
+
+
+_RSA_LOADER: list[Any] = []
+"""``aws_sns.rsa_private_key`` as the library has it, while harnesses memoise it (and how many)."""
+
+
+def _memoise_rsa_keys(step: int) -> None:
+    """Memoise the RSA private key ``signed_request`` loads to sign SNS messages, while a
+    harness is open (``step`` +1 on opening, -1 on closing).
+
+    Loading the PEM validates the key (~35 ms here, against ~2 ms for the signature), so an
+    SNS input would cost ten times any other; the key is the same demo key every time, and
+    only the signing tool loads it, never the receiving path. The library's function still
+    does the loading; it is restored when the last harness closes.
+    """
+    from webhook_receiver.providers import aws_sns
+
+    if step > 0 and not _RSA_LOADER:
+        original = vars(aws_sns)["rsa_private_key"]
+        loaded: dict[Any, Any] = {}
+
+        def rsa_private_key(value: str | bytes) -> Any:
+            if value not in loaded:
+                loaded[value] = original(value)
+            return loaded[value]
+
+        _RSA_LOADER[:] = [original, 0]
+        vars(aws_sns)["rsa_private_key"] = rsa_private_key
+    if _RSA_LOADER:
+        _RSA_LOADER[1] += step
+        if _RSA_LOADER[1] <= 0:
+            vars(aws_sns)["rsa_private_key"] = _RSA_LOADER[0]
+            _RSA_LOADER.clear()
+
+
+def _wire_text(value: str) -> str:
+    """A header value as a server hands it over: its UTF-8 bytes read as latin-1 when it
+    has characters no header can carry (SNS's ``x-amz-sns-message-type`` repeats a ``Type``)."""
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return value.encode("utf-8", "surrogatepass").decode("latin-1")
+    return value
+
+
+def _drop_empty_items(payload: Any) -> None:
+    """Meta: drop the empty item lists of a notification's entries (the ``meta-empty-items`` trigger)."""
+    entries = payload.get("entry") if type(payload) is dict else None
+    for entry in entries if type(entries) is list else ():
+        if type(entry) is dict:
+            for name in ("changes", "messaging", "standby"):
+                if entry.get(name) == []:
+                    del entry[name]
+
+
+def _media_type(headers: Any) -> str:
+    """A reply's media type, lower case (``""`` without a ``Content-Type``)."""
+    value = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+    return str(value).split(";", 1)[0].strip().lower()
 
 
 class Violation(AssertionError):
@@ -803,13 +1963,16 @@ class Harness:
         self.modes = tuple(m for m in MODES if modes is None or m in set(modes))
         if not self.variants or not self.modes or wanted - set(VARIANT_LABELS):
             raise ValueError("choose known variants and modes")
+        _memoise_rsa_keys(+1)
         self.ttl = float(wr.DEFAULT_TTL)
         self.clock = testing.FrozenClock(START)
+        pinned = testing.DEMO_OPTIONS["aws-sns"]["certificates"]
+        self._sns_certificate = str(next(iter(pinned.values()))).encode()
         self.directory = tempfile.mkdtemp(prefix="gate-harness-")
-        self.samples: dict[str, list[Any]] = {}
+        self.samples: dict[str, list[tuple[str, dict[str, str]]]] = {}
         self.slots: dict[tuple[str, str], Slot] = {}
         for variant in self.variants:
-            self.samples.setdefault(variant.provider, self._samples_for(variant.provider))
+            self.samples[variant.label] = self._samples_for(variant)
             for mode in self.modes:
                 self.slots[variant.label, mode] = self._slot(variant, mode)
         # Bookkeeping, keyed by the signed material (see the module docstring).
@@ -827,16 +1990,31 @@ class Harness:
 
     # -- set-up ------------------------------------------------------------------------
 
-    def _samples_for(self, provider: str) -> list[Any]:
-        found = [s.payload for s in self.testing.samples(provider)]
+    def _samples_for(self, variant: Variant) -> list[tuple[str, dict[str, str]]]:
+        """The variant's samples: payloads (as JSON text) with the unsigned headers their senders add."""
+        provider = variant.provider
+        found = [
+            (s.payload, {k: v for k, v in s.headers.items() if k.lower() != "content-type"})
+            for s in self.testing.samples(provider)
+            if s.form == variant.form
+        ]
         if provider in ("bearer", "basic", "hmac"):
-            found.append({"event": "thing.created", "id": "evt_2", "time": "2024-09-14T14:30:00Z"})
-            found.append({"type": "thing.deleted", "data": {"object": {"id": "obj_1"}}})
-        return found
+            found.append(({"event": "thing.created", "id": "evt_2", "time": "2024-09-14T14:30:00Z"}, {}))
+            found.append(({"type": "thing.deleted", "data": {"object": {"id": "obj_1"}}}, {}))
+        if variant.label == "twilio/json":
+            found.append(({"type": "studio.gate", "id": "gate-studio-1", "flow": "FW1"}, {}))
+        if provider in ("twitch", "zoom"):
+            found = found[1:] + found[:1]  # the handshake sample is not the default one
+        return [(json.dumps(payload), headers) for payload, headers in found]
 
     def _slot(self, variant: Variant, mode: str) -> Slot:
         wr = self.wr
-        provider = wr.providers.create(variant.provider, clock=self.clock, **variant.options)
+        options = dict(variant.options)
+        if variant.demo:
+            options = {**self.testing.DEMO_OPTIONS[variant.provider], **options}
+        if variant.fetch:
+            options["fetch"] = self._fetcher(variant.label, mode)
+        provider = wr.providers.create(variant.provider, clock=self.clock, **options)
         name = f"{variant.label.replace('/', '_')}-{mode}.sqlite3"
         path = os.path.join(self.directory, name)
         store = inbox = worker = None
@@ -851,6 +2029,8 @@ class Harness:
             retry = wr.RetryPolicy(max_attempts=MAX_ATTEMPTS, initial=0, jitter=False)
             worker = wr.Worker(inbox, clock=self.clock, retry=retry, concurrency=4)
         slot = Slot(variant, mode, receiver, provider, store, inbox, worker)
+        slot.options = options
+        slot.features = self.features
 
         def on_any(event: Any) -> None:
             self._handled(slot, event)
@@ -859,11 +2039,25 @@ class Harness:
         receiver.on_any(on_any)
         return slot
 
+    def _fetcher(self, label: str, mode: str) -> Any:
+        """A ``fetch=`` for SNS certificates that records its calls (checked by invariant C) and
+        serves the demo certificate for Amazon SNS URLs only: the harness never uses the network."""
+
+        def fetch(url: str) -> bytes:
+            slot = self.slots[label, mode]
+            slot.fetched.append(url)
+            if _sns_host_url(url):
+                return self._sns_certificate
+            raise OSError("the harness serves certificates for Amazon SNS URLs only")
+
+        return fetch
+
     def close(self) -> None:
         """Close every store and inbox and remove the temporary directory."""
         if self._closed:
             return
         self._closed = True
+        _memoise_rsa_keys(-1)
         for slot in self.slots.values():
             for resource in (slot.store, slot.inbox):
                 close = getattr(resource, "close", None)
@@ -910,7 +2104,7 @@ class Harness:
         # The clock moves a little per input: leases (120 s) run out now and then, ttl (7 days) rarely.
         if c.chance(1, 4):
             step = c.pick((1, 1, 2, 5, 31, 121, 3600, self.ttl + 1))
-            if step > 3600 and not c.chance(1, 8):
+            if (step > 3600 and not c.chance(1, 8)) or self.clock() + step > CLOCK_HORIZON:
                 step = 1
             self.clock.advance(step)
         signed = self._signed(c, slot)
@@ -920,11 +2114,22 @@ class Harness:
                 if c.chance(1, 4):
                     self.clock.advance(c.pick((1, 5, 121, 299, 301)))
                 again = c.pick(("same", "same", "resign", "resign-id"))
-                if again == "resign" or (again == "resign-id" and variant.provider == "standard-webhooks"):
+                if again == "resign" or (again == "resign-id" and variant.sw):
+                    # Signed again from the same source: a sender's retry (Mailgun draws a
+                    # new token, Twitch a new message id: new events for them).
                     msg_id = self._msg_id(c) if again == "resign-id" else signed.msg_id
                     signed = self._sign(
-                        slot, signed.body, signed.extra, msg_id, self._signing_time(c), signed.notes
+                        slot,
+                        signed.source,
+                        signed.clean,
+                        signed.extra,
+                        msg_id,
+                        self._signing_time(c),
+                        signed.notes,
                     )
+            if variant.handshake and c.chance(1, 4):
+                self._handshake(c, slot, data, index)
+                continue
             delivery = self._mutate(c, slot, signed)
             self._deliver(slot, signed, delivery, data, index)
 
@@ -967,16 +2172,22 @@ class Harness:
         variant = slot.variant
         notes: list[str] = []
         payload, extra = self._payload(c, variant)
-        box = [payload]
-        raws: dict[str, str] = {}
-        if variant.provider == "customerio" and c.chance(1, 4):
-            box[0] = self._batch(c, variant, box[0], notes)
-        if c.chance(1, 8):
-            self._set_budget(c, box, notes)
-        if c.chance(1, 2):
-            for _ in range(c.pick((1, 1, 2, 3))):
-                self._json_mutation(c, variant, box, raws, notes)
-        body = self._serialise(c, box[0], raws, notes)
+        clean = self._encode(variant, payload)
+        if variant.form:
+            body = self._form_body(c, payload, notes)
+        else:
+            box = [payload]
+            raws: dict[str, str] = {}
+            if variant.provider in BATCH_IDS and c.chance(1, 4):
+                box[0] = self._batch(c, variant, box[0], notes)
+            if c.chance(1, 8):
+                self._set_budget(c, box, notes)
+            if c.chance(1, 2):
+                for _ in range(c.pick((1, 1, 2, 3))):
+                    self._json_mutation(c, variant, box, raws, notes)
+            if variant.provider == "meta" and "meta-empty-items" not in self.features:
+                _drop_empty_items(box[0])
+            body = self._serialise(c, box[0], raws, notes)
         if variant.provider == "github":
             # A sender gives one body one delivery id and one event type; the pools above
             # give one body several, which is a replay with changed unsigned headers.
@@ -987,23 +2198,101 @@ class Harness:
                 )
             if "github-event" not in self.features:
                 extra["X-GitHub-Event"] = ("issues", "push", "ping")[int(digest[-2:], 16) % 3]
-        msg_id = self._msg_id(c) if variant.provider == "standard-webhooks" else None
-        return self._sign(slot, body, extra, msg_id, self._signing_time(c), notes)
+        msg_id = self._msg_id(c) if variant.sw else None
+        return self._sign(slot, body, clean, extra, msg_id, self._signing_time(c), notes)
 
     def _sign(
-        self, slot: Slot, body: bytes, extra: dict[str, str], msg_id: str | None, at: float, notes: list[str]
+        self,
+        slot: Slot,
+        source: bytes,
+        clean: bytes,
+        extra: dict[str, str],
+        msg_id: str | None,
+        at: float,
+        notes: list[str],
     ) -> Signed:
-        auth = self.testing.sign(slot.provider, body, timestamp=at, msg_id=msg_id)
-        if slot.variant.svix:
+        """Sign ``source`` at ``at`` with ``testing.signed_request``, exactly as a sender would.
+
+        What no sender could sign (a form that is not one, a Mailgun body that is not an
+        object, a time Twitch or SNS cannot write) is signed now, or the sample is signed
+        instead, with a note. The body signed is the body sent: Mailgun, SNS and Linear
+        sign inside it.
+        """
+        variant = slot.variant
+        wr = self.wr
+        # What a sender cannot sign. (Before 506e148, AwsSns.sign_request raised TypeError
+        # for an unhashable "Type": tests/test_gate_new_providers.py.)
+        unsignable = (
+            wr.ConfigurationError,
+            wr.WebhookError,
+            ValueError,
+            OverflowError,
+            OSError,
+            RecursionError,
+        )
+        now = self.clock()
+        for body, when, note in (
+            (source, at, ""),
+            (source, now, "the signing time cannot be written: signed now"),
+            (clean, at, "the body cannot be signed: signed the sample"),
+            (clean, now, "the body and time cannot be signed: signed the sample now"),
+        ):
+            try:
+                auth, sent = self.testing.signed_request(
+                    slot.provider, body, timestamp=when, msg_id=msg_id, private_key=variant.private_key
+                )
+            except unsignable:
+                continue
+            if note:
+                notes = [*notes, note]
+            break
+        else:  # the sample itself, now: a harness mistake
+            raise Violation(f"gate harness: {variant.label}: the sample cannot be signed")
+        if variant.svix:
             auth = {name.replace("webhook-", "svix-"): value for name, value in auth.items()}
-        headers = [("Content-Type", "application/json"), *extra.items(), *auth.items()]
-        return Signed(body, headers, msg_id, at, extra, notes)
+        lowered = {name.lower(): value for name, value in auth.items()}
+        content_type = lowered.pop("content-type", FORM if variant.form else "application/json")
+        auth = {name: value for name, value in auth.items() if name.lower() != "content-type"}
+        sent_extra = {name: value for name, value in extra.items() if name.lower() not in lowered}
+        headers = [
+            (name, _wire_text(value))
+            for name, value in [("Content-Type", content_type), *sent_extra.items(), *auth.items()]
+        ]
+        signed_at = variant.rules.signed_time(sent, when)
+        if signed_at is None:
+            notes = [*notes, "the signed time cannot be read"]
+        signed_id = lowered.get(variant.id_header) if variant.id_header else None
+        if variant.id_header and signed_id is None:
+            raise Violation(f"gate harness: {variant.label}: no {variant.id_header} in {sorted(lowered)}")
+        return Signed(
+            sent,
+            headers,
+            signed_id,
+            when if signed_at is None else signed_at,
+            extra,
+            notes,
+            source=source,
+            clean=clean,
+            material=variant.rules.key(sent) if variant.body_signed else b"",
+            timeless=signed_at is None,
+        )
+
+    @staticmethod
+    def _encode(variant: Variant, payload: Any) -> bytes:
+        """A sample's payload as its sender's bytes: a form, or compact JSON."""
+        if variant.form:
+            return urlencode(payload, doseq=True).encode("ascii")
+        return json.dumps(payload, separators=(",", ":")).encode()
 
     def _payload(self, c: Choices, variant: Variant) -> tuple[Any, dict[str, str]]:
-        payload = copy.deepcopy(c.pick(self.samples[variant.provider]))
-        extra: dict[str, str] = {}
+        text, headers = c.pick(self.samples[variant.label])
+        payload = json.loads(text)  # a fresh copy, faster than deepcopy
+        extra: dict[str, str] = dict(headers)
         n = c.int(4)
         name = variant.provider
+        spec = ID_FIELDS.get(name)
+        if spec is not None:
+            self._set_ids(c, payload, *spec)
         if not isinstance(payload, dict):
             return payload, extra
         if name == "courier":
@@ -1036,22 +2325,100 @@ class Harness:
                 payload["event_id"] = f"Ev0GATE{n}"
         elif name in ("bearer", "basic", "hmac"):
             payload["id"] = f"evt_gate_{n}"
+        elif variant.form:
+            for sid in TWILIO_SIDS:
+                if sid in payload:
+                    payload[sid] = f"{sid[:2].upper()}gate{n}"
+            for key, statuses in TWILIO_STATUSES.items():
+                if key in payload:
+                    payload[key] = c.pick(statuses)
         return payload, extra
 
+    @staticmethod
+    def _set_ids(c: Choices, root: Any, path: tuple[str | int, ...], template: str) -> None:
+        """Set the field at ``path`` (where it exists) to a value from ``template``'s small pool."""
+        head, rest = path[0], path[1:]
+        if head == "*":
+            if type(root) is list and rest:
+                for item in root:
+                    Harness._set_ids(c, item, rest, template)
+            return
+        found = (type(root) is dict and head in root) or (
+            type(root) is list and type(head) is int and head < len(root)
+        )
+        if found:
+            container: Any = root
+            if rest:
+                Harness._set_ids(c, container[head], rest, template)
+                return
+            text = template.format(n=c.int(4))
+            container[head] = int(text) if type(container[head]) is int and text.isdigit() else text
+
+    def _form_body(self, c: Choices, payload: Any, notes: list[str]) -> bytes:
+        """A Twilio form from the sample's fields, with form-level mutations before signing."""
+        pairs: list[tuple[str, str]] = []
+        for name, value in payload.items():
+            for item in value if type(value) is list else [value]:
+                pairs.append((name, str(item)))
+        if c.chance(1, 8):
+            budget = c.pick(("1", "1", "2", "9"))
+            pairs.append(("fail", budget))
+            notes.append(f"fail={budget}")
+        repeats = "twilio-repeated-field" in self.features
+        if c.chance(1, 2):
+            for _ in range(c.pick((1, 1, 2, 3))):
+                kind = c.pick(("odd", "delete", "add", "repeat", "status", "many"))
+                at = c.int(len(pairs))
+                if kind == "odd" and pairs:
+                    pairs[at] = (pairs[at][0], c.pick(FORM_VALUES))
+                elif kind == "delete" and pairs:
+                    del pairs[at]
+                elif kind == "add":
+                    key = c.pick(
+                        ("MessageStatus", "CallStatus", "EventType", "type", "id", "NumMedia", "\u00e9")
+                    )
+                    if repeats or all(name != key for name, _ in pairs):
+                        pairs.insert(c.int(len(pairs) + 1), (key, c.pick(FORM_VALUES)))
+                elif kind == "repeat" and pairs and repeats:
+                    # A name sent twice (its values in the order sent): another payload that
+                    # signs like the same fields in another order, or without the repeat.
+                    other = c.pick((*FORM_VALUES, pairs[at][1]))
+                    pairs.insert(c.int(len(pairs) + 1), (pairs[at][0], other))
+                elif kind == "status":
+                    for key in TWILIO_STATUSES:
+                        if any(name == key for name, _ in pairs):
+                            pairs = [(n, c.pick(TYPE_VALUES[:20]) if n == key else v) for n, v in pairs]
+                elif kind == "many":
+                    tag = len(notes)  # names no other field has: no repeats
+                    pairs.extend((f"Field{tag}x{i}", "x") for i in range(c.pick((100, 511, 600))))
+                notes.append(f"form {kind}")
+        quote_via = quote_plus if not c.chance(1, 4) else quote
+        try:
+            return urlencode(pairs, quote_via=quote_via).encode("ascii")
+        except UnicodeEncodeError:
+            return urlencode(payload, doseq=True).encode("ascii")
+
     def _batch(self, c: Choices, variant: Variant, first: Any, notes: list[str]) -> list[Any]:
+        """A batch of 0 to 1001 events (Customer.io's limit is 1000), from the samples."""
+
+        def events(payload: Any) -> list[Any]:
+            return list(payload) if type(payload) is list else [payload]
+
         size = c.pick((1, 2, 2, 3, 0, 5))
         if c.chance(1, 32):
             size = c.pick((1000, 1001))
         if size <= 5:
-            elements = [first] + [self._payload(c, variant)[0] for _ in range(size - 1)]
+            elements = events(first)
+            while len(elements) < size:
+                elements += events(self._payload(c, variant)[0])
             elements = elements[:size]
         else:
-            distinct = [first] + [self._payload(c, variant)[0] for _ in range(3)]
+            distinct = events(first) + [e for _ in range(3) for e in events(self._payload(c, variant)[0])]
             elements = []
             for index in range(size):
                 element = copy.deepcopy(distinct[index % len(distinct)])
                 if isinstance(element, dict):
-                    element["messageId"] = f"msg-gate-batch-{index}"
+                    element[BATCH_IDS[variant.provider]] = f"gate-batch-{index}"
                 elements.append(element)
         notes.append(f"batch of {size}")
         return elements
@@ -1221,22 +2588,32 @@ class Harness:
             self._content_type(c, delivery)
         if c.chance(1, 12):
             self._content_length(c, delivery)
-        if c.chance(1, 10):
-            self._body_mutation(c, variant, delivery)
+        if c.chance(1, 10) or (variant.rules.mutates and c.chance(1, 5)):
+            self._body_mutation(c, slot, delivery)
         delivery.form = c.pick(("dict", "dict", "pairs", "bytes"))
         for name, text, reason in delivery.marks:
             if any(header.lower() == name and text in value for header, value in delivery.headers):
                 delivery.forged.append(reason)
+        delivery.forged += variant.rules.problems(slot, delivery.body)
+        delivery.doubts = variant.rules.doubts(slot, delivery.body)
+        if delivery.body != signed.body:
+            changed = variant.rules.forged(variant, signed.body, delivery.body)
+            if changed is not None:
+                delivery.forged.append(changed)
         age = self.clock() - signed.signed_at
-        if variant.timestamped:
-            delivery.fresh = abs(age) <= TOLERANCE - 1
-            if abs(age) > TOLERANCE + 2:
+        if signed.timeless:
+            delivery.fresh = False
+        elif variant.timestamped:
+            past = variant.tolerance
+            ahead = past if variant.future is None else variant.future
+            delivery.fresh = -(ahead - 1) <= age <= past - 1
+            if age > past + 2 or -age > ahead + 2:
                 delivery.forged.append(f"signed {age:+g} s from now, outside the tolerance")
         return delivery
 
     def _pad_gate(self, variant: Variant, name: str, char: str) -> str | None:
         """The feature a padding of header ``name`` with ``char`` needs, if any."""
-        if name in SW_IDS and variant.provider == "standard-webhooks":
+        if name in SW_IDS and variant.sw:
             return "sw-id-padding"
         if name == GITHUB_DELIVERY and variant.provider == "github":
             return "github-delivery"
@@ -1300,7 +2677,9 @@ class Harness:
             fuzz = c.bytes(40).decode("latin-1")
             d.headers[index][1] = fuzz
             d.notes.append(f"{name} = {fuzz!r}")
-            guarded = lname == variant.auth_header.lower() or lname in variant.signed_values
+            guarded = (variant.auth_header and lname == variant.auth_header.lower()) or (
+                lname in variant.signed_values
+            )
             if guarded and fuzz.strip(OWS) and fuzz.strip(OWS) not in value:
                 d.marks.append((lname, fuzz.strip(OWS), f"{name} replaced with fuzz"))
         elif kind == "entry":
@@ -1324,16 +2703,17 @@ class Harness:
 
     def _entry_mutation(self, c: Choices, variant: Variant, d: Delivery) -> None:
         """Change the inside of the signature (or credential) header."""
-        at = self._find(d, variant.auth_header)
+        at = self._find(d, variant.auth_header) if variant.auth_header else None
         if at is None:
             return
         value = d.headers[at][1]
         label = variant.t_entry
         new = value
         forged = marker = ""
-        if label is not None:  # Stripe and Courier: t=<time>,<label>=<hex>
-            entries = value.split(",")
-            t_index = next((i for i, e in enumerate(entries) if e.startswith("t=")), None)
+        if label is not None:  # Stripe, Courier, Calendly: t=<time>,<label>=<hex>; Paddle: ts=..;h1=..
+            t, sep = variant.t_label, variant.entry_separator
+            entries = value.split(sep)
+            t_index = next((i for i, e in enumerate(entries) if e.startswith(f"{t}=")), None)
             kind = c.pick(
                 (
                     "unreadable",
@@ -1350,69 +2730,77 @@ class Harness:
                 )
             )
             if kind == "unreadable":
-                new = value + f",{label}=zz"
+                new = value + f"{sep}{label}=zz"
             elif kind == "wrong":
-                new = value + f",{label}=" + "00" * 32
+                new = value + f"{sep}{label}=" + "00" * 32
             elif kind == "prefix":
-                new = f"{label}=zz," + value
+                new = f"{label}=zz{sep}" + value
             elif kind == "other":
-                new = value + c.pick((",v0=abcd", ",foo=bar", ",v2=" + "ab" * 32))
+                new = value + sep + c.pick(("v0=abcd", "foo=bar", "h2=" + "ab" * 32, "v2=" + "ab" * 32))
             elif kind == "stray":
-                new = value + c.pick((",", " , ", ",,"))
+                new = value + c.pick((sep, f" {sep} ", sep * 2))
             elif kind == "dup-t" and t_index is not None:
-                new = value + "," + entries[t_index]
+                new = value + sep + entries[t_index]
             elif kind in ("t+1", "t0", "pad-t") and t_index is not None:
-                stamp = entries[t_index][2:]
+                stamp = entries[t_index][len(t) + 1 :]
                 if kind == "t+1":
                     changed = (
                         str(int(stamp) + 1)
                         if stamp.isascii() and stamp.lstrip("-").isdigit()
                         else stamp + "1"
                     )
-                    forged = "t= changed"
+                    forged = f"{t}= changed"
                 elif kind == "t0":
                     changed = "0" + stamp
-                    forged = "t= changed (leading zero)"
+                    forged = f"{t}= changed (leading zero)"
                 else:
                     char = c.pick(PAD_CHARS)
                     if char not in OWS and not self._allowed("nonows-time"):
                         return
                     changed = stamp + char if c.bool() else char + stamp
-                    forged = f"t= padded with {char!r}" if char not in OWS else ""
-                entries[t_index] = "t=" + changed
-                new = ",".join(entries)
-                marker = "t=" + changed
+                    forged = f"{t}= padded with {char!r}" if char not in OWS else ""
+                entries[t_index] = f"{t}={changed}"
+                new = sep.join(entries)
+                marker = f"{t}={changed}"
             elif kind == "spaces":
-                new = " , ".join(entries)
+                new = f" {sep} ".join(entries)
             elif kind == "upper":
-                new = ",".join(
+                new = sep.join(
                     e
-                    if e.startswith("t=")
+                    if e.startswith(f"{t}=")
                     else e.translate(_UPPER).replace(label.translate(_UPPER) + "=", label + "=")
                     for e in entries
                 )
-        elif variant.provider == "standard-webhooks":
+        elif variant.sw:  # Standard Webhooks: "<version>,<base64>" entries; id and time headers
+            id_name, time_name = variant.signed_values
             kind = c.pick(("unreadable", "other", "zeros", "prefix", "only-other", "new-id", "t+1", "spaces"))
             if kind == "unreadable":
-                new = value + " v1,zz=="
+                new = value + c.pick((" v1,zz==", " v1a,zz=="))
             elif kind == "other":
                 new = value + c.pick((" v2,abc", " v1a,xyz", " v1,", " ,"))
             elif kind == "zeros":
-                new = value + " v1," + base64.b64encode(bytes(32)).decode()
+                new = value + c.pick(
+                    (" v1," + base64.b64encode(bytes(32)).decode(), " v1a," + "A" * 86 + "==")
+                )
             elif kind == "prefix":
                 new = "v1,AAAA " + value
             elif kind == "only-other":
-                new = " ".join("v1a," + entry.partition(",")[2] for entry in value.split())
-                forged = "every v1 signature renamed v1a"
+                own = "v1a" if variant.private_key else "v1"
+                entries = value.split()
+                if not entries or not all(entry.startswith(own + ",") for entry in entries):
+                    return
+                other = "v1" if own == "v1a" else "v1a"
+                new = " ".join(other + entry[len(own) :] for entry in entries)
+                forged = f"every {own} signature renamed {other}"
             elif kind == "new-id":
-                target = self._find(d, "svix-id" if variant.svix else "webhook-id")
+                target = self._find(d, id_name)
                 if target is not None:
                     forged_id = d.headers[target][1] = "msg_forged_" + c.bytes(4).hex()
                     d.notes.append("signed id changed")
                     d.marks.append((d.headers[target][0].lower(), forged_id, "signed id changed"))
                 return
             elif kind == "t+1":
-                target = self._find(d, "svix-timestamp" if variant.svix else "webhook-timestamp")
+                target = self._find(d, time_name)
                 if target is not None:
                     self._bump(d, target)
                 return
@@ -1488,10 +2876,11 @@ class Harness:
             elif kind == "hook":
                 d.headers.append(["X-GitHub-Hook-ID", str(c.int(10**6))])
                 d.notes.append("added X-GitHub-Hook-ID")
-        elif variant.provider == "standard-webhooks":
-            other = "webhook-" if variant.svix else "svix-"
+        elif variant.sw and (not variant.unsigned or c.bool()):
+            svix = variant.signed_values[0].startswith("svix-")
+            other = "webhook-" if svix else "svix-"
             part = c.pick(("id", "timestamp", "signature"))
-            if part == "id" and variant.svix and not self._allowed("sw-mixed-prefix"):
+            if part == "id" and svix and not self._allowed("sw-mixed-prefix"):
                 return
             value = {
                 "id": "msg_unsigned_" + c.bytes(4).hex(),
@@ -1500,6 +2889,22 @@ class Harness:
             }[part]
             d.headers.append([other + part, value])
             d.notes.append(f"added unsigned {other}{part}: {value}")
+        elif variant.unsigned:
+            # A header the sender sends and nobody signs: anyone may change it, so nothing
+            # it says may make a replay another event (it is never part of the key).
+            name = c.pick(variant.unsigned)
+            at = self._find(d, name)
+            kind = c.pick(("set", "set", "drop", "dup"))
+            value = c.pick(("", "gate-other", "1", c.bytes(24).decode("latin-1")))
+            if kind == "drop" and at is not None:
+                del d.headers[at]
+            elif kind == "dup":
+                d.headers.insert(c.int(len(d.headers) + 1), [name, value])
+            elif at is not None:
+                d.headers[at][1] = value
+            else:
+                d.headers.append([name, value])
+            d.notes.append(f"unsigned {name} {kind} {value!r}"[:120])
         else:
             d.headers.append(["X-Request-Id", c.bytes(16).hex()])
             d.notes.append("added X-Request-Id")
@@ -1546,7 +2951,12 @@ class Harness:
             d.headers.append(["content-length", value])
         d.notes.append(f"Content-Length {value!r}")
 
-    def _body_mutation(self, c: Choices, variant: Variant, d: Delivery) -> None:
+    def _body_mutation(self, c: Choices, slot: Slot, d: Delivery) -> None:
+        """Change the body after signing: the provider's own changes (:meth:`Rules.mutate`),
+        or bytes; whether that forges the request is :meth:`Rules.forged`'s to say."""
+        if slot.variant.rules.mutates and c.bool():
+            slot.variant.rules.mutate(c, slot, d)
+            return
         body = d.body
         kind = c.pick(("flip", "truncate", "half", "space", "newline", "x", "prepend", "empty", "oversize"))
         if kind == "flip" and body:
@@ -1571,18 +2981,21 @@ class Harness:
         if new != body:
             d.body = new
             d.notes.append(f"body {kind}")
-            if variant.body_signed:
-                d.forged.append(f"body changed after signing ({kind})")
 
     # -- sending and checking ----------------------------------------------------------
 
     def _base_key(self, slot: Slot, signed: Signed, d: Delivery) -> tuple[bytes, bool]:
-        body = signed.body if slot.variant.body_signed else d.body
+        """The key of what the sender signed (see "One signed event"), and whether its events
+        are told apart by their payloads (a batch)."""
+        variant = slot.variant
+        material = signed.material if variant.body_signed else d.body
         digest = hashlib.sha256()
-        for part in (slot.mode.encode(), slot.variant.label.encode(), body, (signed.msg_id or "").encode()):
+        for part in (slot.mode.encode(), variant.label.encode(), material, (signed.msg_id or "").encode()):
             digest.update(len(part).to_bytes(8, "little"))
             digest.update(part)
-        batch = slot.variant.provider == "customerio" and body.lstrip(b" \t\r\n")[:1] == b"["
+        batch = variant.batch and (
+            variant.provider not in BATCH_IDS or material.lstrip(b" \t\r\n")[:1] == b"["
+        )
         return digest.digest(), batch
 
     def _event_key(self, context: _Context | None, event: Any) -> tuple[bytes, bool]:
@@ -1697,6 +3110,7 @@ class Harness:
         self._call = call = _Call()
         self._problems = []
         headers = d.wire_headers()
+        slot.fetched.clear()
         self._phase = "handle"
         try:
             reply = slot.receiver.handle(d.method, headers, d.body)
@@ -1715,12 +3129,137 @@ class Harness:
         self._check_reply(slot, d, reply, call)
         if slot.failed and reply.ok:
             self._check_retried(slot, d, headers)
+        if slot.variant.fetch:
+            self._check_fetches(slot, d, reply)
         if slot.mode == "inbox":
             self._drain(slot, reply)
         elif slot.mode != "plain" and reply.ok and not call.succeeded and not call.failed:
             slot.duplicates += 1
         if self._problems:
             raise self._violation(slot, signed, d, data, index, self._problems, reply)
+
+    def _handshake(self, c: Choices, slot: Slot, data: bytes, index: int) -> None:
+        """Meta's ``GET`` verification request, its query mutated (invariant G)."""
+        token = str(slot.options["verify_token"])
+        notes: list[str] = []
+        challenge = str(1_000_000_000 + c.int(2**16))
+        if c.chance(1, 4):
+            challenge = c.pick(META_VERIFY_CHALLENGES)
+            notes.append(f"challenge {challenge[:20]!r}")
+        params = [
+            ["hub.mode", "subscribe"],
+            ["hub.challenge", quote(challenge, safe="")],
+            ["hub.verify_token", quote(token, safe="")],
+        ]
+        if c.chance(1, 2):
+            for _ in range(c.pick((1, 1, 2))):
+                kind = c.pick(
+                    (
+                        "token",
+                        "token",
+                        "encode",
+                        "drop",
+                        "repeat",
+                        "mode",
+                        "order",
+                        "plus",
+                        "raw",
+                        "case",
+                        "empty",
+                    )
+                )
+                at = c.int(len(params))
+                if not params and kind not in ("token", "empty"):
+                    continue
+                if kind == "token":
+                    wrong = c.pick(
+                        (
+                            token + "x",
+                            "",
+                            token.upper(),
+                            token[:-1],
+                            token + " ",
+                            "\u00e9",
+                            c.bytes(8).decode("latin-1"),
+                        )
+                    )
+                    params.append(["hub.verify_token", quote(wrong, safe="")])
+                    params = [p for p in params[:-1] if p[0] != "hub.verify_token"] + params[-1:]
+                elif kind == "encode":  # the same value, every byte percent-encoded
+                    params[at][1] = "".join(f"%{b:02X}" for b in unquote_plus(params[at][1]).encode())
+                elif kind == "drop":
+                    del params[at]
+                elif kind == "repeat":
+                    params.insert(c.int(len(params) + 1), [params[at][0], c.pick((params[at][1], "other"))])
+                elif kind == "mode":
+                    params[at] = ["hub.mode", c.pick(("unsubscribe", "", "SUBSCRIBE", "subscribe%00"))]
+                elif kind == "order":
+                    params.reverse()
+                elif kind == "plus":
+                    params[at][1] += c.pick(("+", "%20", "%2B"))
+                elif kind == "raw":
+                    params[at][1] = c.bytes(12).decode("latin-1")
+                elif kind == "case":
+                    params[at][0] = params[at][0].upper()
+                else:
+                    params.insert(c.int(len(params) + 1), [c.pick(("", "hub.other")), ""])
+                notes.append(f"query {kind}")
+        query = "&".join(f"{name}={value}" if name else value for name, value in params)
+        method = c.pick(("GET", "GET", "get"))
+        headers = [("User-Agent", "facebookexternalua")]
+        body = c.bytes(16)
+        fields = [
+            (unquote_plus(name), unquote_plus(value))
+            for name, _, value in (p.partition("=") for p in query.split("&"))
+        ]
+        token_ok = [value for name, value in fields if name == "hub.verify_token"] == [token]
+        echoed = [value for name, value in fields if name == "hub.challenge"]
+        slot.requests += 1
+        self._call = call = _Call()
+        self._problems = []
+        self._context = None
+        d = Delivery(method, [list(h) for h in headers], body, "pairs", 0.0, notes=notes)
+        shown = Signed(b"", [], None, self.clock(), {}, [f"GET handshake, query={query!r}"])
+        self._phase = "handle"
+        try:
+            reply = slot.receiver.handle(method, headers, body, query=query)
+        except Exception as exc:
+            self._phase = ""
+            message = f"Receiver.handle raised {type(exc).__name__}: {exc}"[:500]
+            raise self._violation(slot, shown, d, data, index, [("1", message)]) from exc
+        self._phase = ""
+        slot.statuses[reply.status] += 1
+        error = reply.error
+        if call.succeeded or call.failed or reply.events:
+            self._problem("G", "a handshake ran handlers or produced events")
+        if reply.status not in (200, 400, 401):
+            self._problem("G", f"a handshake was answered {reply.status}")
+        if (error is None) != reply.ok or (error is not None and error.status != reply.status):
+            self._problem("1", f"status {reply.status} with error {error!r}")
+        if error is not None and _json_text(reply.body) != {"error": error.code}:
+            self._problem("1", f"the error body is {reply.body[:100]!r}, not {{'error': {error.code!r}}}")
+        if reply.ok and not token_ok:
+            self._problem("G", f"a verification request without the verify token was answered {reply.status}")
+        if reply.ok and (
+            [reply.body.decode("latin-1")] != echoed or _media_type(reply.headers) != "text/plain"
+        ):
+            self._problem("G", f"the challenge {echoed!r} was answered {reply.body[:60]!r}")
+        if not notes and reply.status != 200:
+            self._problem("G", f"Meta's own verification request was refused: {reply.status} {error!r}")
+        if self._problems:
+            raise self._violation(slot, shown, d, data, index, self._problems, reply)
+
+    def _check_fetches(self, slot: Slot, d: Delivery, reply: Any) -> None:
+        """Invariant C: a certificate is fetched only from an Amazon SNS URL, and a
+        ``SigningCertURL`` off the allowlist is refused (401) without any fetch."""
+        for url in slot.fetched:
+            if not _sns_host_url(url):
+                self._problem("C", f"a certificate was fetched from {url!r}, not an Amazon SNS URL")
+        if d.cert_off_list:
+            if slot.fetched:
+                self._problem("C", f"a SigningCertURL off the allowlist was fetched: {slot.fetched!r}")
+            if d.notes == [d.cert_off_list] and reply.status != 401:
+                self._problem("C", f"a SigningCertURL off the allowlist was answered {reply.status}, not 401")
 
     def _check_reply(self, slot: Slot, d: Delivery, reply: Any, call: _Call) -> None:
         wr = self.wr
@@ -1730,21 +3269,32 @@ class Harness:
             self._problem("1", f"reply.error is a {type(error).__name__}, not a WebhookError")
         if (error is None) != reply.ok:
             self._problem("1", f"status {reply.status} with error {error!r}")
-        try:
-            answer = json.loads(reply.body) if reply.body or error is not None else None
-        except ValueError:
-            self._problem("1", f"the reply body is not JSON: {reply.body[:100]!r}")
+        media = _media_type(reply.headers)
+        if reply.ok and reply.body and media in slot.variant.answers:
+            pass  # an answer the provider declares (Twitch's challenge, TwiML, Meta's challenge)
         else:
-            if error is not None and answer != {"error": error.code}:
-                self._problem("1", f"the error body is {answer!r}, not {{'error': {error.code!r}}}")
-            if error is not None and error.status != reply.status:
-                self._problem("1", f"status {reply.status} for a {type(error).__name__} ({error.status})")
+            try:
+                answer = json.loads(reply.body) if reply.body or error is not None else None
+            except ValueError:
+                self._problem("1", f"the reply body is not JSON: {reply.body[:100]!r} ({media})")
+            else:
+                if error is not None and answer != {"error": error.code}:
+                    self._problem("1", f"the error body is {answer!r}, not {{'error': {error.code!r}}}")
+                if error is not None and error.status != reply.status:
+                    self._problem("1", f"status {reply.status} for a {type(error).__name__} ({error.status})")
+                if reply.body and media != "application/json":
+                    self._problem("1", f"a JSON body sent as {media!r}")
         rejected = {400, 401, 405, 413, 415}
+        answered = set(slot.variant.statuses)
         if mode == "inbox":
-            allowed = rejected | {slot.receiver.provider.accepted_status}
+            allowed = rejected | answered | {slot.receiver.provider.accepted_status}
         else:
             allowed = (
-                rejected | {200} | ({500} if call.failed else set()) | ({409} if mode != "plain" else set())
+                rejected
+                | answered
+                | {200}
+                | ({500} if call.failed else set())
+                | ({409} if mode != "plain" else set())
             )
         if reply.status not in allowed:
             detail = f" ({type(error).__name__}: {error.detail})" if error is not None else ""
@@ -1765,7 +3315,7 @@ class Harness:
                 )
             if reply.ok and mode == "plain" and not reply.events:
                 self._problem("S", "a 2xx reply without events")
-        clean = not d.notes and not d.forged and d.fresh and len(d.body) <= MAX_BODY
+        clean = not d.notes and not d.forged and not d.doubts and d.fresh and len(d.body) <= MAX_BODY
         if clean and reply.status in (401, 405, 413, 415):
             self._problem(
                 "S", f"a request exactly as the provider signed it was refused: {reply.status} {error!r}"

@@ -44,9 +44,12 @@ chooses the hash: the key must still be one of yours.
 request verifies forever, and since fields are concatenated without separators,
 characters can be moved between adjacent names and values (``Ab=c`` and ``A=bc``
 sign alike): both are in Twilio's design. Use an idempotency store. A form event is
-identified by its type and its **whole payload**, so only an exact replay of a
-signed body is a duplicate (a call's ``in-progress`` requests differ by their
-fields, ``Digits`` and all); a JSON CloudEvent by its ``id``.
+identified by **exactly the string its signature covers** (its names and distinct
+values, sorted, run together), so every body that signs the same is one event: a
+replay with a field repeated, values reordered or characters moved between a name
+and its value is a duplicate, while a call's ``in-progress`` requests, which differ
+by their fields (``Digits`` and all), stay distinct. A JSON CloudEvent is identified
+by its ``id``.
 
 **Events.** Form bodies (status callbacks and incoming messages and calls):
 
@@ -344,7 +347,7 @@ class Twilio(Provider):
 
     def identity(self, event: Event) -> str:
         """A CloudEvent by its type and ``id``; a form by exactly what its signature covers;
-        any other JSON body by its type and whole payload.
+        any other JSON body by its type and whole payload (see the module's "replays").
 
         A form's identity is the signed string itself (each name and its distinct
         values, sorted, run together), not its payload: every body that signs the same
