@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import uuid
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,3 +158,102 @@ class TestRedis:
 
         with pytest.raises(ConfigurationError):
             RedisStore("redis://localhost")  # type: ignore[arg-type]
+
+
+@pytest.fixture(params=["sqlite", "redis"])
+def batch_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
+    """The stores that claim and settle a batch at once."""
+    if request.param == "sqlite":
+        made: Any = SQLiteStore(tmp_path / "events.db")
+    else:
+        from webhook_receiver.redis_store import RedisStore
+
+        made = RedisStore.from_url(request.getfixturevalue("redis_url"), prefix=f"test:{uuid.uuid4().hex}:")
+    yield made
+    made.close()
+
+
+class TestBatches:
+    """``claim_many``/``settle_many``: one round trip (Redis: a script; SQLite: a
+    transaction) each per request, the same answers as ``claim``/``complete``/``release``
+    key by key."""
+
+    def test_claim_many_answers_as_claim_does_for_each_state(self, batch_store: Any) -> None:
+        store = batch_store
+        done = store.claim("done", lease=LEASE, now=NOW)
+        store.complete("done", done.token, ttl=TTL, now=NOW)
+        store.claim("busy", lease=LEASE, now=NOW)
+        store.claim("stale", lease=LEASE, now=NOW - 2 * LEASE)  # its lease ran out by our clock
+        claims = store.claim_many(["new", "done", "busy", "stale"], lease=LEASE, now=NOW)
+        assert [c.status for c in claims] == [
+            ClaimStatus.CLAIMED,
+            ClaimStatus.DONE,
+            ClaimStatus.IN_PROGRESS,
+            ClaimStatus.CLAIMED,
+        ]
+        assert claims[2].expires_at == NOW + LEASE
+        assert claims[0].token and claims[3].token and claims[0].token != claims[3].token
+        # What claim_many took is held: claim() sees it in progress.
+        assert store.claim("new", lease=LEASE, now=NOW).status is ClaimStatus.IN_PROGRESS
+        assert store.claim_many([], lease=LEASE, now=NOW) == []
+
+    def test_settle_many_completes_and_releases_only_with_the_claims_token(self, batch_store: Any) -> None:
+        store = batch_store
+        a, b, _ = store.claim_many(["a", "b", "c"], lease=LEASE, now=NOW)
+        held = store.settle_many([("a", a.token), ("c", "not-the-token")], [("b", b.token)], ttl=TTL, now=NOW)
+        assert held == [True, False]
+        assert store.claim("a", lease=LEASE, now=NOW).status is ClaimStatus.DONE
+        assert store.claim("b", lease=LEASE, now=NOW).status is ClaimStatus.CLAIMED  # released
+        assert store.claim("c", lease=LEASE, now=NOW).status is ClaimStatus.IN_PROGRESS  # untouched
+        assert store.settle_many([], [], ttl=TTL, now=NOW) == []
+
+    def test_a_1000_event_batch_is_two_round_trips_on_redis(self, redis_url: str, now: float) -> None:
+        """Customer.io's largest batch through a Receiver: one claim script and one settle
+        script, however many events (it used to be three commands per event)."""
+        from webhook_receiver import Receiver, providers
+        from webhook_receiver.redis_store import RedisStore
+        from webhook_receiver.testing import sign
+
+        store = RedisStore.from_url(redis_url, prefix=f"test:{uuid.uuid4().hex}:")
+        calls: list[str] = []
+        original = store.client.execute_command
+
+        def counted(*args: Any, **options: Any) -> Any:
+            calls.append(str(args[0]))
+            return original(*args, **options)
+
+        store.client.execute_command = counted  # type: ignore[method-assign]
+        receiver = Receiver(providers.CustomerIO(secret="s"), store=store)
+        ran: list[object] = []
+        receiver.on_any(ran.append)
+        batch = [
+            {"type": "track", "messageId": f"m{i}", "event": "Signed Up", "userId": "u"} for i in range(1000)
+        ]
+        body = json.dumps(batch).encode()
+        headers = {"Content-Type": "application/json", **sign("customerio", body, secret="s")}
+        assert receiver.handle("POST", headers, body, now=now).status == 200
+        assert len(ran) == 1000
+        assert len(calls) <= 4, calls  # EVALSHA twice (plus SCRIPT LOAD on first use)
+        calls.clear()
+        assert receiver.handle("POST", headers, body, now=now).status == 200  # all duplicates
+        assert len(ran) == 1000
+        assert len(calls) == 1, calls  # one claim script; nothing to settle
+        store.close()
+
+
+def test_a_1000_event_batch_is_one_transaction_each_way_on_sqlite(tmp_path: Path, now: float) -> None:
+    """SQLite: the claims and the completions of a batch each commit once."""
+    from webhook_receiver import Receiver, providers
+    from webhook_receiver.testing import sign
+
+    store = SQLiteStore(tmp_path / "events.db")
+    statements: list[str] = []
+    store._connect().set_trace_callback(statements.append)
+    receiver = Receiver(providers.CustomerIO(secret="s"), store=store)
+    receiver.on_any(lambda event: None)
+    track = {"type": "track", "event": "Signed Up", "userId": "u"}
+    body = json.dumps([{**track, "messageId": f"m{i}"} for i in range(1000)]).encode()
+    headers = {"Content-Type": "application/json", **sign("customerio", body, secret="s")}
+    assert receiver.handle("POST", headers, body, now=now).status == 200
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == ["BEGIN IMMEDIATE", "COMMIT"] * 2
+    store.close()

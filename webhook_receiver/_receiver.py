@@ -34,7 +34,7 @@ from ._errors import (
     WebhookError,
 )
 from ._events import Event, JSONObject, check_depth, constructor, decode_json
-from ._handoff import ClaimStatus, IdempotencyStore, Inbox, InboxEntry
+from ._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import OWS, Headers, HeadersLike
 from ._routing import Router
 from ._schemes import check_tolerance_option
@@ -556,18 +556,24 @@ class Receiver(Router):
         batch.verified = events
         seen: set[str] = set()
         try:
+            unique: list[tuple[Event, str]] = []
             for event, key in zip(events, keys, strict=True):
                 if key in seen:  # the same event twice in one batch: it runs once
                     batch.duplicates += 1
                     continue
                 seen.add(key)
-                claim = self._store.claim(key, lease=self._lease, now=now)
-                if claim.status is ClaimStatus.CLAIMED:
-                    batch.claimed.append((event, key, claim.token))
-                elif claim.status is ClaimStatus.IN_PROGRESS:
-                    batch.busy_until = max(batch.busy_until, claim.expires_at)
-                else:
-                    batch.duplicates += 1
+                unique.append((event, key))
+            claim_many = getattr(self._store, "claim_many", None)
+            if claim_many is not None and len(unique) > 1:
+                # A store that claims a batch at once (RedisStore: one round trip).
+                claims = claim_many([key for _, key in unique], lease=self._lease, now=now)
+                for (event, key), claim in zip(unique, claims, strict=True):
+                    batch.take(event, key, claim)
+            else:
+                # Key by key, each claim recorded as soon as it is taken, so that a
+                # failure part-way gives back exactly the claims taken.
+                for event, key in unique:
+                    batch.take(event, key, self._store.claim(key, lease=self._lease, now=now))
         except Exception as exc:
             self._release_quietly(batch)
             raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
@@ -586,6 +592,22 @@ class Receiver(Router):
         assert self._store is not None
         failed = {id(f.event) for f in failure.failures} if failure else set()
         store_error: Exception | None = None
+        settle_many = getattr(self._store, "settle_many", None)
+        if settle_many is not None and len(batch.claimed) > 1:
+            completed = [(key, token) for event, key, token in batch.claimed if id(event) not in failed]
+            released = [(key, token) for event, key, token in batch.claimed if id(event) in failed]
+            try:
+                held = settle_many(completed, released, ttl=self._ttl, now=now)
+                if not all(held):
+                    logger.warning(
+                        "%d %s claims outlived their lease of %g s; they may run twice",
+                        held.count(False),
+                        self._provider.name,
+                        self._lease,
+                    )
+            except Exception as exc:
+                store_error = exc
+            return self._settled(batch, failure, store_error, now)
         for event, key, token in batch.claimed:
             try:
                 if id(event) in failed:
@@ -599,6 +621,12 @@ class Receiver(Router):
                     )
             except Exception as exc:
                 store_error = exc
+        return self._settled(batch, failure, store_error, now)
+
+    def _settled(
+        self, batch: _Batch, failure: HandlerError | None, store_error: Exception | None, now: float
+    ) -> Reply:
+        """The reply once a batch's claims are completed or released."""
         if failure is not None:
             return self._failed(batch.events, failure)
         if store_error is not None:
@@ -672,6 +700,15 @@ class _Batch:
         self.busy_until = 0.0
         self.duplicates = 0
         self.verified: Sequence[Event] | None = None  # every event of the request (see _answered)
+
+    def take(self, event: Event, key: str, claim: Claim) -> None:
+        """Sort one event by the store's answer to its claim."""
+        if claim.status is ClaimStatus.CLAIMED:
+            self.claimed.append((event, key, claim.token))
+        elif claim.status is ClaimStatus.IN_PROGRESS:
+            self.busy_until = max(self.busy_until, claim.expires_at)
+        else:
+            self.duplicates += 1
 
     @property
     def events(self) -> list[Event]:

@@ -13,12 +13,16 @@ that died once the lease runs out. Each value also carries its own expiry in the
 Receiver's clock, checked by a Lua script when the key already exists, so a lease
 that ran out by the Receiver's clock can be taken over (and leases can be tested
 with an injected clock). Completing and releasing are compare-and-set scripts on the
-claim's token. Keys are ``<prefix><digest>``: no payload data reaches Redis.
+claim's token. A batch (a Customer.io request of up to 1000 events) is claimed in one
+script and settled in another: two round trips per request, whatever its size
+(:meth:`RedisStore.claim_many`, :meth:`RedisStore.settle_many`). Keys are
+``<prefix><digest>``: no payload data reaches Redis.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import Any, ClassVar
 
 from .._errors import ConfigurationError
@@ -66,6 +70,51 @@ return 0
 """
 
 
+# A whole batch in one round trip. KEYS: the keys; ARGV[1] the PX, ARGV[2] now, then one
+# new claim value per key. Per key, as _TAKE_OVER: {state, expires} ('claimed', '').
+_CLAIM_MANY = """
+local out = {}
+for i, key in ipairs(KEYS) do
+    local value = redis.call('GET', key)
+    local state, expires = nil, nil
+    if value then
+        local s, token, e = string.match(value, '^(%a+)|([^|]*)|(.+)$')
+        if s and tonumber(e) > tonumber(ARGV[2]) then
+            state, expires = s, e
+        end
+    end
+    if state then
+        out[#out + 1] = state
+        out[#out + 1] = expires
+    else
+        redis.call('SET', key, ARGV[i + 2], 'PX', ARGV[1])
+        out[#out + 1] = 'claimed'
+        out[#out + 1] = ''
+    end
+end
+return out
+"""
+# KEYS: the keys; ARGV[1] the done value, ARGV[2] its PX, then per key 'c' (complete) or
+# 'r' (release) followed by the claim's prefix 'processing|<token>|'. Per key: 1 when the
+# token still held it (and it was completed or released), else 0.
+_SETTLE_MANY = """
+local out = {}
+for i, key in ipairs(KEYS) do
+    local action = ARGV[i + 2]
+    local prefix = string.sub(action, 2)
+    local value = redis.call('GET', key)
+    local held = value and string.sub(value, 1, #prefix) == prefix
+    if held and string.sub(action, 1, 1) == 'c' then
+        redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
+    elseif held then
+        redis.call('DEL', key)
+    end
+    out[#out + 1] = held and 1 or 0
+end
+return out
+"""
+
+
 def _milliseconds(seconds: float) -> int:
     return max(1, math.ceil(seconds * 1000))
 
@@ -88,6 +137,8 @@ class RedisStore:
         self._take_over: Any = client.register_script(_TAKE_OVER)
         self._complete: Any = client.register_script(_COMPLETE)
         self._release: Any = client.register_script(_RELEASE)
+        self._claim_many: Any = client.register_script(_CLAIM_MANY)
+        self._settle_many: Any = client.register_script(_SETTLE_MANY)
 
     @classmethod
     def from_url(cls, url: str, *, prefix: str = "webhook_receiver:", **client_options: Any) -> RedisStore:
@@ -124,6 +175,58 @@ class RedisStore:
     def release(self, key: str, token: str) -> None:
         """Drop the claim on ``key`` if ``token`` still holds it."""
         self._release(keys=[self._prefix + key], args=[f"processing|{token}|"])
+
+    def claim_many(self, keys: Sequence[str], *, lease: float, now: float) -> list[Claim]:
+        """:meth:`claim` for every key of a batch, in one round trip (one Lua script).
+
+        The keys must be distinct. On Redis Cluster every key of a script must hash to
+        one slot: give the store a prefix with a hash tag (``"{webhooks}:"``).
+        """
+        if not keys:
+            return []
+        tokens = [new_token() for _ in keys]
+        expires = repr(now + lease)
+        values = [f"processing|{token}|{expires}" for token in tokens]
+        answer = self._claim_many(
+            keys=[self._prefix + key for key in keys], args=[_milliseconds(lease), repr(now), *values]
+        )
+        claims: list[Claim] = []
+        for index, token in enumerate(tokens):
+            state, until = answer[2 * index], answer[2 * index + 1]
+            if state == b"claimed":
+                claims.append(Claim(ClaimStatus.CLAIMED, token))
+            elif state == b"done":
+                claims.append(Claim(ClaimStatus.DONE))
+            else:
+                claims.append(Claim(ClaimStatus.IN_PROGRESS, expires_at=float(until)))
+        return claims
+
+    def settle_many(
+        self,
+        completed: Sequence[tuple[str, str]],
+        released: Sequence[tuple[str, str]],
+        *,
+        ttl: float,
+        now: float,
+    ) -> list[bool]:
+        """:meth:`complete` every ``(key, token)`` of ``completed`` and :meth:`release`
+        every one of ``released``, in one round trip; returns :meth:`complete`'s answer
+        for each of ``completed``."""
+        if not completed and not released:
+            return []
+        pairs = [
+            *(("c", key, token) for key, token in completed),
+            *(("r", key, token) for key, token in released),
+        ]
+        answer = self._settle_many(
+            keys=[self._prefix + key for _, key, _ in pairs],
+            args=[
+                f"done||{now + ttl!r}",
+                _milliseconds(ttl),
+                *(f"{action}processing|{token}|" for action, _, token in pairs),
+            ],
+        )
+        return [bool(held) for held in answer[: len(completed)]]
 
     def close(self) -> None:
         """Close the client's connections."""

@@ -29,6 +29,7 @@ import secrets
 import sqlite3
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import ClassVar
 
@@ -192,6 +193,67 @@ class SQLiteStore:
         # After the commit: the claim (or the done record read) is the file at the path's.
         self._connections.ensure_same_file()
         return claim
+
+    def claim_many(self, keys: Sequence[str], *, lease: float, now: float) -> list[Claim]:
+        """:meth:`claim` for every key of a batch, in one transaction (one commit, one
+        fsync, whatever the batch's size). The keys must be distinct."""
+        if not keys:
+            return []
+        claims: list[Claim] = []
+        with immediate(self._connect()) as connection:
+            for key in keys:
+                row = connection.execute(
+                    "SELECT state, expires_at FROM webhook_receiver_events WHERE key = ?", (key,)
+                ).fetchone()
+                if row is not None and row[1] > now:
+                    claims.append(
+                        Claim(ClaimStatus.DONE)
+                        if row[0] == "done"
+                        else Claim(ClaimStatus.IN_PROGRESS, expires_at=row[1])
+                    )
+                    continue
+                token = new_token()
+                connection.execute(
+                    "INSERT OR REPLACE INTO webhook_receiver_events (key, state, token, expires_at) "
+                    "VALUES (?, 'processing', ?, ?)",
+                    (key, token, now + lease),
+                )
+                claims.append(Claim(ClaimStatus.CLAIMED, token))
+            before = self._claims
+            self._claims += len(keys)
+            if self._claims // _PURGE_EVERY != before // _PURGE_EVERY:
+                connection.execute("DELETE FROM webhook_receiver_events WHERE expires_at <= ?", (now,))
+        self._connections.ensure_same_file()
+        return claims
+
+    def settle_many(
+        self,
+        completed: Sequence[tuple[str, str]],
+        released: Sequence[tuple[str, str]],
+        *,
+        ttl: float,
+        now: float,
+    ) -> list[bool]:
+        """:meth:`complete` every ``(key, token)`` of ``completed`` and :meth:`release`
+        every one of ``released``, in one transaction; returns :meth:`complete`'s answer
+        for each of ``completed``."""
+        if not completed and not released:
+            return []
+        held: list[bool] = []
+        with immediate(self._connect()) as connection:
+            for key, token in completed:
+                cursor = connection.execute(
+                    "UPDATE webhook_receiver_events SET state = 'done', token = '', expires_at = ? "
+                    "WHERE key = ? AND state = 'processing' AND token = ?",
+                    (now + ttl, key, token),
+                )
+                held.append(cursor.rowcount == 1)
+            connection.executemany(
+                "DELETE FROM webhook_receiver_events WHERE key = ? AND state = 'processing' AND token = ?",
+                released,
+            )
+        self._connections.ensure_same_file()
+        return held
 
     def complete(self, key: str, token: str, *, ttl: float, now: float) -> bool:
         """Mark ``key`` done for ``ttl`` seconds if ``token`` still holds it."""
