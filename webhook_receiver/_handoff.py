@@ -39,7 +39,14 @@ class Claim:
 
 
 class IdempotencyStore(Protocol):
-    """What a Receiver needs from a store. All three methods must be atomic per key."""
+    """What a Receiver needs from a store. All three methods must be atomic per key.
+
+    A store may also offer ``claim_many(keys, *, lease, now) -> list[Claim]`` and
+    ``settle_many(completed, released, *, ttl, now) -> list[bool]`` (``(key, token)``
+    pairs; one answer per completed pair), doing a whole request's events in one round
+    trip; the Receiver uses them for requests of several events when present
+    (``RedisStore``, ``SQLiteStore``), and the three methods above otherwise.
+    """
 
     blocking: ClassVar[bool]
     """Whether calls do I/O; ``Receiver.handle_async`` then runs them in a thread."""
