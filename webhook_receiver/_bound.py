@@ -44,9 +44,8 @@ from ._errors import (
     MissingHeader,
     PayloadError,
     SignatureMismatch,
-    TimestampOutsideTolerance,
 )
-from ._events import MAX_TIMESTAMP_DIGITS, decode_json
+from ._events import decode_json
 from ._forms import form_pairs
 from ._headers import Headers, HeadersLike, header_pairs, require
 from ._schemes import (
@@ -56,6 +55,7 @@ from ._schemes import (
     Keyring,
     Verified,
     check_tolerance_option,
+    signed_time,
     wire_bytes,
 )
 
@@ -149,24 +149,6 @@ def url_variants(url: str) -> tuple[str, ...]:
     default = "443" if scheme == "https" else "80"
     found_variants = (url, f"{scheme}://{host}{tail}", f"{scheme}://{host}:{port or default}{tail}")
     return tuple(dict.fromkeys(found_variants))
-
-
-def signed_time(timestamp: str, where: str, tolerance: float, now: float) -> float:
-    """A signed timestamp in unix seconds (ASCII digits only), checked against ``now``.
-
-    Raises:
-        MalformedHeader: ``timestamp`` is not a whole number of seconds (``where``
-            names the header or the body field it came from).
-        TimestampOutsideTolerance: it is more than ``tolerance`` seconds old or ahead.
-    """
-    digits = timestamp.isascii() and timestamp.isdigit()
-    if not digits or len(timestamp) > MAX_TIMESTAMP_DIGITS:
-        raise MalformedHeader(where, "timestamp is not a whole number of seconds")
-    signed_at = float(int(timestamp))
-    age = now - signed_at
-    if not -tolerance <= age <= tolerance:
-        raise TimestampOutsideTolerance(age, tolerance)
-    return signed_at
 
 
 def body_is_json(body: bytes) -> bool:

@@ -69,11 +69,18 @@ from .._errors import (
     MalformedHeader,
     PayloadError,
     SignatureMismatch,
-    TimestampOutsideTolerance,
 )
-from .._events import MAX_TIMESTAMP_DIGITS, Event, JSONObject, JSONValue, Reader, constructor
+from .._events import Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers, HeadersLike, header_pairs, require
-from .._schemes import DEFAULT_TOLERANCE, Clock, SecretInput, Verified, check_tolerance_option, wire_bytes
+from .._schemes import (
+    DEFAULT_TOLERANCE,
+    Clock,
+    SecretInput,
+    Verified,
+    check_tolerance_option,
+    signed_time,
+    wire_bytes,
+)
 from ._base import Answer, Provider
 
 __all__ = [
@@ -161,12 +168,7 @@ class DiscordSignature:
             signature = binascii.a2b_hex(signature_text)
         except (ValueError, binascii.Error):
             raise MalformedHeader(SIGNATURE_HEADER, "signature is not 64 bytes of hex") from None
-        if len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
-            raise MalformedHeader(TIMESTAMP_HEADER, "timestamp is not a whole number of seconds")
-        signed_at = float(int(timestamp))
-        age = now - signed_at
-        if not -self._tolerance <= age <= self._tolerance:
-            raise TimestampOutsideTolerance(age, self._tolerance)
+        signed_at = signed_time(timestamp, TIMESTAMP_HEADER, self._tolerance, now)
         if not self._keys.verifies([signature], wire_bytes(timestamp) + bytes(body), now):
             raise SignatureMismatch(f"the signature does not verify under {len(self._keys)} public key(s)")
         return Verified(timestamp=timestamp, signed_at=signed_at)

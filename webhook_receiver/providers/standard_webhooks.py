@@ -52,10 +52,9 @@ from .._errors import (
     ConfigurationError,
     MalformedHeader,
     SignatureMismatch,
-    TimestampOutsideTolerance,
     VerificationError,
 )
-from .._events import MAX_TIMESTAMP_DIGITS, Event, JSONValue, Reader, constructor, to_datetime
+from .._events import Event, JSONValue, Reader, constructor, to_datetime
 from .._headers import Headers, HeadersLike, header_pairs
 from .._schemes import (
     DEFAULT_TOLERANCE,
@@ -68,6 +67,7 @@ from .._schemes import (
     Verified,
     check_tolerance_option,
     map_secrets,
+    signed_time,
     standard_headers,
     wire_bytes,
 )
@@ -207,7 +207,7 @@ class StandardWebhooksKeySignature:
                 raise MalformedHeader(header, "no entry is a readable <version>,<base64 signature>")
             kinds = "v1a or v1" if hmac_scheme else "v1a"
             raise SignatureMismatch(f"no {kinds} signature to check (only other versions were sent)")
-        signed_at = self._signed_at(timestamp, names[1], now)
+        signed_at = signed_time(timestamp, names[1], self._tolerance, now)
         prefix = wire_bytes(f"{msg_id}.{timestamp}.")
         if macs and hmac_scheme is not None:
             try:
@@ -223,17 +223,6 @@ class StandardWebhooksKeySignature:
             f"{len(self._keys)} public key(s)"
             + (f" or {len(hmac_scheme.keyring)} secret(s)" if hmac_scheme else "")
         )
-
-    def _signed_at(self, timestamp: str, header: str, now: float) -> float:
-        # The rules of HmacScheme.check for a timestamp in seconds, run before any
-        # public-key operation (they are the cheap part).
-        if len(timestamp) > MAX_TIMESTAMP_DIGITS or not (timestamp.isascii() and timestamp.isdigit()):
-            raise MalformedHeader(header, "timestamp is not a whole number of (milli)seconds")
-        signed_at = float(int(timestamp))
-        age = now - signed_at
-        if not -self._tolerance <= age <= self._tolerance:
-            raise TimestampOutsideTolerance(age, self._tolerance)
-        return signed_at
 
     def sign(self, body: bytes, now: float, msg_id: str | None = None) -> dict[str, str]:
         """The ``v1`` headers under the first secret; without a secret, use :meth:`sign_with_key`."""
