@@ -35,7 +35,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 from .._errors import PayloadError
 from .._events import Event, JSONObject, JSONValue, Reader, constructor
@@ -181,81 +181,49 @@ class Zoom(Provider):
                     plain_token=inner.kind("plainToken"),
                 )
             ]
+        # What every other event carries, and what meetings, webinars and their
+        # recordings carry besides.
+        common: dict[str, Any] = {
+            "provider": self.name,
+            "type": kind,
+            "timestamp": timestamp,
+            "payload": payload,
+            "account_id": account_id,
+            "operator": operator,
+            "operator_id": operator_id,
+            "object": obj.data,
+        }
+        if not kind.startswith(("recording.", "meeting.", "webinar.")):
+            return [_new_event(**common)]
+        meeting: dict[str, Any] = {
+            **common,
+            "meeting_id": obj.text("id"),
+            "meeting_uuid": obj.text("uuid"),
+            "topic": obj.text("topic"),
+            "host_id": obj.text("host_id"),
+        }
         if kind.startswith("recording."):
             return [
                 _new_recording(
-                    provider=self.name,
-                    type=kind,
-                    timestamp=timestamp,
-                    payload=payload,
-                    account_id=account_id,
-                    operator=operator,
-                    operator_id=operator_id,
-                    object=obj.data,
-                    meeting_id=obj.text("id"),
-                    meeting_uuid=obj.text("uuid"),
-                    topic=obj.text("topic"),
-                    host_id=obj.text("host_id"),
+                    **meeting,
                     share_url=obj.text("share_url"),
                     recording_files=_array(obj, "recording_files"),
                     download_token=body.text("download_token"),
                 )
             ]
-        if kind.startswith(("meeting.", "webinar.")):
-            if ".participant_" in kind:
-                participant = obj.child("participant")
-                return [
-                    _new_participant(
-                        provider=self.name,
-                        type=kind,
-                        timestamp=timestamp,
-                        payload=payload,
-                        account_id=account_id,
-                        operator=operator,
-                        operator_id=operator_id,
-                        object=obj.data,
-                        meeting_id=obj.text("id"),
-                        meeting_uuid=obj.text("uuid"),
-                        topic=obj.text("topic"),
-                        host_id=obj.text("host_id"),
-                        start_time=obj.time("start_time"),
-                        duration=obj.integer("duration"),
-                        timezone=obj.text("timezone"),
-                        participant=participant.data,
-                        participant_user_id=participant.text("user_id"),
-                        participant_name=participant.text("user_name"),
-                        participant_email=participant.text("email"),
-                    )
-                ]
-            return [
-                _new_meeting(
-                    provider=self.name,
-                    type=kind,
-                    timestamp=timestamp,
-                    payload=payload,
-                    account_id=account_id,
-                    operator=operator,
-                    operator_id=operator_id,
-                    object=obj.data,
-                    meeting_id=obj.text("id"),
-                    meeting_uuid=obj.text("uuid"),
-                    topic=obj.text("topic"),
-                    host_id=obj.text("host_id"),
-                    start_time=obj.time("start_time"),
-                    duration=obj.integer("duration"),
-                    timezone=obj.text("timezone"),
-                )
-            ]
+        meeting.update(
+            start_time=obj.time("start_time"), duration=obj.integer("duration"), timezone=obj.text("timezone")
+        )
+        if ".participant_" not in kind:
+            return [_new_meeting(**meeting)]
+        participant = obj.child("participant")
         return [
-            _new_event(
-                provider=self.name,
-                type=kind,
-                timestamp=timestamp,
-                payload=payload,
-                account_id=account_id,
-                operator=operator,
-                operator_id=operator_id,
-                object=obj.data,
+            _new_participant(
+                **meeting,
+                participant=participant.data,
+                participant_user_id=participant.text("user_id"),
+                participant_name=participant.text("user_name"),
+                participant_email=participant.text("email"),
             )
         ]
 
