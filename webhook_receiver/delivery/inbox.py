@@ -44,7 +44,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import ClassVar
+from typing import ClassVar, Protocol, runtime_checkable
 
 from .._errors import ConfigurationError
 from .._handoff import Inbox, InboxEntry
@@ -54,7 +54,10 @@ from ._sqlite import ThreadConnections, immediate, writer_lock
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
+    "Arrivals",
+    "AttachedReceivers",
     "Delivery",
+    "DurableInbox",
     "Inbox",
     "InboxEntry",
     "InboxRecord",
@@ -208,6 +211,136 @@ class AttachedReceivers:
         self._receivers.attach(receiver)
 
 
+class Arrivals:
+    """How a durable inbox wakes the workers waiting on it.
+
+    Every put made in this process counts as an arrival and wakes the threads in
+    :meth:`wait` and the listeners (an asyncio worker's loop). An inbox that hears of
+    other processes' puts (PostgreSQL's ``LISTEN``) calls :meth:`_announce` for them
+    too; otherwise workers in other processes find them when they poll.
+    """
+
+    def __init__(self) -> None:
+        self._arrivals = threading.Condition()
+        self._arrival_count = 0
+        self._listeners: list[Callable[[], object]] = []
+
+    def _announce(self) -> None:
+        with self._arrivals:
+            self._arrival_count += 1
+            self._arrivals.notify_all()
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener()
+
+    @property
+    def arrivals(self) -> int:
+        """How many arrivals this inbox has seen (read it before looking, then :meth:`wait`)."""
+        return self._arrival_count
+
+    def wait(self, timeout: float, seen: int) -> None:
+        """Block until an arrival after ``seen`` arrivals, or until ``timeout`` passes."""
+        with self._arrivals:
+            if seen == self._arrival_count:
+                self._arrivals.wait(timeout)
+
+    def wake_waiters(self) -> None:
+        """Wake every thread blocked in :meth:`wait`, or about to (a stopping worker)."""
+        with self._arrivals:
+            self._arrival_count += 1
+            self._arrivals.notify_all()
+
+    def add_listener(self, listener: Callable[[], object]) -> Callable[[], None]:
+        """Call ``listener()`` (from the announcing thread) after each arrival; returns a remover."""
+        with self._arrivals:
+            self._listeners.append(listener)
+
+        def remove() -> None:
+            with self._arrivals:
+                if listener in self._listeners:
+                    self._listeners.remove(listener)
+
+        return remove
+
+
+@runtime_checkable
+class DurableInbox(Inbox, Protocol):
+    """An inbox that keeps events for a :class:`~webhook_receiver.Worker`: what the worker
+    and ``webhook-receiver inbox`` use, whatever the database.
+
+    :class:`SQLiteInbox` and ``PostgresInbox`` implement it; so can an inbox of your own
+    (subclass :class:`AttachedReceivers` and :class:`Arrivals` for the receivers and the
+    wake-ups). The contract, which the shared tests hold every implementation to:
+
+    - ``put`` returns only after its entries are committed; known keys are left alone,
+      except a done one older than the inbox's ``ttl``, which is stored again as new;
+    - ``take`` hands each due event (pending and due, or running with a lease that ran
+      out) to one caller at a time, with a fresh random token, counting an attempt;
+      an event already taken ``max_attempts`` times is made dead instead;
+    - ``complete``, ``fail``, ``release`` and ``extend`` change an event only while the
+      token still holds its lease (compare-and-set), and say whether they did;
+    - ``retry`` and ``purge`` never touch running events (purge: done or dead only).
+    """
+
+    @property
+    def location(self) -> str:
+        """Where the events are kept, for messages: a path, or a URL without its password."""
+
+    @property
+    def receivers(self) -> Receivers:
+        """The receivers attached to this inbox (``Receiver(inbox=...)`` attaches itself)."""
+
+    @property
+    def arrivals(self) -> int:
+        """A counter that grows with each arrival this process hears of (see :meth:`wait`)."""
+
+    def wait(self, timeout: float, seen: int) -> None:
+        """Block until :attr:`arrivals` moves past ``seen``, or ``timeout`` seconds pass."""
+
+    def wake_waiters(self) -> None:
+        """Wake every thread blocked in :meth:`wait` (a stopping worker)."""
+
+    def add_listener(self, listener: Callable[[], object]) -> Callable[[], None]:
+        """Call ``listener()`` after each arrival; returns a function that removes it."""
+
+    def take(
+        self, namespaces: Iterable[str], *, limit: int, lease: float, now: float, max_attempts: int
+    ) -> list[Delivery]:
+        """Take up to ``limit`` due events of ``namespaces``, each with a lease of ``lease`` s."""
+
+    def complete(self, delivery: Delivery, *, now: float) -> bool:
+        """Record ``delivery`` as done; ``False`` if its lease was lost."""
+
+    def fail(self, delivery: Delivery, error: str, *, retry_at: float | None, now: float) -> bool:
+        """Record a failed attempt: pending again from ``retry_at``, or dead when it is ``None``."""
+
+    def release(self, delivery: Delivery) -> bool:
+        """Give back a delivery taken but not run: pending, with no attempt counted."""
+
+    def extend(self, deliveries: Iterable[Delivery], *, lease: float, now: float) -> int:
+        """Renew the leases still held by ``deliveries``; returns how many."""
+
+    def counts(self) -> dict[InboxState, int]:
+        """How many events are in each state."""
+
+    def list(
+        self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50
+    ) -> list[InboxRecord]:
+        """Events, oldest first, optionally in one ``state`` and ``namespace``."""
+
+    def get(self, id_or_key: int | str) -> InboxRecord | None:
+        """One event by its id or its key, or ``None``."""
+
+    def retry(self, ids: Iterable[int] | None = None, *, now: float, state: InboxState | str = "dead") -> int:
+        """Make events pending again now with a fresh count of attempts; returns how many."""
+
+    def purge(self, state: InboxState | str, *, before: float | None = None) -> int:
+        """Delete done or dead events (finished before ``before``, if given); returns how many."""
+
+    def close(self) -> None:
+        """Release the inbox's connections."""
+
+
 _SCHEMA = (
     """
     CREATE TABLE IF NOT EXISTS webhook_inbox (
@@ -265,7 +398,7 @@ def _record(row: Sequence[object]) -> InboxRecord:
     )
 
 
-class SQLiteInbox(AttachedReceivers):
+class SQLiteInbox(AttachedReceivers, Arrivals):
     """An inbox in one SQLite file: the embedded default for one machine.
 
     WAL mode, one connection per thread, every write in its own transaction, and
@@ -319,9 +452,7 @@ class SQLiteInbox(AttachedReceivers):
             self._path, timeout=self._timeout, synchronous="FULL" if durability == "machine" else "NORMAL"
         )
         self._receivers = Receivers()
-        self._arrivals = threading.Condition()
-        self._arrival_count = 0
-        self._listeners: list[Callable[[], object]] = []
+        Arrivals.__init__(self)
         self._puts = 0
         connection = self._connect()
         for statement in _SCHEMA:
@@ -331,6 +462,11 @@ class SQLiteInbox(AttachedReceivers):
     @property
     def path(self) -> str:
         """The database file."""
+        return self._path
+
+    @property
+    def location(self) -> str:
+        """The database file (what :class:`DurableInbox` calls where the events are kept)."""
         return self._path
 
     def __repr__(self) -> str:
@@ -399,46 +535,6 @@ class SQLiteInbox(AttachedReceivers):
         # where workers, other processes and the next start look.
         self._connections.ensure_same_file()
         self._announce()
-
-    def _announce(self) -> None:
-        with self._arrivals:
-            self._arrival_count += 1
-            self._arrivals.notify_all()
-            listeners = list(self._listeners)
-        for listener in listeners:
-            listener()
-
-    @property
-    def arrivals(self) -> int:
-        """How many puts this process has made (read it before looking, then :meth:`wait`)."""
-        return self._arrival_count
-
-    def wait(self, timeout: float, seen: int) -> None:
-        """Block until this process puts something after ``seen`` puts, or ``timeout`` passes.
-
-        Workers in other processes are not woken: they poll.
-        """
-        with self._arrivals:
-            if seen == self._arrival_count:
-                self._arrivals.wait(timeout)
-
-    def wake_waiters(self) -> None:
-        """Wake every thread blocked in :meth:`wait`, or about to (a stopping worker)."""
-        with self._arrivals:
-            self._arrival_count += 1
-            self._arrivals.notify_all()
-
-    def add_listener(self, listener: Callable[[], object]) -> Callable[[], None]:
-        """Call ``listener()`` (from the putting thread) after each put; returns a remover."""
-        with self._arrivals:
-            self._listeners.append(listener)
-
-        def remove() -> None:
-            with self._arrivals:
-                if listener in self._listeners:
-                    self._listeners.remove(listener)
-
-        return remove
 
     # -- the worker's side ---------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The worker that runs a :class:`~webhook_receiver.SQLiteInbox`'s events.
+"""The worker that runs the events of a durable inbox (SQLite, PostgreSQL, or your own).
 
 Inside the app, started and stopped with it::
 
@@ -7,7 +7,8 @@ Inside the app, started and stopped with it::
     app = Starlette(..., lifespan=worker.lifespan)   # or an asyncio task, for ASGI apps
 
 or as a process of its own: ``webhook-receiver worker myapp.webhooks:receiver``.
-Several workers, in any number of processes sharing the inbox file, never run the
+Several workers, in any number of processes (and machines, for PostgreSQL) sharing the
+inbox, never run the
 same event at once: each takes events with a lease, renews it while the handlers
 run (a heartbeat), and a worker killed mid-way loses it when it runs out.
 """
@@ -29,7 +30,7 @@ from .._errors import ConfigurationError, EventInProgress, HandlerError, Webhook
 from .._events import Event
 from .._receiver import Receiver
 from .._schemes import Clock, check_tolerance_option, system_clock
-from .inbox import Delivery, Receivers, RetryPolicy, SQLiteInbox
+from .inbox import Delivery, DurableInbox, Receivers, RetryPolicy
 
 __all__ = ["DEFAULT_WORKER_LEASE", "Worker", "describe_failure"]
 
@@ -56,7 +57,7 @@ class Worker:
     """Runs the handlers of the events in an inbox, with leases, retries and dead letters.
 
     Args:
-        inbox: the inbox whose events to run.
+        inbox: the inbox whose events to run: any :class:`~webhook_receiver.DurableInbox`.
         receivers: the receivers whose handlers run its events, each for its own
             namespace; by default, the receivers that put events in this inbox in
             this process (``Receiver(inbox=...)`` tells the inbox), which suits a
@@ -73,7 +74,7 @@ class Worker:
 
     def __init__(
         self,
-        inbox: SQLiteInbox,
+        inbox: DurableInbox,
         *,
         receivers: Iterable[Receiver] | None = None,
         concurrency: int = 4,
@@ -82,8 +83,11 @@ class Worker:
         poll_interval: float = 1.0,
         clock: Clock | None = None,
     ) -> None:
-        if not isinstance(inbox, SQLiteInbox):
-            raise ConfigurationError("Worker runs a SQLiteInbox (Celery runs a CeleryInbox's events)")
+        if not isinstance(inbox, DurableInbox):
+            raise ConfigurationError(
+                "Worker runs a durable inbox (SQLiteInbox, PostgresInbox, or one implementing "
+                "DurableInbox); Celery runs a CeleryInbox's events"
+            )
         if isinstance(concurrency, bool) or not isinstance(concurrency, int) or concurrency < 1:
             raise ConfigurationError("concurrency must be a whole number of at least 1")
         self._inbox = inbox
@@ -109,7 +113,7 @@ class Worker:
         self._pool: ThreadPoolExecutor | None = None
 
     @property
-    def inbox(self) -> SQLiteInbox:
+    def inbox(self) -> DurableInbox:
         """The inbox this worker runs."""
         return self._inbox
 
