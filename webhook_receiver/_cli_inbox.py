@@ -207,7 +207,7 @@ def run_worker(args: argparse.Namespace) -> int:
     namespaces = ", ".join(worker.receivers.namespaces()) or "none"
     if args.once:
         ran = worker.run_once()
-        print(f"{PROG} worker: ran {ran} event(s) from {worker.inbox.path}", file=sys.stderr)
+        print(f"{PROG} worker: ran {ran} event(s) from {worker.inbox.location}", file=sys.stderr)
         return 0
     stop = threading.Event()
 
@@ -218,7 +218,7 @@ def run_worker(args: argparse.Namespace) -> int:
     try:
         worker.start()
         print(
-            f"{PROG} worker: running {namespaces} from {worker.inbox.path} (pid {os.getpid()})",
+            f"{PROG} worker: running {namespaces} from {worker.inbox.location} (pid {os.getpid()})",
             file=sys.stderr,
             flush=True,
         )
