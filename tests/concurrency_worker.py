@@ -21,6 +21,11 @@ PAYLOAD = {
 def make_store(kind: str, location: str) -> IdempotencyStore:
     if kind == "sqlite":
         return SQLiteStore(location, timeout=30)
+    if kind == "postgres":
+        from webhook_receiver.postgres import PostgresStore
+
+        url, table = location.split("#", 1)
+        return PostgresStore(url, table=table, timeout=30)
     from webhook_receiver.redis_store import RedisStore
 
     url, prefix = location.split("#", 1)

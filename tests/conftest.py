@@ -140,15 +140,61 @@ def start_redis() -> Iterator[str]:
         process.wait(timeout=10)
 
 
-@pytest.fixture(params=["memory", "sqlite", "redis"])
+@pytest.fixture(scope="session")
+def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL server on 127.0.0.1.
+
+    ``WEBHOOK_RECEIVER_POSTGRES_URL`` names one (``.ci/run`` starts a throwaway
+    cluster); otherwise, where PostgreSQL is installed (``initdb``), a cluster is made
+    in a temporary folder for this session and removed after. Without either, the
+    PostgreSQL tests are skipped, unless ``WEBHOOK_RECEIVER_REQUIRE_POSTGRES=1`` (set by
+    ``.ci/run``) makes that a failure.
+    """
+    url = os.environ.get("WEBHOOK_RECEIVER_POSTGRES_URL")
+    if url:
+        yield url
+        return
+    from . import pg_server
+
+    if pg_server.binaries() is None:
+        if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_POSTGRES") == "1":
+            pytest.fail("PostgreSQL is required (WEBHOOK_RECEIVER_REQUIRE_POSTGRES=1) but not installed")
+        pytest.skip("no PostgreSQL: install postgresql or set WEBHOOK_RECEIVER_POSTGRES_URL")
+    directory = tmp_path_factory.mktemp("postgres")
+    try:
+        yield pg_server.start(directory)
+    finally:
+        pg_server.stop(directory)
+
+
+def postgres_table() -> str:
+    """A table name of its own for one test (its NOTIFY channel too)."""
+    return f"t_{uuid.uuid4().hex}"
+
+
+@pytest.fixture
+def postgres_store(postgres_url: str) -> Iterator[Any]:
+    """A ``PostgresStore`` on a fresh table of the real server."""
+    from webhook_receiver.postgres import PostgresStore
+
+    made = PostgresStore(postgres_url, table=postgres_table())
+    made.create_schema()
+    yield made
+    made.close()
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis", "postgres"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[IdempotencyStore]:
-    """Each idempotency store on its real backend: memory, an SQLite file, a Redis server."""
+    """Each idempotency store on its real backend: memory, an SQLite file, a Redis
+    server, a PostgreSQL server."""
     if request.param == "memory":
         yield MemoryStore()
     elif request.param == "sqlite":
         sqlite_store = SQLiteStore(tmp_path / "events.db")
         yield sqlite_store
         sqlite_store.close()
+    elif request.param == "postgres":
+        yield request.getfixturevalue("postgres_store")
     else:
         from webhook_receiver.redis_store import RedisStore
 

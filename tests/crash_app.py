@@ -5,6 +5,8 @@ Run as separate processes, with ``tests/`` on ``PYTHONPATH``::
     CRASH_INBOX=inbox.sqlite3 CRASH_EFFECTS=effects.sqlite3 uvicorn crash_app:app
     CRASH_INBOX=inbox.sqlite3 CRASH_EFFECTS=effects.sqlite3 webhook-receiver worker crash_app:receiver
 
+or with ``CRASH_INBOX=postgresql://...`` and ``CRASH_TABLE=<table>``: the same on PostgreSQL.
+
 The server only verifies, stores in the inbox and answers (no worker inside it); the
 workers run the handler. The handler's effect is a row in a SQLite file of its own,
 keyed on ``receiver.event_key(event)``: inserted on the first run, its ``runs``
@@ -29,12 +31,14 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from webhook_receiver import Receiver, SQLiteInbox
+from webhook_receiver import DurableInbox, Receiver, SQLiteInbox
 from webhook_receiver.adapters.asgi import WebhookMiddleware
 from webhook_receiver.providers.courier import MessageUpdated
 from webhook_receiver.testing import make_provider
 
 INBOX_ENV = "CRASH_INBOX"
+"""An SQLite file, or a ``postgresql://`` URL (then ``CRASH_TABLE`` names the table)."""
+TABLE_ENV = "CRASH_TABLE"
 EFFECTS_ENV = "CRASH_EFFECTS"
 HOOK_PATH = "/hooks/courier"
 HEALTH_PATH = "/health"
@@ -100,9 +104,18 @@ class Effects:
         )
 
 
-def build(inbox_path: str, effects_path: str) -> Receiver:
-    """The deferred receiver: events go to the inbox at ``inbox_path``, effects to ``effects_path``."""
-    receiver = Receiver(PROVIDER, inbox=SQLiteInbox(inbox_path))
+def open_inbox(location: str, table: str | None = None) -> DurableInbox:
+    """The inbox at ``location``: an SQLite file, or a table of a PostgreSQL database."""
+    if location.startswith("postgresql://"):
+        from webhook_receiver.postgres import PostgresInbox
+
+        return PostgresInbox(location, table=table or "webhook_receiver_inbox", timeout=30)
+    return SQLiteInbox(location)
+
+
+def build(inbox_location: str, effects_path: str) -> Receiver:
+    """The deferred receiver: events go to the inbox at ``inbox_location``, effects to ``effects_path``."""
+    receiver = Receiver(PROVIDER, inbox=open_inbox(inbox_location, os.environ.get(TABLE_ENV)))
     effects = Effects(effects_path)
 
     @receiver.on(MessageUpdated)

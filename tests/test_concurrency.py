@@ -1,7 +1,8 @@
 """The same event delivered many times at once runs its handler exactly once.
 
-From several threads of one process (memory, SQLite and Redis stores) and from
-several processes sharing one SQLite file or one Redis server.
+From several threads of one process (memory, SQLite, Redis and PostgreSQL stores)
+and from several processes sharing one SQLite file, one Redis server or one
+PostgreSQL server.
 """
 
 from __future__ import annotations
@@ -32,12 +33,22 @@ def store_factory(
         return (lambda: shared), ""
     if kind == "sqlite":
         location = str(tmp_path / "events.db")
+    elif kind == "postgres":
+        from webhook_receiver.postgres import PostgresStore
+
+        from .conftest import postgres_table
+
+        url = request.getfixturevalue("postgres_url")
+        location = f"{url}#{postgres_table()}"
+        schema = PostgresStore(url, table=location.split("#", 1)[1])
+        schema.create_schema()  # a deploy step, once, before the racing processes start
+        schema.close()
     else:
         location = f"{request.getfixturevalue('redis_url')}#test:{uuid.uuid4().hex}:"
     return (lambda: worker.make_store(kind, location)), location
 
 
-@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis"])
+@pytest.mark.parametrize("kind", ["memory", "sqlite", "redis", "postgres"])
 def test_threads(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     make, _ = store_factory(kind, tmp_path, request)
     log = tmp_path / "runs.log"
@@ -74,7 +85,7 @@ def test_threads(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> N
         getattr(store, "close", lambda: None)()
 
 
-@pytest.mark.parametrize("kind", ["sqlite", "redis"])
+@pytest.mark.parametrize("kind", ["sqlite", "redis", "postgres"])
 def test_processes(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
     _, location = store_factory(kind, tmp_path, request)
     log = tmp_path / "runs.log"

@@ -50,7 +50,7 @@ from pathlib import Path
 
 import pytest
 
-from webhook_receiver import InboxState, SQLiteInbox
+from webhook_receiver import InboxState
 
 from . import crash_app
 from .test_servers import free_port, request
@@ -100,16 +100,18 @@ class Role:
 class Cluster:
     """Starts, kills (SIGKILL to the process group) and stops the server and the workers."""
 
-    def __init__(self, directory: Path, port: int) -> None:
+    def __init__(self, directory: Path, port: int, inbox: str, table: str) -> None:
         self.directory = directory
         self.port = port
-        self.inbox = directory / "inbox.sqlite3"
+        self.inbox = inbox
+        self.table = table
         self.effects = directory / "effects.sqlite3"
         path = os.pathsep.join([str(TESTS), str(ROOT), *filter(None, [os.environ.get("PYTHONPATH")])])
         self.environment = {
             **os.environ,
             "PYTHONPATH": path,
-            crash_app.INBOX_ENV: str(self.inbox),
+            crash_app.INBOX_ENV: self.inbox,
+            crash_app.TABLE_ENV: table,
             crash_app.EFFECTS_ENV: str(self.effects),
         }
         python = [sys.executable, "-m"]
@@ -316,11 +318,23 @@ class Sender:
 # --- the test -----------------------------------------------------------------------------------
 
 
-def test_kill_9_loses_nothing_acknowledged_and_reruns_only_what_a_kill_interrupted(tmp_path: Path) -> None:
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_kill_9_loses_nothing_acknowledged_and_reruns_only_what_a_kill_interrupted(
+    backend: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
     seed = int(os.environ.get("WEBHOOK_RECEIVER_CRASH_SEED", random.SystemRandom().randrange(10**9)))
     print(f"\n[crash test] WEBHOOK_RECEIVER_CRASH_SEED={seed}: {EVENTS} events at {RATE:g}/s")
     began = time.monotonic()
-    cluster = Cluster(tmp_path, free_port())
+    if backend == "postgres":
+        from .conftest import postgres_table
+
+        location, table = request.getfixturevalue("postgres_url"), postgres_table()
+        schema = crash_app.open_inbox(location, table)
+        schema.create_schema()  # type: ignore[attr-defined]  # the deploy step: once, before the servers
+        schema.close()
+    else:
+        location, table = str(tmp_path / "inbox.sqlite3"), ""
+    cluster = Cluster(tmp_path, free_port(), location, table)
     sender = Sender(cluster.port, f"crash-{seed}")
     chaos = Chaos(cluster, random.Random(seed), sender.abort)
     figures: dict[str, object] = {"events": EVENTS}
@@ -351,7 +365,7 @@ def test_kill_9_loses_nothing_acknowledged_and_reruns_only_what_a_kill_interrupt
         # The chaos thread left every process restarted and running. The server stops
         # first (nothing more arrives), then the workers drain the inbox and stop.
         server_exit = cluster.stop(cluster.server)
-        inbox = SQLiteInbox(cluster.inbox)
+        inbox = crash_app.open_inbox(cluster.inbox, cluster.table)
         try:
             drain_deadline = time.monotonic() + DRAIN_SECONDS
             while (counts := inbox.counts())[InboxState.PENDING] + counts[InboxState.RUNNING]:

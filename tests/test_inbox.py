@@ -10,7 +10,7 @@ import asyncio
 import json
 import logging
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -39,11 +39,41 @@ def clock() -> FrozenClock:
     return FrozenClock(START)
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def make_inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Callable[..., Any]]:
+    """Opens a durable inbox on each back end: an SQLite file, a real PostgreSQL server.
+
+    Each call opens another object on the same file or table (another process's view).
+    """
+    opened: list[Any] = []
+    if request.param == "sqlite":
+
+        def make(**options: Any) -> Any:
+            opened.append(SQLiteInbox(tmp_path / "inbox.sqlite3", **options))
+            return opened[-1]
+
+    else:
+        from webhook_receiver.postgres import PostgresInbox
+
+        from .conftest import postgres_table
+
+        url, table = request.getfixturevalue("postgres_url"), postgres_table()
+        schema = PostgresInbox(url, table=table)
+        schema.create_schema()
+        schema.close()
+
+        def make(**options: Any) -> Any:
+            opened.append(PostgresInbox(url, table=table, **options))
+            return opened[-1]
+
+    yield make
+    for each in opened:
+        each.close()
+
+
 @pytest.fixture
-def inbox(tmp_path: Path) -> Iterator[SQLiteInbox]:
-    opened = SQLiteInbox(tmp_path / "inbox.sqlite3")
-    yield opened
-    opened.close()
+def inbox(make_inbox: Callable[..., Any]) -> Any:
+    return make_inbox()
 
 
 CREDENTIALS = {"secret", "token", "password", "key", "verify_token", "credentials"}
@@ -85,7 +115,7 @@ def worker(inbox: SQLiteInbox, clock: FrozenClock, **options: Any) -> Worker:
 
 
 def test_deferred_reply_is_202_after_the_event_is_stored_and_no_handler_runs(
-    inbox: SQLiteInbox, clock: FrozenClock
+    inbox: SQLiteInbox, make_inbox: Callable[..., Any], clock: FrozenClock
 ) -> None:
     receiver = deferred("kourier", inbox, clock)
     ran: list[Event] = []
@@ -102,9 +132,8 @@ def test_deferred_reply_is_202_after_the_event_is_stored_and_no_handler_runs(
     )
     assert record.key == receiver.event_key(reply.events[0])
     assert record.received_at == START
-    # The stored event is the request's event; a second reader of the file sees it committed.
-    with sqlite3.connect(inbox.path) as other:
-        assert other.execute("SELECT COUNT(*) FROM webhook_inbox WHERE state = 'pending'").fetchone() == (1,)
+    # The stored event is the request's event; another reader sees it committed.
+    assert make_inbox().counts()[InboxState.PENDING] == 1
 
 
 @pytest.mark.parametrize(
@@ -372,8 +401,10 @@ def test_an_event_that_cannot_be_rebuilt_is_dead_at_once(inbox: SQLiteInbox, clo
     assert receiver.inbox is inbox
 
 
-def test_events_go_to_the_receiver_of_their_namespace(tmp_path: Path, clock: FrozenClock) -> None:
-    inbox = SQLiteInbox(tmp_path / "shared.sqlite3")
+def test_events_go_to_the_receiver_of_their_namespace(
+    make_inbox: Callable[..., Any], clock: FrozenClock
+) -> None:
+    inbox = make_inbox()
     first = Receiver(_provider("kourier", clock), inbox=inbox, namespace="kourier-eu")
     second = Receiver(_provider("kourier", clock), inbox=inbox, namespace="kourier-us")
     seen: list[tuple[str, str]] = []
@@ -385,7 +416,7 @@ def test_events_go_to_the_receiver_of_their_namespace(tmp_path: Path, clock: Fro
     Worker(inbox, clock=clock).run_once()
     assert sorted(seen) == [("eu", "d1"), ("us", "d1"), ("us", "d2")]
     # A worker only takes the namespaces of receivers attached in its process.
-    orphan = SQLiteInbox(tmp_path / "shared.sqlite3")
+    orphan = make_inbox()
     inbox.put([InboxEntry("other:1", "other", "x", "{}", (), clock())])
     assert Worker(orphan, clock=clock).run_once() == 0
     assert inbox.get("other:1") is not None and inbox.get("other:1").state is InboxState.PENDING  # type: ignore[union-attr]
@@ -405,8 +436,8 @@ def test_with_a_store_the_worker_skips_what_is_already_done(inbox: SQLiteInbox, 
     assert inbox.list()[0].state is InboxState.DONE
 
 
-def test_a_done_event_is_forgotten_after_the_ttl(tmp_path: Path, clock: FrozenClock) -> None:
-    inbox = SQLiteInbox(tmp_path / "inbox.sqlite3", ttl=3600)
+def test_a_done_event_is_forgotten_after_the_ttl(make_inbox: Callable[..., Any], clock: FrozenClock) -> None:
+    inbox = make_inbox(ttl=3600)
     receiver = deferred("kourier", inbox, clock)
     ran: list[Event] = []
     receiver.on_any(ran.append)

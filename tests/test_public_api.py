@@ -29,6 +29,7 @@ def test_all_is_exactly_the_public_surface() -> None:
         "ConfigurationError",
         "DatabaseMoved",
         "Delivery",
+        "DurableInbox",
         "Event",
         "EventInProgress",
         "HandlerError",

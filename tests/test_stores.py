@@ -160,9 +160,12 @@ class TestRedis:
             RedisStore("redis://localhost")  # type: ignore[arg-type]
 
 
-@pytest.fixture(params=["sqlite", "redis"])
+@pytest.fixture(params=["sqlite", "redis", "postgres"])
 def batch_store(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """The stores that claim and settle a batch at once."""
+    if request.param == "postgres":
+        yield request.getfixturevalue("postgres_store")
+        return
     if request.param == "sqlite":
         made: Any = SQLiteStore(tmp_path / "events.db")
     else:

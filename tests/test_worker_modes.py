@@ -40,9 +40,18 @@ def headers_for(receiver: Receiver, body: bytes) -> dict[str, str]:
     return {"Content-Type": "application/json", **sign(receiver.provider, body)}
 
 
-@pytest.fixture
-def inbox(tmp_path: Path) -> Iterator[SQLiteInbox]:
-    opened = SQLiteInbox(tmp_path / "inbox.sqlite3")
+@pytest.fixture(params=["sqlite", "postgres"])
+def inbox(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
+    """A durable inbox on each back end: an SQLite file, a table of a real PostgreSQL server."""
+    if request.param == "postgres":
+        from webhook_receiver.postgres import PostgresInbox
+
+        from .conftest import postgres_table
+
+        opened: Any = PostgresInbox(request.getfixturevalue("postgres_url"), table=postgres_table())
+        opened.create_schema()
+    else:
+        opened = SQLiteInbox(tmp_path / "inbox.sqlite3")
     yield opened
     opened.close()
 
@@ -284,14 +293,18 @@ def test_worker_once_runs_what_is_due_and_inbox_commands_manage_dead_letters(app
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("inbox", "list"), "name the inbox file with --inbox"),
+        (("inbox", "list"), "name the inbox (a file, a postgresql:// URL) with --inbox"),
+        (("inbox", "list", "--inbox", "inbox.sqlite3", "--table", "t"), "--table is for a PostgreSQL inbox"),
+        (("inbox", "list", "--inbox", "hooks_app:handle"), "hooks_app:handle is not a durable inbox"),
+        (("db", "init", "sqlite:///x.db"), "db init takes a postgresql:// URL"),
+        (("worker", "hooks_app:receiver", "--table", "t"), "--table goes with --inbox postgresql://"),
         (("inbox", "list", "--inbox", "missing.sqlite3"), "no inbox at 'missing.sqlite3'"),
         (("inbox", "retry", "--inbox", "inbox.sqlite3"), "name event ids, or --dead"),
         (("inbox", "purge", "--inbox", "inbox.sqlite3"), "one of the arguments --done --dead is required"),
         (("worker", "hooks_app"), "is not MODULE:ATTRIBUTE"),
         (("worker", "no_such_module:receiver"), "cannot import 'no_such_module'"),
         (("worker", "hooks_app:nothing"), "has no attribute 'nothing'"),
-        (("worker", "hooks_app:handle"), "is not a Receiver with a SQLiteInbox"),
+        (("worker", "hooks_app:handle"), "is not a Receiver with a durable inbox"),
         (("worker", "hooks_app:receiver", "--concurrency", "0"), "concurrency must be"),
         (("worker", "hooks_app:receiver", "--log-level", "LOUD"), "unknown --log-level"),
     ],

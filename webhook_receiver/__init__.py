@@ -64,6 +64,7 @@ if TYPE_CHECKING:
     from .delivery import (
         DatabaseMoved,
         Delivery,
+        DurableInbox,
         InboxRecord,
         InboxState,
         MemoryStore,
@@ -84,6 +85,7 @@ _LAZY = {
         (
             "DatabaseMoved",
             "Delivery",
+            "DurableInbox",
             "InboxRecord",
             "InboxState",
             "MemoryStore",
@@ -130,6 +132,7 @@ __all__ = [
     "ConfigurationError",
     "DatabaseMoved",
     "Delivery",
+    "DurableInbox",
     "Event",
     "EventInProgress",
     "HandlerError",

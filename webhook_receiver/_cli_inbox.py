@@ -1,15 +1,19 @@
-"""``webhook-receiver worker`` and ``webhook-receiver inbox``: run and inspect a SQLite inbox.
+"""``webhook-receiver worker``, ``inbox`` and ``db``: run, inspect and set up a durable inbox.
 
 ::
 
     webhook-receiver worker myapp.webhooks:receiver [--concurrency 4] [--once]
     webhook-receiver worker myapp.hooks:receiver --setup django:setup   # Django: settings first
+    webhook-receiver worker myapp.hooks:receiver --inbox postgresql://app@db/app
     webhook-receiver inbox list --inbox inbox.sqlite3 [--state dead] [--json]
-    webhook-receiver inbox show 42 --inbox inbox.sqlite3
+    webhook-receiver inbox show 42 --inbox postgresql://app@db/app
     webhook-receiver inbox retry --dead --inbox inbox.sqlite3     # or: retry 42 43
     webhook-receiver inbox purge --done --older-than 86400 --inbox inbox.sqlite3
+    webhook-receiver db init postgresql://app@db/app              # the tables, once
 
-``--inbox`` defaults to the ``WEBHOOK_RECEIVER_INBOX`` environment variable.
+``--inbox`` is an SQLite file, a ``postgresql://`` URL, or ``MODULE:ATTRIBUTE`` naming
+an inbox of your own (anything implementing ``DurableInbox``) or a receiver that has
+one; it defaults to the ``WEBHOOK_RECEIVER_INBOX`` environment variable.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import importlib
 import json
 import logging
 import os
+import re
 import signal
 import sys
 import threading
@@ -31,12 +36,13 @@ from typing import Any
 
 from ._cli_shared import PROG, Parser, UsageError
 from ._errors import ConfigurationError
+from ._optional import MissingDependency
 from ._receiver import Receiver
 from .config import receivers_from_mapping
-from .delivery.inbox import InboxRecord, InboxState, RetryPolicy, SQLiteInbox
+from .delivery.inbox import DurableInbox, InboxRecord, InboxState, RetryPolicy, SQLiteInbox
 from .delivery.worker import DEFAULT_WORKER_LEASE, Worker
 
-__all__ = ["add_parsers", "load_target", "run_inbox", "run_worker"]
+__all__ = ["add_parsers", "load_target", "open_inbox", "run_db", "run_inbox", "run_worker"]
 
 INBOX_ENV = "WEBHOOK_RECEIVER_INBOX"
 
@@ -45,13 +51,19 @@ def add_parsers(commands: Any) -> None:
     """Add the ``worker`` and ``inbox`` commands to the CLI's subparsers."""
     worker = commands.add_parser(
         "worker",
-        help="run the handlers of the events a deferred receiver stored in its SQLite inbox",
+        help="run the handlers of the events a deferred receiver stored in its inbox",
         description="Import the app's receivers (module:attribute naming a Receiver built with "
-        "inbox=SQLiteInbox(...), the SQLiteInbox itself, a configured Worker, or a "
-        "WEBHOOK_RECEIVER-style mapping such as myproject.settings:WEBHOOK_RECEIVER) and run "
-        "their stored events until SIGINT or SIGTERM, which let running handlers finish.",
+        "a durable inbox such as SQLiteInbox or PostgresInbox, the inbox itself, a configured "
+        "Worker, or a WEBHOOK_RECEIVER-style mapping such as myproject.settings:WEBHOOK_RECEIVER) "
+        "and run their stored events until SIGINT or SIGTERM, which let running handlers finish.",
     )
     worker.add_argument("targets", nargs="+", metavar="MODULE:ATTRIBUTE")
+    worker.add_argument(
+        "--inbox",
+        help="run this inbox's events with the targets' receivers (an SQLite file, a postgresql:// "
+        "URL, or MODULE:ATTRIBUTE); default: the targets' own inbox",
+    )
+    worker.add_argument("--table", help="the PostgreSQL inbox's table (default webhook_receiver_inbox)")
     worker.add_argument(
         "--setup",
         action="append",
@@ -74,7 +86,7 @@ def add_parsers(commands: Any) -> None:
     worker.add_argument("--once", action="store_true", help="run what is due now, then exit")
     worker.add_argument("--log-level", default="INFO", help="logging level (default INFO)")
 
-    inbox = commands.add_parser("inbox", help="list, show, retry or purge the events in a SQLite inbox")
+    inbox = commands.add_parser("inbox", help="list, show, retry or purge the events in a durable inbox")
     actions = inbox.add_subparsers(dest="action", required=True, parser_class=Parser)
     listing = actions.add_parser("list", help="list events (counts per state first)")
     _inbox_option(listing)
@@ -102,13 +114,71 @@ def add_parsers(commands: Any) -> None:
         "--older-than", type=float, metavar="SECONDS", help="only those finished that long ago"
     )
 
+    database = commands.add_parser("db", help="set up the tables of a PostgreSQL store and inbox")
+    database_actions = database.add_subparsers(dest="action", required=True, parser_class=Parser)
+    init = database_actions.add_parser(
+        "init",
+        help="create the store's and the inbox's tables if missing (idempotent)",
+        description="Create the PostgreSQL tables of PostgresStore and PostgresInbox if they are "
+        "missing; safe to run on every deploy and from several machines at once. The receivers "
+        "never create them on a request.",
+    )
+    init.add_argument("url", metavar="URL", help="postgresql://user[:password]@host[:port]/database")
+    init.add_argument(
+        "--store-table", default=None, help="the store's table (default webhook_receiver_events)"
+    )
+    init.add_argument(
+        "--inbox-table", default=None, help="the inbox's table (default webhook_receiver_inbox)"
+    )
+    init.add_argument("--only", choices=["store", "inbox"], help="create only this one (default: both)")
+
 
 def _inbox_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--inbox",
         default=os.environ.get(INBOX_ENV),
-        help=f"the inbox's SQLite file (default: ${INBOX_ENV})",
+        help=f"an SQLite file, a postgresql:// URL, or MODULE:ATTRIBUTE (default: ${INBOX_ENV})",
     )
+    parser.add_argument("--table", help="the PostgreSQL inbox's table (default webhook_receiver_inbox)")
+
+
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+_TARGET = re.compile(r"[A-Za-z_][\w.]*:[A-Za-z_][\w.]*")
+
+
+def _postgres() -> Any:
+    try:
+        from .delivery import postgres
+    except MissingDependency as exc:
+        raise UsageError(str(exc)) from None
+    return postgres
+
+
+def open_inbox(spec: str, *, table: str | None = None) -> DurableInbox:
+    """The inbox ``--inbox`` names: a ``postgresql://`` URL, ``MODULE:ATTRIBUTE``, or an SQLite file.
+
+    An SQLite file must exist (opening creates one, and a typo would list an empty inbox).
+    """
+    if spec.startswith(_POSTGRES_SCHEMES):
+        options = {} if table is None else {"table": table}
+        try:
+            inbox: DurableInbox = _postgres().PostgresInbox.from_url(spec, **options)
+        except ConfigurationError as exc:
+            raise UsageError(str(exc)) from None
+        return inbox
+    if table is not None:
+        raise UsageError("--table is for a PostgreSQL inbox (a postgresql:// URL)")
+    if _TARGET.fullmatch(spec) and not Path(spec).exists():
+        target = load_target(spec)
+        found = target.inbox if isinstance(target, Receiver) else target
+        if not isinstance(found, DurableInbox):
+            raise UsageError(
+                f"{spec} is not a durable inbox (SQLiteInbox, PostgresInbox, ...) or a receiver with one"
+            )
+        return found
+    if not Path(spec).is_file():
+        raise UsageError(f"no inbox at {spec!r}")
+    return SQLiteInbox(spec)
 
 
 def load_target(spec: str) -> object:
@@ -147,28 +217,42 @@ def _worker_from(args: argparse.Namespace) -> Worker:
                 configured = receivers_from_mapping(target, name=spec)
             except ConfigurationError as exc:
                 raise UsageError(str(exc)) from None
-            targets += [(spec, r) for r in configured.values() if isinstance(r.inbox, SQLiteInbox)]
+            wanted = (
+                configured.values()
+                if args.inbox
+                else [r for r in configured.values() if isinstance(r.inbox, DurableInbox)]
+            )
+            targets += [(spec, r) for r in wanted]
             mappings.add(spec)
         else:
             targets.append((spec, target))
     if not targets:
-        raise UsageError("the mapping names no receiver with a SQLite inbox")
+        raise UsageError("the mapping names no receiver with a durable inbox")
     workers = [t for _, t in targets if isinstance(t, Worker)]
     if workers:
-        if len(targets) != 1:
-            raise UsageError("name one Worker, or receivers/inboxes to build one")
+        if len(targets) != 1 or args.inbox:
+            raise UsageError("name one Worker (and no --inbox), or receivers/inboxes to build one")
         return workers[0]
-    inboxes: list[SQLiteInbox] = []
-    for spec, target in targets:
-        inbox = target.inbox if isinstance(target, Receiver) else target
-        if not isinstance(inbox, SQLiteInbox):
-            raise UsageError(
-                f"{spec} is not a Receiver with a SQLiteInbox, a SQLiteInbox or a Worker "
-                "(a CeleryInbox's events run in 'celery worker')"
-            )
-        if inboxes and inbox is not inboxes[0]:
-            raise UsageError("the targets use different inboxes: run one worker per inbox")
-        inboxes.append(inbox)
+    inboxes: list[DurableInbox] = []
+    if args.inbox:
+        # The targets bring their handlers; the events come from the inbox named here.
+        if not all(isinstance(t, Receiver) for _, t in targets):
+            raise UsageError("with --inbox, name receivers (or a settings mapping) for their handlers")
+        inboxes.append(open_inbox(args.inbox, table=args.table))
+        mappings.update(spec for spec, _ in targets)
+    else:
+        if args.table is not None:
+            raise UsageError("--table goes with --inbox postgresql://...")
+        for spec, target in targets:
+            inbox = target.inbox if isinstance(target, Receiver) else target
+            if not isinstance(inbox, DurableInbox):
+                raise UsageError(
+                    f"{spec} is not a Receiver with a durable inbox (SQLiteInbox, PostgresInbox), "
+                    "an inbox or a Worker (a CeleryInbox's events run in 'celery worker')"
+                )
+            if inboxes and inbox is not inboxes[0]:
+                raise UsageError("the targets use different inboxes: run one worker per inbox")
+            inboxes.append(inbox)
     overrides = {
         "max_attempts": args.max_attempts,
         "initial": args.initial_backoff,
@@ -236,12 +320,10 @@ def run_worker(args: argparse.Namespace) -> int:
     return 0
 
 
-def _open(args: argparse.Namespace) -> SQLiteInbox:
+def _open(args: argparse.Namespace) -> DurableInbox:
     if not args.inbox:
-        raise UsageError(f"name the inbox file with --inbox or ${INBOX_ENV}")
-    if not Path(args.inbox).is_file():
-        raise UsageError(f"no inbox at {args.inbox!r}")
-    return SQLiteInbox(args.inbox)
+        raise UsageError(f"name the inbox (a file, a postgresql:// URL) with --inbox or ${INBOX_ENV}")
+    return open_inbox(args.inbox, table=args.table)
 
 
 def _when(value: float | None) -> str:
@@ -274,11 +356,57 @@ def run_inbox(args: argparse.Namespace) -> int:
     inbox = _open(args)
     try:
         return _INBOX_ACTIONS[args.action](inbox, args)
+    except OSError as exc:  # a moved SQLite file, an unreachable server
+        print(f"{PROG}: {inbox.location}: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
+        # A missing table, a refused connection: one line, never a traceback or a password.
+        print(f"{PROG}: {inbox.location}: {exc}", file=sys.stderr)
+        return 1
     finally:
         inbox.close()
 
 
-def _list(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
+def _database_error(error: Exception) -> bool:
+    """Whether ``error`` is the database's (psycopg's, or a missing table), not a bug of ours."""
+    if type(error).__name__ == "SchemaMissing":
+        return True
+    return type(error).__module__.split(".")[0] in ("psycopg", "psycopg_pool")
+
+
+def run_db(args: argparse.Namespace) -> int:
+    """``webhook-receiver db init URL``: create the PostgreSQL tables (idempotent)."""
+    if not args.url.startswith(_POSTGRES_SCHEMES):
+        raise UsageError("db init takes a postgresql:// URL (SQLite files create their tables themselves)")
+    postgres = _postgres()
+    made: list[Any] = []
+    try:
+        if args.only in (None, "store"):
+            options = {} if args.store_table is None else {"table": args.store_table}
+            made.append(postgres.PostgresStore.from_url(args.url, **options))
+        if args.only in (None, "inbox"):
+            options = {} if args.inbox_table is None else {"table": args.inbox_table}
+            made.append(postgres.PostgresInbox.from_url(args.url, **options))
+        for each in made:
+            each.create_schema()
+    except ConfigurationError as exc:
+        raise UsageError(str(exc)) from None
+    except Exception as exc:
+        if not _database_error(exc):
+            raise
+        print(f"{PROG}: {postgres.redact(args.url)}: {exc}", file=sys.stderr)
+        return 1
+    finally:
+        for each in made:
+            each.close()
+    tables = ", ".join(each._db.table for each in made)
+    print(f"tables ready in {postgres.redact(args.url)}: {tables}")
+    return 0
+
+
+def _list(inbox: DurableInbox, args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise UsageError("--limit must be 0 or more")
     records = inbox.list(state=args.state, namespace=args.namespace, limit=args.limit)
@@ -297,11 +425,11 @@ def _list(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
     return 0
 
 
-def _show(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
+def _show(inbox: DurableInbox, args: argparse.Namespace) -> int:
     wanted: int | str = int(args.event) if args.event.isdigit() else args.event
     record = inbox.get(wanted)
     if record is None:
-        print(f"{PROG}: no event {args.event!r} in {inbox.path}", file=sys.stderr)
+        print(f"{PROG}: no event {args.event!r} in {inbox.location}", file=sys.stderr)
         return 1
     document = _as_json(record, payload=True)
     if args.json:
@@ -319,7 +447,7 @@ def _show(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
     return 0
 
 
-def _retry(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
+def _retry(inbox: DurableInbox, args: argparse.Namespace) -> int:
     if args.dead == bool(args.ids):
         raise UsageError("name event ids, or --dead for every dead event")
     changed = inbox.retry(None if args.dead else args.ids, now=time.time())
@@ -327,7 +455,7 @@ def _retry(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
     return 0
 
 
-def _purge(inbox: SQLiteInbox, args: argparse.Namespace) -> int:
+def _purge(inbox: DurableInbox, args: argparse.Namespace) -> int:
     state = InboxState.DONE if args.done else InboxState.DEAD
     before = None if args.older_than is None else time.time() - args.older_than
     removed = inbox.purge(state, before=before)

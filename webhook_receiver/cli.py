@@ -32,7 +32,7 @@ from typing import Any
 
 from . import __version__
 from ._cli_inbox import add_parsers as _inbox_parsers
-from ._cli_inbox import run_inbox, run_worker
+from ._cli_inbox import run_db, run_inbox, run_worker
 from ._cli_shared import PROG, Parser, UsageError
 from ._errors import (
     ConfigurationError,
@@ -351,6 +351,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "samples": _samples,
         "worker": run_worker,
         "inbox": run_inbox,
+        "db": run_db,
     }
     try:
         args = _parser().parse_args(argv)

@@ -7,11 +7,14 @@ inbox, and a :class:`Worker` is handed the receivers whose handlers it runs.
 
 - :mod:`.stores`: ``MemoryStore`` and ``SQLiteStore`` (each event's handlers run once);
 - :mod:`.redis_store`: ``RedisStore`` (the ``redis`` extra), for many instances;
-- :mod:`.inbox`: ``SQLiteInbox``, the durable inbox of deferred mode, and its records;
-- :mod:`.worker`: ``Worker``, which runs the inbox's events with their receivers;
+- :mod:`.inbox`: ``SQLiteInbox``, the durable inbox of deferred mode, its records, and
+  ``DurableInbox``, the protocol every inbox a worker runs implements;
+- :mod:`.postgres`: ``PostgresStore`` and ``PostgresInbox`` (the ``postgres`` extra),
+  for apps on many machines;
+- :mod:`.worker`: ``Worker``, which runs any durable inbox's events with their receivers;
 - :mod:`.celery_inbox`: ``CeleryInbox`` (the ``celery`` extra): deferred mode on Celery.
 
-The Redis and Celery modules are imported only when asked for; the rest is the
+The Redis, PostgreSQL and Celery modules are imported only when asked for; the rest is the
 standard library.
 """
 
@@ -19,17 +22,30 @@ from __future__ import annotations
 
 from .._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._sqlite import DatabaseMoved
-from .inbox import DEFAULT_MAX_ATTEMPTS, Delivery, InboxRecord, InboxState, RetryPolicy, SQLiteInbox
+from .inbox import (
+    DEFAULT_MAX_ATTEMPTS,
+    Arrivals,
+    AttachedReceivers,
+    Delivery,
+    DurableInbox,
+    InboxRecord,
+    InboxState,
+    RetryPolicy,
+    SQLiteInbox,
+)
 from .stores import MemoryStore, SQLiteStore
 from .worker import DEFAULT_WORKER_LEASE, Worker
 
 __all__ = [
     "DEFAULT_MAX_ATTEMPTS",
     "DEFAULT_WORKER_LEASE",
+    "Arrivals",
+    "AttachedReceivers",
     "Claim",
     "ClaimStatus",
     "DatabaseMoved",
     "Delivery",
+    "DurableInbox",
     "IdempotencyStore",
     "Inbox",
     "InboxEntry",
