@@ -193,24 +193,30 @@ class PostgresStore:
         t = self._db.identifier
         self._claims = 0
         self._claims_lock = threading.Lock()
-        self._claim_sql = sql.SQL(
-            "INSERT INTO {t} AS e (key, state, token, expires_at) VALUES (%s, 'processing', %s, %s) "
-            "ON CONFLICT (key) DO UPDATE SET state = 'processing', token = excluded.token, "
-            "expires_at = excluded.expires_at WHERE e.expires_at <= %s RETURNING true"
+        # Expired rows are deleted now and then by the claim itself (no statement of its
+        # own): every _PURGE_EVERY claims, except the keys being claimed.
+        purge = sql.SQL(
+            "purged AS (DELETE FROM {t} WHERE %(purge)s AND expires_at <= %(now)s AND key <> ALL(%(keys)s))"
         ).format(t=t)
+        self._claim_sql = sql.SQL(
+            "WITH {purge} INSERT INTO {t} AS e (key, state, token, expires_at) "
+            "VALUES (%(key)s, 'processing', %(token)s, %(until)s) "
+            "ON CONFLICT (key) DO UPDATE SET state = 'processing', token = excluded.token, "
+            "expires_at = excluded.expires_at WHERE e.expires_at <= %(now)s RETURNING true"
+        ).format(t=t, purge=purge)
         self._read_sql = sql.SQL("SELECT state, expires_at FROM {t} WHERE key = %s").format(t=t)
         # A batch: the keys, their new tokens and their order go in as arrays; out comes,
         # per key in order, whether it was claimed, else the state and expiry seen.
         self._claim_many_sql = sql.SQL(
-            "WITH wanted AS (SELECT w.key, w.token, w.n FROM unnest(%(keys)s::text[], %(tokens)s::text[]) "
-            "WITH ORDINALITY AS w(key, token, n)), "
+            "WITH {purge}, wanted AS (SELECT w.key, w.token, w.n "
+            "FROM unnest(%(keys)s::text[], %(tokens)s::text[]) WITH ORDINALITY AS w(key, token, n)), "
             "claimed AS (INSERT INTO {t} AS e (key, state, token, expires_at) "
             "SELECT key, 'processing', token, %(until)s FROM wanted ORDER BY key "
             "ON CONFLICT (key) DO UPDATE SET state = 'processing', token = excluded.token, "
             "expires_at = excluded.expires_at WHERE e.expires_at <= %(now)s RETURNING e.key) "
             "SELECT w.key, c.key IS NOT NULL, e.state, e.expires_at FROM wanted w "
             "LEFT JOIN claimed c ON c.key = w.key LEFT JOIN {t} e ON e.key = w.key ORDER BY w.n"
-        ).format(t=t)
+        ).format(t=t, purge=purge)
         self._settle_many_sql = sql.SQL(
             "WITH done AS (UPDATE {t} AS e SET state = 'done', token = '', expires_at = %(until)s "
             "FROM unnest(%(done_keys)s::text[], %(done_tokens)s::text[]) AS d(key, token) "
@@ -227,7 +233,6 @@ class PostgresStore:
         self._release_sql = sql.SQL(
             "DELETE FROM {t} WHERE key = %s AND state = 'processing' AND token = %s"
         ).format(t=t)
-        self._purge_sql = sql.SQL("DELETE FROM {t} WHERE expires_at <= %s").format(t=t)
 
     @classmethod
     def from_url(cls, url: str, **options: Any) -> PostgresStore:
@@ -261,8 +266,8 @@ class PostgresStore:
         with self._db.connection() as connection:
             for _ in range(_CLAIM_ATTEMPTS):
                 token = new_token()
-                if connection.execute(self._claim_sql, (key, token, now + lease, now)).fetchone():
-                    self._count_claims(connection, 1, now)
+                values = {"key": key, "keys": [key], "token": token, "until": now + lease, "now": now}
+                if connection.execute(self._claim_sql, {**values, "purge": self._purge_due(1)}).fetchone():
                     return Claim(ClaimStatus.CLAIMED, token)
                 # Held: by whom? (Released or expired in between: try again.)
                 row = connection.execute(self._read_sql, (key,)).fetchone()
@@ -281,9 +286,9 @@ class PostgresStore:
             for _ in range(_CLAIM_ATTEMPTS):
                 tokens = [new_token() for _ in wanted]
                 token_of = dict(zip(wanted, tokens, strict=True))
+                values = {"keys": wanted, "tokens": tokens, "until": now + lease, "now": now}
                 rows = connection.execute(
-                    self._claim_many_sql,
-                    {"keys": wanted, "tokens": tokens, "until": now + lease, "now": now},
+                    self._claim_many_sql, {**values, "purge": self._purge_due(len(wanted))}
                 ).fetchall()
                 retry: list[str] = []
                 for key, claimed, state, expires_at in rows:
@@ -294,18 +299,16 @@ class PostgresStore:
                     else:  # inserted by another transaction after this statement's snapshot
                         retry.append(key)
                 if not retry:
-                    self._count_claims(connection, len(keys), now)
                     return [claims[key] for key in keys]
                 wanted = retry
         raise RuntimeError(f"claims on a batch's events changed {_CLAIM_ATTEMPTS} times while being read")
 
-    def _count_claims(self, connection: psycopg.Connection[Any], count: int, now: float) -> None:
+    def _purge_due(self, count: int) -> bool:
+        """Whether the next ``count`` claims cross a multiple of ``_PURGE_EVERY``."""
         with self._claims_lock:
             before = self._claims
             self._claims += count
-            due = self._claims // _PURGE_EVERY != before // _PURGE_EVERY
-        if due:
-            connection.execute(self._purge_sql, (now,))
+            return self._claims // _PURGE_EVERY != before // _PURGE_EVERY
 
     def settle_many(
         self,
