@@ -395,6 +395,45 @@ def test_redis_store_without_the_redis_package_names_the_extra(monkeypatch: pyte
     assert SECRET not in str(info.value)
 
 
+def test_postgresql_store_and_inbox_urls(postgres_url: str) -> None:
+    from webhook_receiver.postgres import PostgresInbox, PostgresStore
+
+    for made in (PostgresStore(postgres_url), PostgresInbox(postgres_url)):
+        made.create_schema()  # the deploy step, before the app reads its settings
+        made.close()
+    namespace = f"config-test-{uuid.uuid4().hex}"
+    mapping = {
+        "/a": kourier_entry(store=postgres_url, namespace=namespace, handlers={"*": f"{HERE}.on_any_event"}),
+        "/b": kourier_entry(store=postgres_url, namespace=namespace + "-b"),
+        "/c": kourier_entry(inbox=postgres_url, namespace=namespace + "-c"),
+    }
+    assert check_mapping(mapping) == []
+    receivers = receivers_from_mapping(mapping)
+    store, inbox = receivers["/a"].store, receivers["/c"].inbox
+    assert isinstance(store, PostgresStore) and receivers["/b"].store is store
+    assert isinstance(inbox, PostgresInbox)
+    headers, body = kourier_request()
+    assert receivers["/a"].handle("POST", headers, body).status == 200
+    assert receivers["/a"].handle("POST", headers, body).status == 200  # the replay
+    assert len(CALLS) == 1
+    assert receivers["/c"].handle("POST", headers, body).status == 202
+    assert [record.namespace for record in inbox.list(namespace=namespace + "-c")] == [namespace + "-c"]
+    inbox.purge("done")
+    store.close()
+    inbox.close()
+
+
+def test_postgresql_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # what "not installed" looks like to import
+    for name in [name for name in sys.modules if name.endswith(".postgres")]:
+        monkeypatch.delitem(sys.modules, name)
+    mapping = {"/k": kourier_entry(inbox=f"postgresql://u:{SECRET}@127.0.0.1/db")}
+    [problem] = check_mapping(mapping)
+    assert (problem.id, problem.path, problem.option) == ("webhook_receiver.E014", "/k", "inbox")
+    assert "pip install 'webhook-receiver[postgres]'" in problem.message
+    assert SECRET not in problem.message
+
+
 def test_store_objects_dotted_paths_and_factories() -> None:
     store = MemoryStore()
     receivers = receivers_from_mapping(
@@ -738,6 +777,18 @@ BAD_ENTRIES: list[tuple[object, str, str | None, str]] = [
     (courier_with(store="sqlite::memory:"), "E013", "store", "not a SQLite file URL"),
     (courier_with(store="sqlite:///tmp/events.db?mode=ro"), "E013", "store", "not a SQLite file URL"),
     (courier_with(store=f"redis://:{SECRET}@127.0.0.1:notaport/0"), "E013", "store", "not a Redis URL"),
+    (
+        courier_with(store=f"postgresql://u:{SECRET}@127.0.0.1:notaport/db"),
+        "E013",
+        "store",
+        "not a PostgreSQL URL",
+    ),
+    (
+        courier_with(inbox=f"postgresql://u:{SECRET}@h/db?nosuchoption=1"),
+        "E013",
+        "inbox",
+        "not a PostgreSQL URL",
+    ),
     (
         courier_with(store=f"sk_live_{SECRET}"),
         "E013",

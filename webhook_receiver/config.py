@@ -41,7 +41,9 @@ problem, unless both name the same ready receiver. Each value is one of:
     ``"memory"`` (a ``MemoryStore``), ``"sqlite:///absolute/path.db"`` or
     ``"sqlite:relative/path.db"`` (a ``SQLiteStore``; relative to the working
     directory when the mapping is read), ``"redis://host:6379/0"`` or ``"rediss://..."``
-    (``RedisStore.from_url``; needs ``pip install 'webhook-receiver[redis]'``).
+    (``RedisStore.from_url``; needs ``pip install 'webhook-receiver[redis]'``), or
+    ``"postgresql://user@host/db"`` (a ``PostgresStore``; the ``postgres`` extra; its table
+    made once by ``webhook-receiver db init``).
     SQLite URLs read as URLs do: ``sqlite:///var/x.db`` is the absolute path
     ``/var/x.db`` (SQLAlchemy would read it as relative; its ``sqlite:////var/x.db``
     means the same file here too), and a relative path has no slashes after the colon.
@@ -52,7 +54,8 @@ problem, unless both name the same ready receiver. Each value is one of:
     defer processing (answer once stored, run the handlers in a worker): an inbox
     object (``SQLiteInbox``, ``CeleryInbox``); a dotted path to one or to a
     zero-argument factory; or ``"sqlite:///absolute/path.db"`` /
-    ``"sqlite:relative/path.db"`` (a ``SQLiteInbox``).
+    ``"sqlite:relative/path.db"`` (a ``SQLiteInbox``), or ``"postgresql://user@host/db"``
+    (a ``PostgresInbox``).
 ``inbox_env``
     the name of an environment variable holding the ``inbox`` URL.
 ``lease``, ``ttl``
@@ -387,10 +390,15 @@ def _problem_text(exc: BaseException) -> str:
 
 _Kind = Literal["store", "inbox"]
 _FAILED: Final = object()
-_SCHEMES: Final = {"store": ("memory", "sqlite", "redis", "rediss"), "inbox": ("sqlite",)}
+_POSTGRES: Final = ("postgresql", "postgres")
+_SCHEMES: Final = {
+    "store": ("memory", "sqlite", "redis", "rediss", *_POSTGRES),
+    "inbox": ("sqlite", *_POSTGRES),
+}
 _URL_HELP: Final = {
-    "store": "'memory', 'sqlite:///absolute/path.db', 'sqlite:relative/path.db' or 'redis://host:6379/0'",
-    "inbox": "'sqlite:///absolute/path.db' or 'sqlite:relative/path.db'",
+    "store": "'memory', 'sqlite:///absolute/path.db', 'sqlite:relative/path.db', 'redis://host:6379/0' "
+    "or 'postgresql://user@host/db'",
+    "inbox": "'sqlite:///absolute/path.db', 'sqlite:relative/path.db' or 'postgresql://user@host/db'",
 }
 _KIND_METHODS: Final = {"store": ("claim", "complete", "release"), "inbox": ("put", "attach")}
 _KIND_TYPE: Final = {"store": "an idempotency store", "inbox": "an inbox"}
@@ -783,7 +791,36 @@ class _Reader:
             return self._shared_object(("memory",), MemoryStore), ("memory",)
         if scheme == "sqlite":
             return self._sqlite(recipe, kind, option, label, text)
+        if scheme in _POSTGRES:
+            return self._postgres(recipe, kind, option, label, text)
         return self._redis(recipe, option, label, text)
+
+    def _postgres(
+        self, recipe: _Recipe, kind: _Kind, option: str, label: str, text: str
+    ) -> tuple[object, tuple[object, ...]] | None:
+        key: tuple[object, ...] = (f"postgres {kind}", text)
+        if key in self._shared:
+            return self._shared[key], key
+        try:
+            # Imported by name, here: only a mapping that asks for PostgreSQL needs psycopg.
+            module = importlib.import_module(f"{__package__}.postgres")
+        except ImportError as exc:  # MissingDependency, naming the extra to install
+            self.entry_problem(recipe, E_DEPENDENCY, option, f"{label}: {exc}")
+            return None
+        try:
+            module.parse_url(text)
+        except Exception as exc:
+            self.entry_problem(recipe, E_URL, option, f"{label}: not a PostgreSQL URL: {_problem_text(exc)}")
+            return None
+        if not self.build:
+            return None, key  # checking only: no pool, no connection
+        cls: Any = module.PostgresStore if kind == "store" else module.PostgresInbox
+        # The pool connects in the background: an unreachable server fails requests (503),
+        # not the app's start. The tables come from 'webhook-receiver db init'.
+        value = cls.from_url(text)
+        self._opened.append(value)
+        self._shared[key] = value
+        return value, key
 
     def _sqlite(
         self, recipe: _Recipe, kind: _Kind, option: str, label: str, text: str

@@ -12,6 +12,16 @@ from .delivery.postgres import (
     PostgresInbox,
     PostgresStore,
     SchemaMissing,
+    parse_url,
+    redact,
 )
 
-__all__ = ["DEFAULT_INBOX_TABLE", "DEFAULT_STORE_TABLE", "PostgresInbox", "PostgresStore", "SchemaMissing"]
+__all__ = [
+    "DEFAULT_INBOX_TABLE",
+    "DEFAULT_STORE_TABLE",
+    "PostgresInbox",
+    "PostgresStore",
+    "SchemaMissing",
+    "parse_url",
+    "redact",
+]

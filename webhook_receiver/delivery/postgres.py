@@ -61,10 +61,19 @@ require("webhook_receiver.postgres", "psycopg", "postgres")
 require("webhook_receiver.postgres", "psycopg_pool", "postgres")
 
 import psycopg  # noqa: E402 - after the friendly import checks
+import psycopg.conninfo  # noqa: E402
 import psycopg_pool  # noqa: E402
 from psycopg import sql  # noqa: E402
 
-__all__ = ["DEFAULT_INBOX_TABLE", "DEFAULT_STORE_TABLE", "PostgresInbox", "PostgresStore", "SchemaMissing"]
+__all__ = [
+    "DEFAULT_INBOX_TABLE",
+    "DEFAULT_STORE_TABLE",
+    "PostgresInbox",
+    "PostgresStore",
+    "SchemaMissing",
+    "parse_url",
+    "redact",
+]
 
 logger = logging.getLogger("webhook_receiver")
 
@@ -90,6 +99,17 @@ class SchemaMissing(RuntimeError):
             f"the PostgreSQL table {table!r} does not exist: create it once with "
             "'webhook-receiver db init <url>' (or create_schema()); it is never created per request"
         )
+
+
+def parse_url(url: str) -> dict[str, Any]:
+    """The connection parameters of ``url``; raises ``psycopg.ProgrammingError`` if malformed."""
+    if not isinstance(url, str) or not url.strip():
+        raise ConfigurationError("a PostgreSQL URL is required, e.g. postgresql://user@host/db")
+    parameters = psycopg.conninfo.conninfo_to_dict(url)
+    ports = str(parameters.get("port") or "")
+    if ports and not all(port.isdigit() for port in ports.split(",")):
+        raise ConfigurationError("the port must be a number")  # libpq would say so only on connecting
+    return parameters
 
 
 def redact(url: str) -> str:
@@ -121,8 +141,7 @@ class _Database:
     """A connection pool to one database, and the error translation both classes share."""
 
     def __init__(self, url: str, *, table: str, timeout: float, max_connections: int) -> None:
-        if not isinstance(url, str) or not url.strip():
-            raise ConfigurationError("a PostgreSQL URL is required, e.g. postgresql://user@host/db")
+        parse_url(url)
         if isinstance(max_connections, bool) or not isinstance(max_connections, int) or max_connections < 1:
             raise ConfigurationError("max_connections must be a whole number of at least 1")
         self.url = url
