@@ -1,6 +1,6 @@
 """A 1000-event Customer.io batch through each idempotency store, as ratios in one run.
 
-Every round sends each candidate (no store, memory, an SQLite file, Redis) a fresh,
+Every round sends each candidate (no store, memory, an SQLite file, Redis, PostgreSQL) a fresh,
 signed batch of 1000 distinct ``track`` events, then the same batch again (every
 event a duplicate), in a shuffled order. Reported: the median over rounds of
 milliseconds per request, its ratio to the receiver without a store and to the
@@ -10,7 +10,9 @@ in-memory store measured in the same round.
 
 Redis: ``WEBHOOK_RECEIVER_REDIS_URL``, else a ``redis-server`` on the PATH is started
 on a free 127.0.0.1 port for the run (as ``bench_stores.py`` does); without either
-the Redis row is skipped. Issue 17's target: every store within 3x of in-memory.
+the Redis row is skipped; PostgreSQL likewise (``WEBHOOK_RECEIVER_POSTGRES_URL``, or a
+throwaway cluster, see ``bench_stores.py``). Issue 17's target: every store within 3x of
+in-memory.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_stores import redis_url
+from bench_stores import fresh_postgres_store, postgres_url, redis_url
 
 from webhook_receiver import IdempotencyStore, MemoryStore, Receiver, SQLiteStore, providers
 from webhook_receiver.testing import sign
@@ -67,7 +69,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--events", type=int, default=1000)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as directory, redis_url() as url:
+    with tempfile.TemporaryDirectory() as directory, redis_url() as url, postgres_url() as pg_url:
         stores: dict[str, IdempotencyStore | None] = {
             "no store": None,
             "memory": MemoryStore(max_entries=10 * args.rounds * args.events),
@@ -77,6 +79,8 @@ def main() -> None:
             from webhook_receiver.redis_store import RedisStore
 
             stores["redis"] = RedisStore.from_url(url, prefix="bench-batch:")
+        if pg_url:
+            stores["postgres"] = fresh_postgres_store(pg_url)
         receivers = {
             name: Receiver(providers.CustomerIO(secret=SECRET), store=store) for name, store in stores.items()
         }

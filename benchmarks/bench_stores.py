@@ -1,7 +1,7 @@
 """Per-event cost an idempotency store adds to ``Receiver.handle``, as a ratio to no store.
 
 Every round handles a fresh batch of distinct signed Kourier events through each
-candidate (no store, memory, SQLite file, Redis) in a shuffled order, then the same
+candidate (no store, memory, SQLite file, Redis, PostgreSQL) in a shuffled order, then the same
 events again (the duplicate path: claim finds them done). Reported: the median over
 rounds of microseconds per event and of the ratio to the no-store receiver measured
 in the same round.
@@ -10,6 +10,8 @@ in the same round.
 
 Redis: ``WEBHOOK_RECEIVER_REDIS_URL``, else a ``redis-server`` on the PATH is started
 on a free 127.0.0.1 port for the run; without either the Redis row is skipped.
+PostgreSQL: ``WEBHOOK_RECEIVER_POSTGRES_URL``, else a throwaway cluster where PostgreSQL
+is installed (its durability defaults: each commit flushed); else the row is skipped.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ import shutil
 import socket
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -61,6 +64,35 @@ def redis_url() -> Iterator[str | None]:
         process.wait(timeout=10)
 
 
+@contextmanager
+def postgres_url() -> Iterator[str | None]:
+    """``WEBHOOK_RECEIVER_POSTGRES_URL``, else a throwaway cluster where PostgreSQL is installed
+    (``tests/pg_server.py``; PostgreSQL's own durability defaults), else ``None``."""
+    url = os.environ.get("WEBHOOK_RECEIVER_POSTGRES_URL")
+    root = Path(__file__).resolve().parent.parent
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    from tests import pg_server
+
+    if url or pg_server.binaries() is None:
+        yield url
+        return
+    directory = Path(tempfile.mkdtemp(prefix="bench-postgres-"))
+    try:
+        yield pg_server.start(directory)
+    finally:
+        pg_server.stop(directory)
+
+
+def fresh_postgres_store(url: str) -> IdempotencyStore:
+    """A ``PostgresStore`` on a table of its own, made for this run."""
+    from webhook_receiver.postgres import PostgresStore
+
+    store = PostgresStore.from_url(url, table=f"bench_{time.time_ns()}")
+    store.create_schema()
+    return store
+
+
 def bodies(round_index: int, count: int) -> list[bytes]:
     return [
         json.dumps(
@@ -87,7 +119,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--events", type=int, default=500)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp, redis_url() as url:
+    with tempfile.TemporaryDirectory() as tmp, redis_url() as url, postgres_url() as pg_url:
         stores: dict[str, Callable[[], IdempotencyStore | None]] = {
             "no store": lambda: None,
             "memory": MemoryStore,
@@ -97,6 +129,8 @@ def main() -> None:
             from webhook_receiver.redis_store import RedisStore
 
             stores["redis"] = lambda: RedisStore.from_url(url, prefix=f"bench:{time.time_ns()}:")
+        if pg_url:
+            stores["postgres"] = lambda: fresh_postgres_store(pg_url)
         receivers = {
             name: Receiver(providers.Kourier(token=TOKEN), store=make()) for name, make in stores.items()
         }

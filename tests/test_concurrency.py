@@ -77,7 +77,9 @@ def test_threads(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> N
     assert set(statuses) <= {200, 409}
     assert statuses.count(200) >= 1
     # The senders retry the 409s later: all answer 200, and nothing runs again.
-    receiver = worker.make_receiver(make(), str(log))
+    retrying = make()
+    stores.append(retrying)
+    receiver = worker.make_receiver(retrying, str(log))
     for _ in range(statuses.count(409)):
         assert receiver.handle("POST", *worker.request(), now=worker.NOW + 1).status == 200
     assert log.read_text().count("\n") == 1

@@ -162,30 +162,40 @@ def test_a_1000_event_batch_is_one_statement_each_way(
     assert len(counted.statements) == 1
 
 
-def test_expired_claims_are_purged_by_every_thousandth_claim_itself(
+def test_expired_claims_are_swept_by_the_claims_themselves_in_bounded_chunks(
     postgres_store: PostgresStore, postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from webhook_receiver.delivery import postgres
+
     store = postgres_store
-    for key in ("old-1", "old-2", "again"):
-        store.claim(key, lease=10, now=NOW - 100)  # expired by NOW
-    live = store.claim("live", lease=10, now=NOW)
+    monkeypatch.setattr(postgres, "_SWEEP", 3)  # a sweep looks at 3 keys (10,000 in use)
+    for key in ("a-old", "b-old", "c-live", "d-old", "e-old"):
+        store.claim(key, lease=10, now=NOW - 100 if key.endswith("old") else NOW)
     table = store._db.table
 
-    def keys() -> set[str]:
+    def keys() -> list[str]:
         with psycopg.connect(postgres_url) as connection:
-            query = psycopg.sql.SQL("SELECT key FROM {t}").format(t=psycopg.sql.Identifier(table))
-            return {row[0] for row in connection.execute(query)}
+            query = psycopg.sql.SQL("SELECT key FROM {t} ORDER BY key").format(
+                t=psycopg.sql.Identifier(table)
+            )
+            return [row[0] for row in connection.execute(query)]
 
-    store._claims = 996  # the next claim_many of 4 crosses 1000
+    def claim_crossing_a_thousand(key: str) -> None:
+        store._claims = 999  # this claim is the 1000th: it sweeps
+        assert store.claim(key, lease=10, now=NOW).token
+
     counted = CountingExecutes(monkeypatch)
-    claims = store.claim_many(["again", "n1", "n2", "n3"], lease=10, now=NOW)
-    assert len(counted.statements) == 1
-    assert all(claim.token for claim in claims)
-    assert keys() == {"again", "n1", "n2", "n3", "live"}  # the expired ones gone, the claimed one taken over
-    store.claim("old-1", lease=10, now=NOW - 100)
-    store._claims = 1999
-    assert store.claim("n4", lease=10, now=NOW).token
-    assert "old-1" not in keys() and live.token
+    claim_crossing_a_thousand("x1")  # looks at a-old, b-old, c-live
+    assert len(counted.statements) == 1  # the sweep rides on the claim's statement
+    assert keys() == ["c-live", "d-old", "e-old", "x1"]
+    store._claims = 996
+    store.claim_many(["d-old", "x2", "x3", "x4"], lease=10, now=NOW)  # looks at d, e, x1; d is being claimed
+    assert keys() == ["c-live", "d-old", "x1", "x2", "x3", "x4"]
+    claim_crossing_a_thousand("x5")  # after x1: x2, x3, x4; nothing expired
+    claim_crossing_a_thousand("x6")  # after x4: x5 only, the end of the keys: back to the start
+    store.claim("b-old", lease=10, now=NOW - 100)
+    claim_crossing_a_thousand("x7")  # from the start again: b-old, c-live, d-old
+    assert "b-old" not in keys() and "c-live" in keys()
 
 
 def test_a_put_is_one_statement_and_keeps_the_requests_order(

@@ -55,7 +55,7 @@ from .._handoff import Claim, ClaimStatus, InboxEntry
 from .._optional import require
 from .._schemes import check_tolerance_option
 from .inbox import Arrivals, AttachedReceivers, Delivery, InboxRecord, InboxState, Receivers
-from .stores import new_token
+from .stores import new_token, new_tokens
 
 require("webhook_receiver.postgres", "psycopg", "postgres")
 require("webhook_receiver.postgres", "psycopg_pool", "postgres")
@@ -80,6 +80,8 @@ logger = logging.getLogger("webhook_receiver")
 DEFAULT_STORE_TABLE = "webhook_receiver_events"
 DEFAULT_INBOX_TABLE = "webhook_receiver_inbox"
 _PURGE_EVERY = 1000
+_SWEEP = 10_000
+"""Keys a store's purge looks at, every ``_PURGE_EVERY`` claims."""
 _ERROR_LIMIT = 2000
 _CLAIM_ATTEMPTS = 5
 """Statements a claim may take: a row that changes between two of them (released, or
@@ -212,35 +214,51 @@ class PostgresStore:
         t = self._db.identifier
         self._claims = 0
         self._claims_lock = threading.Lock()
-        # Expired rows are deleted now and then by the claim itself (no statement of its
-        # own): every _PURGE_EVERY claims, except the keys being claimed.
+        self._sweep_after = ""
+        # Expired rows are deleted by the claims themselves, in no statement of their own:
+        # every _PURGE_EVERY claims, one claim also looks at the next _SWEEP keys after
+        # the last ones looked at (a cursor going round the key space) and deletes the
+        # expired ones among them, other than the keys it claims. Bounded work, no index
+        # on expires_at (which would make every completion rewrite the index entries: no
+        # HOT update), and a full round of the table every ttl / 10 or so.
         purge = sql.SQL(
-            "purged AS (DELETE FROM {t} WHERE %(purge)s AND expires_at <= %(now)s AND key <> ALL(%(keys)s))"
+            "sweep AS (SELECT key, expires_at FROM {t} WHERE %(purge)s AND key > %(after)s "
+            "ORDER BY key LIMIT %(sweep)s), "
+            "purged AS (DELETE FROM {t} AS p USING sweep s WHERE p.key = s.key "
+            "AND s.expires_at <= %(now)s AND p.key <> ALL(%(keys)b::text[]))"
         ).format(t=t)
+        # Where the next sweep starts: after the last key looked at, or from the start
+        # ('') once a sweep reached the end of the keys.
+        swept = sql.SQL("(SELECT CASE WHEN count(*) < %(sweep)s THEN '' ELSE max(key) END FROM sweep)")
         self._claim_sql = sql.SQL(
             "WITH {purge} INSERT INTO {t} AS e (key, state, token, expires_at) "
             "VALUES (%(key)s, 'processing', %(token)s, %(until)s) "
             "ON CONFLICT (key) DO UPDATE SET state = 'processing', token = excluded.token, "
-            "expires_at = excluded.expires_at WHERE e.expires_at <= %(now)s RETURNING true"
-        ).format(t=t, purge=purge)
+            "expires_at = excluded.expires_at WHERE e.expires_at <= %(now)s "
+            "RETURNING true, {swept}"
+        ).format(t=t, purge=purge, swept=swept)
         self._read_sql = sql.SQL("SELECT state, expires_at FROM {t} WHERE key = %s").format(t=t)
         # A batch: the keys, their new tokens and their order go in as arrays; out comes,
         # per key in order, whether it was claimed, else the state and expiry seen.
         self._claim_many_sql = sql.SQL(
             "WITH {purge}, wanted AS (SELECT w.key, w.token, w.n "
-            "FROM unnest(%(keys)s::text[], %(tokens)s::text[]) WITH ORDINALITY AS w(key, token, n)), "
+            "FROM unnest(%(keys)b::text[], %(tokens)b::text[]) WITH ORDINALITY AS w(key, token, n)), "
+            # Read first (no lock): duplicates, the common case of a retried batch, end here.
+            "seen AS (SELECT key, state, expires_at FROM {t} WHERE key = ANY(%(keys)b::text[])), "
             "claimed AS (INSERT INTO {t} AS e (key, state, token, expires_at) "
-            "SELECT key, 'processing', token, %(until)s FROM wanted ORDER BY key "
+            "SELECT w.key, 'processing', w.token, %(until)s FROM wanted w WHERE NOT EXISTS "
+            "(SELECT 1 FROM seen s WHERE s.key = w.key AND s.expires_at > %(now)s) ORDER BY w.n "
             "ON CONFLICT (key) DO UPDATE SET state = 'processing', token = excluded.token, "
             "expires_at = excluded.expires_at WHERE e.expires_at <= %(now)s RETURNING e.key) "
-            "SELECT w.key, c.key IS NOT NULL, e.state, e.expires_at FROM wanted w "
-            "LEFT JOIN claimed c ON c.key = w.key LEFT JOIN {t} e ON e.key = w.key ORDER BY w.n"
-        ).format(t=t, purge=purge)
+            "SELECT w.key, c.key IS NOT NULL, s.state, s.expires_at, {swept} "
+            "FROM wanted w LEFT JOIN claimed c ON c.key = w.key LEFT JOIN seen s ON s.key = w.key "
+            "ORDER BY w.n"
+        ).format(t=t, purge=purge, swept=swept)
         self._settle_many_sql = sql.SQL(
             "WITH done AS (UPDATE {t} AS e SET state = 'done', token = '', expires_at = %(until)s "
-            "FROM unnest(%(done_keys)s::text[], %(done_tokens)s::text[]) AS d(key, token) "
+            "FROM unnest(%(done_keys)b::text[], %(done_tokens)b::text[]) AS d(key, token) "
             "WHERE e.key = d.key AND e.state = 'processing' AND e.token = d.token RETURNING e.key), "
-            "released AS (DELETE FROM {t} AS e USING unnest(%(gone_keys)s::text[], %(gone_tokens)s::text[]) "
+            "released AS (DELETE FROM {t} AS e USING unnest(%(gone_keys)b::text[], %(gone_tokens)b::text[]) "
             "AS r(key, token) WHERE e.key = r.key AND e.state = 'processing' AND e.token = r.token "
             "RETURNING e.key) "
             "SELECT key FROM done"
@@ -270,13 +288,14 @@ class PostgresStore:
         """Create the table if it is missing (idempotent; safe to run from several deploys at once)."""
         self._db.create(
             [
+                # Keys are ASCII digests: byte order ("C") compares and sorts them fastest.
+                # Room left in each page (fillfactor) lets a completion rewrite its row in
+                # place (a HOT update: no index entry written).
                 sql.SQL(
-                    "CREATE TABLE IF NOT EXISTS {t} (key text PRIMARY KEY, state text NOT NULL, "
-                    "token text NOT NULL, expires_at double precision NOT NULL)"
+                    'CREATE TABLE IF NOT EXISTS {t} (key text COLLATE "C" PRIMARY KEY, '
+                    "state text NOT NULL, token text NOT NULL, expires_at double precision NOT NULL) "
+                    "WITH (fillfactor = 70)"
                 ).format(t=self._db.identifier),
-                sql.SQL("CREATE INDEX IF NOT EXISTS {i} ON {t} (expires_at)").format(
-                    i=sql.Identifier(self._db.table.split(".")[-1] + "_expires"), t=self._db.identifier
-                ),
             ]
         )
 
@@ -286,7 +305,10 @@ class PostgresStore:
             for _ in range(_CLAIM_ATTEMPTS):
                 token = new_token()
                 values = {"key": key, "keys": [key], "token": token, "until": now + lease, "now": now}
-                if connection.execute(self._claim_sql, {**values, "purge": self._purge_due(1)}).fetchone():
+                sweep = self._sweep(1)
+                row = connection.execute(self._claim_sql, {**values, **sweep}).fetchone()
+                if row is not None:
+                    self._swept(sweep, row[1])
                     return Claim(ClaimStatus.CLAIMED, token)
                 # Held: by whom? (Released or expired in between: try again.)
                 row = connection.execute(self._read_sql, (key,)).fetchone()
@@ -300,17 +322,19 @@ class PostgresStore:
         if not keys:
             return []
         claims: dict[str, Claim] = {}
-        wanted = list(keys)
+        # Rows are locked in key order by every batch: two overlapping batches never deadlock.
+        wanted = sorted(keys)
         with self._db.connection() as connection:
             for _ in range(_CLAIM_ATTEMPTS):
-                tokens = [new_token() for _ in wanted]
+                tokens = new_tokens(len(wanted))
                 token_of = dict(zip(wanted, tokens, strict=True))
                 values = {"keys": wanted, "tokens": tokens, "until": now + lease, "now": now}
-                rows = connection.execute(
-                    self._claim_many_sql, {**values, "purge": self._purge_due(len(wanted))}
-                ).fetchall()
+                # Binary parameters: text arrays of a thousand keys dump several times faster.
+                sweep = self._sweep(len(wanted))
+                rows = connection.execute(self._claim_many_sql, {**values, **sweep}, binary=True).fetchall()
+                self._swept(sweep, rows[0][4] if rows else None)
                 retry: list[str] = []
-                for key, claimed, state, expires_at in rows:
+                for key, claimed, state, expires_at, _ in rows:
                     if claimed:
                         claims[key] = Claim(ClaimStatus.CLAIMED, token_of[key])
                     elif state is not None and expires_at > now:
@@ -322,12 +346,20 @@ class PostgresStore:
                 wanted = retry
         raise RuntimeError(f"claims on a batch's events changed {_CLAIM_ATTEMPTS} times while being read")
 
-    def _purge_due(self, count: int) -> bool:
-        """Whether the next ``count`` claims cross a multiple of ``_PURGE_EVERY``."""
+    def _sweep(self, count: int) -> dict[str, object]:
+        """The purge parameters of a statement making ``count`` claims: a sweep is due
+        when they cross a multiple of ``_PURGE_EVERY``."""
         with self._claims_lock:
             before = self._claims
             self._claims += count
-            return self._claims // _PURGE_EVERY != before // _PURGE_EVERY
+            due = self._claims // _PURGE_EVERY != before // _PURGE_EVERY
+            return {"purge": due, "after": self._sweep_after, "sweep": _SWEEP}
+
+    def _swept(self, sweep: dict[str, object], after: str | None) -> None:
+        """Move the cursor past the keys a sweep looked at (``''``: back to the start)."""
+        if sweep["purge"] and after is not None:
+            with self._claims_lock:
+                self._sweep_after = after
 
     def settle_many(
         self,
@@ -443,8 +475,8 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             "WITH stored AS (INSERT INTO {t} AS e (key, namespace, type, payload, headers, state, "
             "attempts, received_at, available_at) "
             "SELECT key, namespace, type, payload, headers, 'pending', 0, received_at, received_at "
-            "FROM unnest(%(keys)s::text[], %(namespaces)s::text[], %(types)s::text[], %(payloads)s::text[], "
-            "%(headers)s::text[], %(received)s::float8[]) WITH ORDINALITY AS n(key, namespace, type, "
+            "FROM unnest(%(keys)b::text[], %(namespaces)b::text[], %(types)b::text[], %(payloads)b::text[], "
+            "%(headers)b::text[], %(received)b::float8[]) WITH ORDINALITY AS n(key, namespace, type, "
             "payload, headers, received_at, n) ORDER BY n "
             "ON CONFLICT (key) DO UPDATE SET namespace = excluded.namespace, type = excluded.type, "
             "payload = excluded.payload, headers = excluded.headers, state = 'pending', attempts = 0, "
@@ -458,10 +490,10 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         # already (its worker died each time) becomes dead instead.
         self._take_sql = sql.SQL(
             "WITH expired AS (SELECT id FROM {t} WHERE state = 'running' AND lease_until <= %(now)s "
-            "AND namespace = ANY(%(namespaces)s) ORDER BY lease_until LIMIT %(limit)s "
+            "AND namespace = ANY(%(namespaces)b::text[]) ORDER BY lease_until LIMIT %(limit)s "
             "FOR UPDATE SKIP LOCKED), "
             "due AS (SELECT id FROM {t} WHERE state = 'pending' AND available_at <= %(now)s "
-            "AND namespace = ANY(%(namespaces)s) ORDER BY available_at, id LIMIT %(limit)s "
+            "AND namespace = ANY(%(namespaces)b::text[]) ORDER BY available_at, id LIMIT %(limit)s "
             "FOR UPDATE SKIP LOCKED), "
             "chosen AS (SELECT id FROM (SELECT id, 0 AS o FROM expired UNION ALL SELECT id, 1 FROM due) c "
             "ORDER BY o LIMIT %(limit)s) "
@@ -497,7 +529,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         ).format(t=t, holder=holder)
         self._extend_sql = sql.SQL(
             "UPDATE {t} AS e SET lease_until = %(until)s "
-            "FROM unnest(%(ids)s::bigint[], %(tokens)s::text[]) AS h(id, token) "
+            "FROM unnest(%(ids)b::bigint[], %(tokens)b::text[]) AS h(id, token) "
             "WHERE e.id = h.id AND e.state = 'running' AND e.lease_token = h.token"
         ).format(t=t)
         self._purge_done_sql = sql.SQL("DELETE FROM {t} WHERE state = 'done' AND finished_at <= %s").format(
@@ -530,7 +562,8 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             [
                 sql.SQL(
                     "CREATE TABLE IF NOT EXISTS {t} ("
-                    "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, key text NOT NULL UNIQUE, "
+                    "id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+                    'key text COLLATE "C" NOT NULL UNIQUE, '
                     "namespace text NOT NULL, type text NOT NULL, payload text NOT NULL, "
                     "headers text NOT NULL, state text NOT NULL, attempts integer NOT NULL DEFAULT 0, "
                     "received_at double precision NOT NULL, available_at double precision NOT NULL, "
@@ -726,7 +759,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             chosen = [int(record_id) for record_id in ids]
             if not chosen:
                 return 0
-            query = reset + sql.SQL("WHERE id = ANY(%(ids)s) AND state <> 'running'")
+            query = reset + sql.SQL("WHERE id = ANY(%(ids)b::bigint[]) AND state <> 'running'")
             values = {"now": now, "ids": chosen}
         with self._db.connection() as connection:
             changed = int(connection.execute(query, values).rowcount)

@@ -38,12 +38,26 @@ from .._handoff import Claim, ClaimStatus, IdempotencyStore
 from .._schemes import check_tolerance_option
 from ._sqlite import ThreadConnections, immediate
 
-__all__ = ["Claim", "ClaimStatus", "IdempotencyStore", "MemoryStore", "SQLiteStore", "new_token"]
+__all__ = [
+    "Claim",
+    "ClaimStatus",
+    "IdempotencyStore",
+    "MemoryStore",
+    "SQLiteStore",
+    "new_token",
+    "new_tokens",
+]
 
 
 def new_token() -> str:
     """A random claim token."""
     return secrets.token_hex(16)
+
+
+def new_tokens(count: int) -> list[str]:
+    """``count`` random claim tokens (one call to the system's random source for a batch)."""
+    raw = secrets.token_hex(16 * count)
+    return [raw[i : i + 32] for i in range(0, 32 * count, 32)]
 
 
 class MemoryStore:
