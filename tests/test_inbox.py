@@ -530,3 +530,46 @@ def test_the_inbox_file_is_readable_by_its_owner_only(tmp_path: Path, clock: Fro
     for file in tmp_path.iterdir():
         assert file.stat().st_mode & 0o077 == 0, file.name
     inbox.close()
+
+
+# -- an inbox of the user's own -------------------------------------------------------
+
+
+def test_the_worker_runs_an_inbox_plugged_in_through_the_protocol(clock: FrozenClock) -> None:
+    from webhook_receiver import DurableInbox
+
+    from .plugged_inbox import DictInbox
+
+    inbox = DictInbox()
+    assert isinstance(inbox, DurableInbox)
+    receiver = deferred("kourier", inbox, clock)  # type: ignore[arg-type]
+    ran: list[str] = []
+
+    @receiver.on_any
+    def handle(event: Event) -> None:
+        if event.payload["delivery_id"] == "d2":  # type: ignore[call-overload, index]
+            raise RuntimeError("downstream is down")
+        ran.append(str(event.payload["delivery_id"]))  # type: ignore[call-overload, index]
+
+    for n in (1, 2, 1):
+        assert post(receiver, delivery(n)).status == 202
+    runner = worker(inbox, clock)  # type: ignore[arg-type]
+    assert runner.run_once() == 2
+    assert ran == ["d1"]
+    clock.advance(10)
+    runner.run_once()
+    clock.advance(20)
+    runner.run_once()
+    assert inbox.counts()[InboxState.DEAD] == 1
+    assert inbox.retry(now=clock()) == 1
+
+
+def test_a_worker_refuses_an_inbox_it_cannot_take_from() -> None:
+    class PutOnly:
+        blocking = False
+
+        def put(self, entries: Any) -> None:
+            pass
+
+    with pytest.raises(ConfigurationError, match="Worker runs a durable inbox"):
+        Worker(PutOnly())  # type: ignore[arg-type]

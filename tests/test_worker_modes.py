@@ -462,3 +462,12 @@ def test_a_worker_process_runs_the_receivers_of_a_settings_mapping(app_dir: Path
     assert missing.returncode == 2
     assert "KOURIER_TOKEN" in missing.stderr
     assert TOKEN not in missing.stderr
+
+
+def test_inbox_commands_take_an_inbox_of_your_own_by_module_and_attribute(app_dir: Path) -> None:
+    (app_dir / "plugged_inbox.py").write_text((Path(__file__).parent / "plugged_inbox.py").read_text())
+    listing = cli(app_dir, "inbox", "list", "--inbox", "plugged_inbox:INBOX")
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.splitlines()[0] == "pending: 2  running: 0  done: 0  dead: 0"
+    shown = cli(app_dir, "inbox", "show", "kourier:2", "--json", "--inbox", "plugged_inbox:INBOX")
+    assert json.loads(shown.stdout)["payload"] == {"n": 2}
