@@ -290,7 +290,9 @@ class GroupCommit(Generic[T]):
         self._commit = commit
         self._lock = lock
         self._after = after
-        self._state = threading.Condition()  # guards everything below
+        self._state = threading.Lock()  # guards everything below
+        self._queued = threading.Condition(self._state)  # for wait_until_queued
+        self._watchers = 0
         self._queue: list[_Submitted[T]] = []
         self._leading = False
         self._commits = 0
@@ -312,14 +314,19 @@ class GroupCommit(Generic[T]):
         behind it, without polling.
         """
         with self._state:
-            return self._state.wait_for(lambda: len(self._queue) >= count, timeout)
+            self._watchers += 1
+            try:
+                return self._queued.wait_for(lambda: len(self._queue) >= count, timeout)
+            finally:
+                self._watchers -= 1
 
     def submit(self, item: T) -> None:
         """Commit ``item`` with whatever else is queued; return once that commit did, or raise."""
         mine = _Submitted(item)
         with self._state:
             self._queue.append(mine)
-            self._state.notify_all()  # only wait_until_queued waits on it
+            if self._watchers:
+                self._queued.notify_all()
             follows = self._leading
             if follows:
                 mine.wake = threading.Lock()
