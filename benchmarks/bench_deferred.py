@@ -75,6 +75,7 @@ if str(BENCHMARKS) not in sys.path:  # run as a script it is already there (sys.
 
 import httpx2  # noqa: E402
 import loadtest  # noqa: E402 - the load generator, server helpers and stats, reused
+from _machine import filesystem, fsync_ms  # noqa: E402
 from deferred_app import (  # noqa: E402
     DEFERRED_MODES,
     HANDLER_LOG,
@@ -383,34 +384,6 @@ def versions() -> str:
         with suppress(metadata.PackageNotFoundError):
             found.append(f"{package} {metadata.version(package)}")
     return ", ".join([*found, f"SQLite {sqlite3.sqlite_version}"])
-
-
-def filesystem(path: Path) -> str:
-    """The type of the filesystem holding ``path`` (the longest mount point above it), from /proc/mounts."""
-    best, kind = "", "?"
-    with suppress(OSError), open("/proc/mounts", encoding="utf-8") as mounts:
-        for line in mounts:
-            fields = line.split()
-            if len(fields) >= 3 and str(path).startswith(fields[1]) and len(fields[1]) > len(best):
-                best, kind = fields[1], fields[2]
-    return kind
-
-
-def fsync_ms(directory: Path, writes: int = 50) -> float:
-    """The median time of a 4 KiB write plus ``fsync`` in ``directory``: what ``synchronous=FULL`` pays."""
-    probe = directory / "fsync-probe"
-    times = []
-    descriptor = os.open(probe, os.O_WRONLY | os.O_CREAT, 0o600)
-    try:
-        for _ in range(writes):
-            started = time.perf_counter()
-            os.write(descriptor, b"\0" * 4096)
-            os.fsync(descriptor)
-            times.append(time.perf_counter() - started)
-    finally:
-        os.close(descriptor)
-        probe.unlink()
-    return statistics.median(times) * 1000
 
 
 def describe(args: argparse.Namespace, argv: Sequence[str], directory: Path) -> list[str]:

@@ -12,20 +12,29 @@ which file it first opened (``st_dev``, ``st_ino``) and
 mode, not in the WAL mode used here.) The check limits the damage of a move but
 cannot undo it: a file moved over the path meets the old ``-wal`` and ``-shm``
 files still there, so stop the app before restoring a backup.
+
+:class:`GroupCommit` lets the writes of one process's threads share a transaction
+(and so one fsync), each writer still returning only after the commit that carried
+its write.
 """
 
 from __future__ import annotations
 
+import copy
 import logging
 import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
+from types import TracebackType
+from typing import Generic, TypeVar
 
-__all__ = ["DatabaseMoved", "ThreadConnections", "immediate", "writer_lock"]
+__all__ = ["DatabaseMoved", "GroupCommit", "ThreadConnections", "immediate", "writer_lock"]
+
+T = TypeVar("T")
 
 logger = logging.getLogger("webhook_receiver")
 
@@ -232,3 +241,173 @@ def immediate(connection: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
             connection.execute("ROLLBACK")
         raise
     connection.execute("COMMIT")
+
+
+class _Submitted(Generic[T]):
+    """One item handed to :meth:`GroupCommit.submit`, and what became of it."""
+
+    __slots__ = ("error", "finished", "item", "traceback", "wake")
+
+    def __init__(self, item: T) -> None:
+        self.item = item
+        self.finished = False
+        self.error: BaseException | None = None
+        self.traceback: TracebackType | None = None
+        # Held while its submitter waits; released when a leader finished the item or
+        # handed the lead to it. None for a submitter that leads at once.
+        self.wake: threading.Lock | None = None
+
+
+class GroupCommit(Generic[T]):
+    """The writes of one process's threads share one transaction: a leader/follower batcher.
+
+    :meth:`submit` queues an item. A submitter that finds no commit in flight leads:
+    it takes ``lock`` (the file's :func:`writer_lock`), then every item queued by
+    then (its own first, in the order they came), and calls ``commit(items)`` once
+    with ``lock`` held, then ``after()`` (if given) with ``lock`` released. Items
+    submitted while a commit is in flight wait; when it ends, the leader hands the
+    lead to the oldest of them, which commits all that queued meanwhile. Nothing
+    waits on a timer to collect items: a lone item is committed at once, and a batch
+    grows only with the writers that arrived during the previous commit (or while
+    its leader waited for ``lock``).
+
+    :meth:`submit` returns only once the commit that carried its item, and
+    ``after``, returned; if either raised, so does every submit whose item it
+    carried: the leader's with the exception itself, each other with a copy that
+    has the leader's traceback (one exception object raised in several threads at
+    once would collect all their frames). An interrupt in the leader's thread (a
+    ``BaseException`` that is not an ``Exception``) reaches the others as a
+    ``RuntimeError``.
+    """
+
+    def __init__(
+        self,
+        commit: Callable[[list[T]], None],
+        *,
+        lock: AbstractContextManager[object],
+        after: Callable[[], object] | None = None,
+    ) -> None:
+        self._commit = commit
+        self._lock = lock
+        self._after = after
+        self._state = threading.Lock()  # guards everything below
+        self._queued = threading.Condition(self._state)  # for wait_until_queued
+        self._watchers = 0
+        self._queue: list[_Submitted[T]] = []
+        self._leading = False
+        self._commits = 0
+
+    @property
+    def commits(self) -> int:
+        """How many times a leader called ``commit`` (one transaction each, committed or not)."""
+        return self._commits
+
+    @property
+    def queued(self) -> int:
+        """How many items wait for the next commit."""
+        return len(self._queue)
+
+    def wait_until_queued(self, count: int, timeout: float) -> bool:
+        """Block until at least ``count`` items wait for the next commit; ``False`` on timeout.
+
+        For tests and diagnostics that need a commit in flight with writers queued
+        behind it, without polling.
+        """
+        with self._state:
+            self._watchers += 1
+            try:
+                return self._queued.wait_for(lambda: len(self._queue) >= count, timeout)
+            finally:
+                self._watchers -= 1
+
+    def submit(self, item: T) -> None:
+        """Commit ``item`` with whatever else is queued; return once that commit did, or raise."""
+        mine = _Submitted(item)
+        with self._state:
+            self._queue.append(mine)
+            if self._watchers:
+                self._queued.notify_all()
+            follows = self._leading
+            if follows:
+                mine.wake = threading.Lock()
+                mine.wake.acquire()
+            else:
+                self._leading = True
+        if mine.wake is not None:
+            try:
+                mine.wake.acquire()
+            except BaseException:  # interrupted while waiting: must not strand the lead
+                self._withdraw(mine)
+                raise
+        if not mine.finished:  # no commit was in flight, or the last leader handed over
+            self._lead(mine)
+            if mine.error is not None:
+                raise mine.error
+            return
+        if mine.error is not None:
+            raise _twin(mine.error, mine.traceback)
+
+    def _withdraw(self, mine: _Submitted[T]) -> None:
+        """Take back an item whose submitter stopped waiting, passing on a lead handed to it."""
+        wake = mine.wake
+        assert wake is not None
+        with self._state:
+            if mine.finished or mine not in self._queue:  # committed, or in a commit in flight
+                return
+            self._queue.remove(mine)
+            if wake.acquire(blocking=False):  # released while not finished: it was handed the lead
+                if self._queue:
+                    successor = self._queue[0].wake
+                    assert successor is not None
+                    successor.release()
+                else:
+                    self._leading = False
+
+    def _lead(self, mine: _Submitted[T]) -> None:
+        group: list[_Submitted[T]] = []
+        error: BaseException | None = None
+        try:
+            with self._lock:
+                with self._state:
+                    group, self._queue = self._queue, []
+                    self._commits += 1
+                self._commit([submitted.item for submitted in group])
+            if self._after is not None:
+                self._after()
+        except BaseException as exc:
+            error = exc
+        finally:
+            with self._state:
+                if not group:  # failed before taking the queue (waiting for the lock): alone
+                    self._queue.remove(mine)
+                    group = [mine]
+                if self._queue:
+                    successor = self._queue[0].wake
+                    assert successor is not None  # queued while a commit was in flight
+                    successor.release()
+                else:
+                    self._leading = False
+            traceback = None if error is None else error.__traceback__
+            for submitted in group:
+                submitted.error = error
+                submitted.traceback = traceback
+                submitted.finished = True
+                if submitted is not mine and submitted.wake is not None:
+                    submitted.wake.release()
+
+
+def _twin(error: BaseException, traceback: TracebackType | None) -> BaseException:
+    """What a submitter carried by a failed commit raises: a copy of the leader's exception."""
+    if isinstance(error, Exception):
+        try:
+            twin = copy.copy(error)
+        except Exception:  # an exception class that cannot be rebuilt from its args
+            twin = None
+        if twin is not None and type(twin) is type(error):
+            twin.__cause__ = error.__cause__
+            twin.__context__ = error.__context__
+            twin.__suppress_context__ = error.__suppress_context__
+            return twin.with_traceback(traceback)
+    failed = RuntimeError(f"the shared commit that carried this write failed: {type(error).__name__}")
+    failed.__cause__ = error
+    return failed
