@@ -5,7 +5,8 @@ an app factory: any mapping of URL path to receiver becomes ``{path: Receiver}``
 :func:`receivers_from_mapping`, and :func:`check_mapping` lists every problem in one
 (for Django's system checks, ``manage.py check``) without raising on the first.
 Nothing here imports a web framework, Redis or Celery: a ``redis://`` store imports
-``webhook_receiver.redis_store`` when, and only when, a mapping asks for one.
+``webhook_receiver.redis_store`` when, and only when, a mapping asks for one, and a
+``"django"`` store or inbox imports ``webhook_receiver.adapters.django.db`` likewise.
 
 The shape
 =========
@@ -43,7 +44,9 @@ problem, unless both name the same ready receiver. Each value is one of:
     directory when the mapping is read), ``"redis://host:6379/0"`` or ``"rediss://..."``
     (``RedisStore.from_url``; needs ``pip install 'webhook-receiver[redis]'``), or
     ``"postgresql://user@host/db"`` (a ``PostgresStore``; the ``postgres`` extra; its table
-    made once by ``webhook-receiver db init``).
+    made once by ``webhook-receiver db init``), or ``"django"`` / ``"django:<alias>"`` (a
+    ``DjangoStore`` in the project's database, ``"default"`` or the alias named; needs the
+    app ``"webhook_receiver.adapters.django.db"`` in ``INSTALLED_APPS``, migrated).
     SQLite URLs read as URLs do: ``sqlite:///var/x.db`` is the absolute path
     ``/var/x.db`` (SQLAlchemy would read it as relative; its ``sqlite:////var/x.db``
     means the same file here too), and a relative path has no slashes after the colon.
@@ -54,8 +57,9 @@ problem, unless both name the same ready receiver. Each value is one of:
     defer processing (answer once stored, run the handlers in a worker): an inbox
     object (``SQLiteInbox``, ``CeleryInbox``); a dotted path to one or to a
     zero-argument factory; or ``"sqlite:///absolute/path.db"`` /
-    ``"sqlite:relative/path.db"`` (a ``SQLiteInbox``), or ``"postgresql://user@host/db"``
-    (a ``PostgresInbox``).
+    ``"sqlite:relative/path.db"`` (a ``SQLiteInbox``), ``"postgresql://user@host/db"``
+    (a ``PostgresInbox``), or ``"django"`` / ``"django:<alias>"`` (a ``DjangoInbox``, as
+    for ``store``).
 ``inbox_env``
     the name of an environment variable holding the ``inbox`` URL.
 ``lease``, ``ttl``
@@ -69,7 +73,8 @@ problem, unless both name the same ready receiver. Each value is one of:
     the 2xx a deferred receiver answers (default: the provider's, 202 or 200).
 
 One object per store and per inbox: paths that give the same URL (the same SQLite
-file, however it is spelled; the same Redis URL; ``"memory"``) or the same dotted path
+file, however it is spelled; the same Redis URL; ``"memory"``; the same Django
+database) or the same dotted path
 share one object, and a ready receiver's ``SQLiteStore``/``SQLiteInbox`` is reused by
 paths whose URL names its file. So a worker given any of these receivers' inbox runs
 the events of every path that shares it. A worker process builds the same receivers
@@ -148,6 +153,7 @@ import importlib
 import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -392,14 +398,19 @@ _Kind = Literal["store", "inbox"]
 _FAILED: Final = object()
 _POSTGRES: Final = ("postgresql", "postgres")
 _SCHEMES: Final = {
-    "store": ("memory", "sqlite", "redis", "rediss", *_POSTGRES),
-    "inbox": ("sqlite", *_POSTGRES),
+    "store": ("memory", "sqlite", "redis", "rediss", *_POSTGRES, "django"),
+    "inbox": ("sqlite", *_POSTGRES, "django"),
 }
 _URL_HELP: Final = {
-    "store": "'memory', 'sqlite:///absolute/path.db', 'sqlite:relative/path.db', 'redis://host:6379/0' "
-    "or 'postgresql://user@host/db'",
-    "inbox": "'sqlite:///absolute/path.db', 'sqlite:relative/path.db' or 'postgresql://user@host/db'",
+    "store": "'memory', 'sqlite:///absolute/path.db', 'sqlite:relative/path.db', 'redis://host:6379/0', "
+    "'postgresql://user@host/db' or 'django'",
+    "inbox": "'sqlite:///absolute/path.db', 'sqlite:relative/path.db', 'postgresql://user@host/db' "
+    "or 'django'",
 }
+_BARE_SCHEMES: Final = ("memory", "django")  # URLs that may be the scheme alone
+# Imported by name, and only when a mapping asks for Django's database: this module
+# imports no framework.
+_DJANGO_DB: Final = f"{__package__}.adapters.django.db"
 _KIND_METHODS: Final = {"store": ("claim", "complete", "release"), "inbox": ("put", "attach")}
 _KIND_TYPE: Final = {"store": "an idempotency store", "inbox": "an inbox"}
 
@@ -416,7 +427,7 @@ def _is_kind(kind: _Kind, value: object) -> bool:
 def _url_scheme(kind: _Kind, text: str) -> str | None:
     """The scheme of a ``kind`` URL this module reads, or ``None`` when ``text`` is not one."""
     scheme, colon, _ = text.partition(":")
-    scheme = scheme.lower() if colon or text.lower() == "memory" else ""
+    scheme = scheme.lower() if colon or text.lower() in _BARE_SCHEMES else ""
     return scheme if scheme in _SCHEMES[kind] else None
 
 
@@ -464,7 +475,19 @@ def _identity(value: object) -> tuple[object, ...]:
         return _sqlite_key("store", value.path)
     if isinstance(value, SQLiteInbox):
         return _sqlite_key("inbox", value.path)
+    django_db = sys.modules.get(_DJANGO_DB)  # not loaded: no object can be one of its classes
+    if django_db is not None:
+        kinds: tuple[tuple[_Kind, str], ...] = (("store", "DjangoStore"), ("inbox", "DjangoInbox"))
+        for kind, name in kinds:
+            loaded = sys.modules.get(f"{_DJANGO_DB}.{kind}")
+            if loaded is not None and isinstance(value, getattr(loaded, name)):
+                return _django_key(kind, str(value.using))
     return ("object", id(value))
+
+
+def _django_key(kind: _Kind, alias: str) -> tuple[object, ...]:
+    """A Django store's (or inbox's) database."""
+    return (f"django {kind}", alias)
 
 
 @dataclass
@@ -639,9 +662,10 @@ class _Reader:
     # -- stores and inboxes --
 
     def _remember(self, value: object) -> None:
-        """Let paths whose URL names this object's SQLite file share it."""
-        if isinstance(value, SQLiteStore | SQLiteInbox):
-            self._shared.setdefault(_identity(value), value)
+        """Let paths whose URL names this object's SQLite file (or Django database) share it."""
+        key = _identity(value)
+        if key[0] != "object":
+            self._shared.setdefault(key, value)
 
     def _resources(self, recipes: Sequence[_Recipe]) -> None:
         """Resolve every ``store`` and ``inbox``: objects and dotted paths first, then URLs.
@@ -793,6 +817,8 @@ class _Reader:
             return self._sqlite(recipe, kind, option, label, text)
         if scheme in _POSTGRES:
             return self._postgres(recipe, kind, option, label, text)
+        if scheme == "django":
+            return self._django(recipe, kind, option, label, text)
         return self._redis(recipe, option, label, text)
 
     def _postgres(
@@ -879,6 +905,46 @@ class _Reader:
             value.close()
             return None, key
         self._opened.append(value)
+        self._shared[key] = value
+        return value, key
+
+    def _django(
+        self, recipe: _Recipe, kind: _Kind, option: str, label: str, text: str
+    ) -> tuple[object, tuple[object, ...]] | None:
+        rest = text.partition(":")[2]
+        alias = rest or "default"
+        if text.lower() != "django" and (not rest or any(c in rest for c in "/?#@ ")):
+            self.entry_problem(
+                recipe,
+                E_URL,
+                option,
+                f"{label}: not a Django database",
+                "write 'django' (the 'default' database) or 'django:<alias>' (one of settings.DATABASES)",
+            )
+            return None
+        key = _django_key(kind, alias)
+        if key in self._shared:
+            return self._shared[key], key
+        try:
+            module = importlib.import_module(_DJANGO_DB)
+        except ImportError as exc:  # MissingDependency, naming the extra to install
+            self.entry_problem(recipe, E_DEPENDENCY, option, f"{label}: {exc}")
+            return None
+        problem = module.database_problem(alias)
+        if problem is not None:
+            self.entry_problem(
+                recipe,
+                E_OPEN,
+                option,
+                f"{label}: cannot use Django's database: {problem}",
+                f"add {_DJANGO_DB!r} to INSTALLED_APPS, run 'manage.py migrate', and name a database "
+                "of settings.DATABASES",
+            )
+            return None
+        if not self.build:
+            return None, key
+        # Touches no database: the tables are the app's migration's.
+        value = module.DjangoStore(using=alias) if kind == "store" else module.DjangoInbox(using=alias)
         self._shared[key] = value
         return value, key
 
