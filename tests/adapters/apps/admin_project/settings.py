@@ -55,3 +55,14 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django": {"handlers": ["console"], "level": "ERROR"}},
 }
+
+# The worker command's test (tests/adapters/test_django_worker_command.py): a deferred
+# receiver whose inbox is this database, run by `webhook-receiver worker`.
+WEBHOOK_RECEIVER = {
+    "/hooks/kourier/": {
+        "provider": "kourier",
+        "options": {"token": "worker-command-kourier-token"},
+        "inbox": "django",
+        "handlers": {"*": "tests.adapters.apps.admin_project.hooks.record"},
+    }
+}
