@@ -64,6 +64,8 @@ __all__ = [
     "InboxState",
     "RetryPolicy",
     "SQLiteInbox",
+    "purgeable",
+    "retryable",
 ]
 
 logger = logging.getLogger("webhook_receiver")
@@ -133,6 +135,22 @@ class RetryPolicy:
     def gives_up_after(self, attempt: int) -> bool:
         """Whether failed attempt number ``attempt`` was the last one."""
         return attempt >= self.max_attempts
+
+
+def retryable(state: InboxState | str) -> InboxState:
+    """``state`` as a state whose events may be replayed: any but running (their worker holds them)."""
+    wanted = InboxState(state)
+    if wanted is InboxState.RUNNING:
+        raise ConfigurationError("running events cannot be retried: their worker holds them")
+    return wanted
+
+
+def purgeable(state: InboxState | str) -> InboxState:
+    """``state`` as a state whose events may be purged: done or dead (the others are still owed)."""
+    wanted = InboxState(state)
+    if wanted not in (InboxState.DONE, InboxState.DEAD):
+        raise ConfigurationError("only done or dead events can be purged")
+    return wanted
 
 
 @dataclass(frozen=True, slots=True)
@@ -743,9 +761,7 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
             "lease_token = NULL, lease_until = NULL, finished_at = NULL"
         )
         if ids is None:
-            wanted = InboxState(state)
-            if wanted is InboxState.RUNNING:
-                raise ConfigurationError("running events cannot be retried: their worker holds them")
+            wanted = retryable(state)
             changed = self._write(f"{reset} WHERE state = ?", (now, wanted.value))
             if changed:
                 self._announce()
@@ -770,9 +786,7 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
         Pending and running events cannot be purged: they were acknowledged and are
         still owed their processing.
         """
-        wanted = InboxState(state)
-        if wanted not in (InboxState.DONE, InboxState.DEAD):
-            raise ConfigurationError("only done or dead events can be purged")
+        wanted = purgeable(state)
         if before is None:
             return self._write("DELETE FROM webhook_inbox WHERE state = ?", (wanted.value,))
         return self._write(

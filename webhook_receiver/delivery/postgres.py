@@ -54,7 +54,17 @@ from .._errors import ConfigurationError
 from .._handoff import Claim, ClaimStatus, InboxEntry
 from .._optional import require
 from .._schemes import check_tolerance_option
-from .inbox import Arrivals, AttachedReceivers, Delivery, InboxRecord, InboxState, Receivers
+from .inbox import (
+    _ERROR_LIMIT,
+    Arrivals,
+    AttachedReceivers,
+    Delivery,
+    InboxRecord,
+    InboxState,
+    Receivers,
+    purgeable,
+    retryable,
+)
 from .stores import new_token, new_tokens
 
 require("webhook_receiver.postgres", "psycopg", "postgres")
@@ -82,7 +92,6 @@ DEFAULT_INBOX_TABLE = "webhook_receiver_inbox"
 _PURGE_EVERY = 1000
 _SWEEP = 10_000
 """Keys a store's purge looks at, every ``_PURGE_EVERY`` claims."""
-_ERROR_LIMIT = 2000
 _CLAIM_ATTEMPTS = 5
 """Statements a claim may take: a row that changes between two of them (released, or
 expired and taken) makes the claim look again; five is far more than any race needs."""
@@ -750,9 +759,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             "lease_token = NULL, lease_until = NULL, finished_at = NULL "
         ).format(t=self._db.identifier)
         if ids is None:
-            wanted = InboxState(state)
-            if wanted is InboxState.RUNNING:
-                raise ConfigurationError("running events cannot be retried: their worker holds them")
+            wanted = retryable(state)
             query = reset + sql.SQL("WHERE state = %(state)s")
             values: dict[str, object] = {"now": now, "state": wanted.value}
         else:
@@ -775,9 +782,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         Pending and running events cannot be purged: they were acknowledged and are
         still owed their processing.
         """
-        wanted = InboxState(state)
-        if wanted not in (InboxState.DONE, InboxState.DEAD):
-            raise ConfigurationError("only done or dead events can be purged")
+        wanted = purgeable(state)
         query = sql.SQL("DELETE FROM {t} WHERE state = %s").format(t=self._db.identifier)
         values: tuple[object, ...] = (wanted.value,)
         if before is not None:

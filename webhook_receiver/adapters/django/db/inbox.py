@@ -27,6 +27,8 @@ from ....delivery.inbox import (
     InboxRecord,
     InboxState,
     Receivers,
+    purgeable,
+    retryable,
 )
 from ._connections import unit_of_work
 from .models import NAMESPACE_LENGTH, InboxEvent
@@ -350,9 +352,7 @@ class DjangoInbox(AttachedReceivers, Arrivals):
         changed = 0
         with transaction.atomic(using=self._using):
             if ids is None:
-                wanted = InboxState(state)
-                if wanted is InboxState.RUNNING:
-                    raise ConfigurationError("running events cannot be retried: their worker holds them")
+                wanted = retryable(state)
                 changed = self._rows().filter(state=wanted.value).update(**reset)
             else:
                 for chunk in _chunks(list(ids)):
@@ -370,9 +370,7 @@ class DjangoInbox(AttachedReceivers, Arrivals):
         running events cannot be purged: they were acknowledged and are still owed
         their processing.
         """
-        wanted = InboxState(state)
-        if wanted not in (InboxState.DONE, InboxState.DEAD):
-            raise ConfigurationError("only done or dead events can be purged")
+        wanted = purgeable(state)
         rows = self._rows().filter(state=wanted.value)
         if before is not None:
             rows = rows.filter(finished_at__lte=before)
