@@ -3,9 +3,12 @@
 Without ``opentelemetry`` nothing here is imported and nothing is recorded: :data:`active`
 stays ``None``, and every hook in the receiver, the pipeline, the router and the worker
 is one comparison with it. With the API installed, the instruments come from
-OpenTelemetry's global providers, which record nothing (at a fraction of a
-microsecond per call) until the application configures an SDK; :func:`instrument`
-hands them other providers, :func:`uninstrument` turns recording off.
+OpenTelemetry's global providers; until the application sets an SDK they would record
+nothing at a few microseconds a request, so the hooks skip them (a look for an SDK at
+most once a second, see :meth:`Telemetry.awake`). :func:`instrument` hands the library
+other providers; :func:`uninstrument` turns recording off. With an SDK, recording costs
+what the SDK costs: measured on this project's machine, about 6-10 µs per measurement
+(three per request, one per event) and 14 µs per span (one per request, one per event).
 
 The names below are public: dashboards and alerts are written against them.
 
@@ -41,8 +44,13 @@ request counter's attributes (status ERROR on a 5xx), and ``webhook handle <type
 each event whose handlers run: a child of the request's span inline; in deferred mode
 the request's W3C ``traceparent`` travels with the event through the inbox
 (``InboxEntry.trace_context``) and the worker's span is *linked* to the request's span
-(``webhook.attempt`` says which run it is). Spans start no context of their own unless
-they are valid, so without an SDK no context is attached either.
+(``webhook.attempt`` says which run it is). A span becomes the current one only when
+its context is valid (a no-op tracer's never is).
+
+Not counted: a request refused by ``adapters.asgi.BodyLimit`` before the view runs, a
+client that went away mid-body (nobody is answered), a duplicate an inbox ignores on
+``put`` (the request is ``accepted``), and an event ``take`` makes dead because its
+worker died on it ``max_attempts`` times (a dead letter the worker never sees).
 """
 
 from __future__ import annotations

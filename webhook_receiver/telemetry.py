@@ -1,10 +1,10 @@
 """Metrics and traces through OpenTelemetry: ``pip install 'webhook-receiver[otel]'``.
 
 With ``opentelemetry-api`` installed, receivers, adapters and workers record through
-OpenTelemetry's global providers: nothing is exported until the application configures
-an SDK (``opentelemetry-sdk`` and an exporter), and without one the API's no-op
-providers cost a microsecond or two per request. Without ``opentelemetry`` nothing is
-imported and nothing is recorded. :func:`instrument` hands the library providers of its
+OpenTelemetry's global providers once the application configures an SDK
+(``opentelemetry-sdk`` and an exporter; an SDK set after the first requests is found
+within a second). Until then the hooks skip recording. Without ``opentelemetry``
+nothing is imported and nothing is recorded. :func:`instrument` hands the library providers of its
 own (tests, a second pipeline); :func:`uninstrument` stops recording.
 
 The metric names, span names, attribute keys and outcomes below are public: see
