@@ -563,6 +563,24 @@ def test_deferred_events_are_linked_retried_dead_and_gauged(
         inbox.close()
 
 
+def test_an_inbox_without_oldest_pending_reports_its_depth_only(
+    otel: Recorded, clock: FrozenClock, tmp_path: Path
+) -> None:
+    class Older(SQLiteInbox):
+        oldest_pending = None  # written before the optional method existed
+
+    inbox = Older(tmp_path / "older.sqlite3")
+    try:
+        Worker(inbox, clock=clock)
+        location = {"webhook.inbox.location": inbox.location}
+        assert otel.value(telemetry.INBOX_DEPTH, **location, **{"webhook.inbox.state": "pending"}).value == 0
+        assert [
+            found for found, _ in otel.points(telemetry.INBOX_OLDEST_PENDING_AGE) if found == location
+        ] == []
+    finally:
+        inbox.close()
+
+
 def test_a_celery_task_links_its_span_to_the_request(otel: Recorded, clock: FrozenClock) -> None:
     app = Celery("telemetry", broker="memory://")
     app.conf.task_always_eager = True  # the task runs in put(), from the message's kwargs

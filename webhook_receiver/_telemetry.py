@@ -29,6 +29,7 @@ Metrics (meter ``webhook_receiver``, at the package's version):
                                                              ``webhook.inbox.state`` (and
                                                              ``webhook.inbox.location``)
 ``webhook_receiver.inbox.oldest_pending_age``  gauge, s      how long the oldest pending event has waited
+                                                             (inboxes with ``oldest_pending()``)
 ``webhook_receiver.inbox.retries``          counter          failed attempts scheduled again
                                                              (``webhook.namespace``, ``webhook.event.type``)
 ``webhook_receiver.inbox.dead_letters``     counter          events that became dead (same attributes)
@@ -545,8 +546,11 @@ class Telemetry:
     def _observe_oldest_pending_age(self, options: CallbackOptions) -> Iterable[Observation]:
         found: list[Observation] = []
         for inbox, clock in _inboxes(self):
+            oldest_pending = getattr(inbox, "oldest_pending", None)  # optional (DurableInbox)
+            if oldest_pending is None:
+                continue
             try:
-                oldest = inbox.oldest_pending()
+                oldest = oldest_pending()
                 location = inbox.location
             except Exception:
                 logger.debug("could not find the oldest pending event of %r", inbox, exc_info=True)

@@ -283,6 +283,10 @@ class DurableInbox(Inbox, Protocol):
     - ``complete``, ``fail``, ``release`` and ``extend`` change an event only while the
       token still holds its lease (compare-and-set), and say whether they did;
     - ``retry`` and ``purge`` never touch running events (purge: done or dead only).
+
+    An inbox may also offer ``oldest_pending() -> float | None``: when the longest-waiting
+    pending event was received (unix seconds), ``None`` when none is pending. The
+    ``webhook_receiver.inbox.oldest_pending_age`` gauge reports it for the inboxes that do.
     """
 
     @property
@@ -325,9 +329,6 @@ class DurableInbox(Inbox, Protocol):
 
     def counts(self) -> dict[InboxState, int]:
         """How many events are in each state."""
-
-    def oldest_pending(self) -> float | None:
-        """When the longest-waiting pending event was received (unix seconds); ``None`` if none is."""
 
     def list(
         self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50
