@@ -77,6 +77,9 @@ class InboxEntry:
     """The request headers the provider needs to rebuild the event (``Provider.event_headers``)."""
     received_at: float
     """When the request was accepted, unix seconds."""
+    trace_context: str | None = None
+    """The W3C ``traceparent`` of the request's span, when OpenTelemetry traces it: a
+    worker's span for the event links to it. Inboxes store it as they store the rest."""
 
 
 class Inbox(Protocol):

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from . import _telemetry
 from ._errors import ConfigurationError, LengthRequired, PayloadError, WebhookError
 from ._headers import Headers, HeadersLike
 from ._receiver import LimitedBody, Receiver, Reply
@@ -170,6 +171,21 @@ def serve(
     (whose body is never read). Never raises for anything the request contains:
     every outcome is a ``Reply``.
     """
+    telemetry = _telemetry.active
+    # Once per request, inside its span: the inner call finds it observed and goes on.
+    if telemetry is not None and telemetry.awake() and _telemetry.unobserved():
+        return telemetry.observe(
+            receiver,
+            method,
+            serve,
+            receiver,
+            method,
+            headers,
+            read,
+            terminated=terminated,
+            received=received,
+            query=query,
+        )
     if receiver.handshake_methods and method.upper() in receiver.handshake_methods:
         return receiver.handshake(method, headers, query)
     try:
@@ -199,6 +215,20 @@ async def serve_async(
     already received it (Django under ASGI). Returns ``None``, having answered
     nothing, when the client went away mid-body. ``query``: as for :func:`serve`.
     """
+    telemetry = _telemetry.active
+    if telemetry is not None and telemetry.awake() and _telemetry.unobserved():
+        return await telemetry.observe_async(
+            receiver,
+            method,
+            serve_async,
+            receiver,
+            method,
+            headers,
+            receive,
+            read=read,
+            terminated=terminated,
+            query=query,
+        )
     if receiver.handshake_methods and method.upper() in receiver.handshake_methods:
         return receiver.handshake(method, headers, query)
     try:

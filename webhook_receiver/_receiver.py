@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from . import _telemetry
 from ._errors import (
     BodyTooLarge,
     ConfigurationError,
@@ -329,7 +330,11 @@ class Receiver(Router):
         if len(body) > self._max_body_size:
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
         provider = self._provider
-        events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
+        telemetry = _telemetry.active
+        if telemetry is None or not telemetry.live:
+            events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
+        else:
+            events, saved = telemetry.verify_and_parse(provider, view, body, now)
         if self._inbox is None and self._store is None:
             return events, 0.0, [], None
         at = provider.clock() if now is None else now
@@ -346,6 +351,10 @@ class Receiver(Router):
         handshake (Meta's ``GET ...?hub.challenge=``). Never raises for anything the
         request contains: every outcome is a ``Reply``.
         """
+        telemetry = _telemetry.active
+        # Once per request, inside its span: the inner call finds it observed and goes on.
+        if telemetry is not None and telemetry.awake() and _telemetry.unobserved():
+            return telemetry.observe(self, method, self.handle, method, headers, body, now=now, query=query)
         if self._handshakes and method.upper() in self._handshakes:
             return self.handshake(method, headers, query, now=now)
         try:
@@ -380,6 +389,11 @@ class Receiver(Router):
     ) -> Reply:
         """Like :meth:`handle`; async handlers are awaited, plain ones (and a blocking
         store's calls) run in a worker thread."""
+        telemetry = _telemetry.active
+        if telemetry is not None and telemetry.awake() and _telemetry.unobserved():
+            return await telemetry.observe_async(
+                self, method, self.handle_async, method, headers, body, now=now, query=query
+            )
         if self._handshakes and method.upper() in self._handshakes:
             return self.handshake(method, headers, query, now=now)
         try:
@@ -469,11 +483,12 @@ class Receiver(Router):
                 ``MAX_DEPTH`` (a worker must be able to read it back).
         """
         found: dict[str, InboxEntry] = {}
+        trace_context = _telemetry.traceparent()
         for event in events:
             key = self.event_key(event)
             if key not in found:
                 found[key] = InboxEntry(
-                    key, self._namespace, event.type, _payload_text(event), event_headers, now
+                    key, self._namespace, event.type, _payload_text(event), event_headers, now, trace_context
                 )
         return list(found.values())
 
@@ -536,11 +551,14 @@ class Receiver(Router):
         except Exception as exc:
             raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
         if claim.status is ClaimStatus.IN_PROGRESS:
+            _telemetry.skipped(self._provider.name, 1)
             # Raised here, not answered: a worker retries it later, and nothing is logged
             # as a rejected request.
             raise EventInProgress(min(claim.expires_at - now, RETRY_AFTER))
         if claim.status is ClaimStatus.CLAIMED:
             batch.claimed.append((event, key, claim.token))
+        else:
+            _telemetry.skipped(self._provider.name, 1)
         return batch
 
     @staticmethod
@@ -577,6 +595,8 @@ class Receiver(Router):
         except Exception as exc:
             self._release_quietly(batch)
             raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
+        if batch.duplicates:
+            _telemetry.skipped(self._provider.name, batch.duplicates)
         return batch
 
     def _release_quietly(self, batch: _Batch) -> None:
@@ -698,7 +718,7 @@ class _Batch:
     def __init__(self) -> None:
         self.claimed: list[tuple[Event, str, str]] = []
         self.busy_until = 0.0
-        self.duplicates = 0
+        self.duplicates = 0  # events skipped: done, held by another delivery, or repeated here
         self.verified: Sequence[Event] | None = None  # every event of the request (see _answered)
 
     def take(self, event: Event, key: str, claim: Claim) -> None:
@@ -707,6 +727,7 @@ class _Batch:
             self.claimed.append((event, key, claim.token))
         elif claim.status is ClaimStatus.IN_PROGRESS:
             self.busy_until = max(self.busy_until, claim.expires_at)
+            self.duplicates += 1
         else:
             self.duplicates += 1
 

@@ -17,6 +17,7 @@ async ones on a private event loop.
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 import logging
 import re
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from fnmatch import translate
 from typing import Any, TypeVar, overload
 
+from . import _telemetry
 from ._errors import ConfigurationError, HandlerError, HandlerFailure
 from ._events import Event
 
@@ -85,7 +87,8 @@ def run_coroutine(awaitable: Awaitable[R]) -> R:
     except RuntimeError:
         return asyncio.run(wrapper())
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="webhook-receiver") as pool:
-        return pool.submit(asyncio.run, wrapper()).result()
+        # In this thread's context: the handlers see its context variables (the current span).
+        return pool.submit(contextvars.copy_context().run, asyncio.run, wrapper()).result()
 
 
 class Router:
@@ -197,7 +200,11 @@ class Router:
             run_coroutine(self._run_async(plan, offload=False))
             return
         failures: list[HandlerFailure] = []
+        telemetry = _telemetry.active
+        if telemetry is not None and not telemetry.awake():
+            telemetry = None
         for event, routes in plan:
+            handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
             for route in routes:
                 try:
                     result = route.handler(event)
@@ -208,6 +215,8 @@ class Router:
                     failure = HandlerFailure(event, route.name, exc)
                     failures.append(failure)
                     self._report_sync(failure)
+            if handling is not None:
+                handling.finish(failures)
         if failures:
             raise HandlerError(failures)
 
@@ -217,7 +226,11 @@ class Router:
 
     async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
         failures: list[HandlerFailure] = []
+        telemetry = _telemetry.active
+        if telemetry is not None and not telemetry.awake():
+            telemetry = None
         for event, routes in plan:
+            handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
             for route in routes:
                 try:
                     if route.is_async or not offload:
@@ -230,6 +243,8 @@ class Router:
                     failure = HandlerFailure(event, route.name, exc)
                     failures.append(failure)
                     await self._report_async(failure)
+            if handling is not None:
+                handling.finish(failures)
         if failures:
             raise HandlerError(failures)
 

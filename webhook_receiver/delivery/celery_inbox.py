@@ -17,7 +17,8 @@ Needs ``pip install 'webhook-receiver[celery]'``. How an event travels:
 
 1. The receiver verifies and parses the request and calls :meth:`CeleryInbox.put`,
    which publishes one task message per event (its key, namespace, type, payload
-   and the few headers its provider needs to rebuild it; never a credential or a
+   and the few headers its provider needs to rebuild it, and the request's W3C
+   ``traceparent`` when OpenTelemetry traces it; never a credential or a
    signature) and returns once the broker has accepted every message. Only then
    does the receiver answer 202 (or the 200 Courier and Slack ask for). A broker
    that is down fails the publish after a bounded number of quick retries, the
@@ -65,6 +66,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, NoReturn
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from .. import _telemetry
 from .._errors import ConfigurationError, EventInProgress
 from .._handoff import InboxEntry
 from .._optional import require
@@ -191,9 +193,10 @@ class CeleryInbox(AttachedReceivers):
             payload: str,
             headers: list[list[str]],
             received_at: float,
+            trace_context: str | None = None,
             **_newer_fields: Any,  # a newer web process, mid-deploy, may send more
         ) -> None:
-            inbox._run(task, key, namespace, event_type, payload, headers)
+            inbox._run(task, key, namespace, event_type, payload, headers, trace_context)
 
         process_event.__doc__ = "Run one webhook event's handlers (webhook_receiver.celery_inbox)."
         return self._app.task(
@@ -299,7 +302,14 @@ class CeleryInbox(AttachedReceivers):
     # -- the worker's side ---------------------------------------------------------
 
     def _run(
-        self, task: Any, key: str, namespace: str, event_type: str, payload: str, headers: list[list[str]]
+        self,
+        task: Any,
+        key: str,
+        namespace: str,
+        event_type: str,
+        payload: str,
+        headers: list[list[str]],
+        trace_context: str | None = None,
     ) -> None:
         """The task's body: rebuild the event, run its handlers, retry or give up."""
         attempt = int(task.request.retries) + 1
@@ -315,10 +325,12 @@ class CeleryInbox(AttachedReceivers):
                 key, namespace, event_type, attempt, f"cannot be rebuilt: {describe_failure(exc)}", exc
             )
         try:
-            receiver.process(event, key)
+            with _telemetry.deferred(trace_context, attempt):
+                receiver.process(event, key)
         except Exception as exc:
             if self._retry.gives_up_after(attempt):
                 self._give_up(key, namespace, event_type, attempt, describe_failure(exc), exc)
+            _telemetry.failed_attempt(namespace, event_type, dead=False)
             delay = self._retry.delay(attempt, self._rng)
             if isinstance(exc, EventInProgress):
                 # Another worker holds the claim: ask again once it may be done, but
@@ -351,6 +363,7 @@ class CeleryInbox(AttachedReceivers):
     ) -> NoReturn:
         message = f"{namespace} {event_type!r} event {key} is dead after {attempt} attempt(s): {reason}"
         logger.error("%s", message)
+        _telemetry.failed_attempt(namespace, event_type, dead=True)
         raise DeadEvent(message) from cause
 
 
@@ -363,4 +376,6 @@ def _task_kwargs(entry: InboxEntry) -> dict[str, Any]:
         "payload": entry.payload,
         "headers": [[name, value] for name, value in entry.headers],
         "received_at": entry.received_at,
+        # Only when traced: a worker older than the field takes it in **_newer_fields.
+        **({"trace_context": entry.trace_context} if entry.trace_context else {}),
     }

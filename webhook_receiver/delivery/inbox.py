@@ -26,7 +26,8 @@ them on ``receiver.event_key(event)``.
 
 Stored per event: its idempotency key, its receiver's namespace, its type, its own
 payload as JSON and the few request headers its provider reads to rebuild it
-(``Provider.event_headers``); never a credential or a signature.
+(``Provider.event_headers``), and the W3C ``traceparent`` of the request's span when
+OpenTelemetry traces it; never a credential or a signature.
 """
 
 from __future__ import annotations
@@ -173,6 +174,8 @@ class InboxRecord:
     """The last failure: handler names, exception types and messages."""
     payload: str
     headers: tuple[tuple[str, str], ...]
+    trace_context: str | None = None
+    """The W3C ``traceparent`` of the request that stored it (``InboxEntry.trace_context``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +301,10 @@ class DurableInbox(Inbox, Protocol):
     - ``complete``, ``fail``, ``release`` and ``extend`` change an event only while the
       token still holds its lease (compare-and-set), and say whether they did;
     - ``retry`` and ``purge`` never touch running events (purge: done or dead only).
+
+    An inbox may also offer ``oldest_pending() -> float | None``: when the longest-waiting
+    pending event was received (unix seconds), ``None`` when none is pending. The
+    ``webhook_receiver.inbox.oldest_pending_age`` gauge reports it for the inboxes that do.
     """
 
     @property
@@ -375,18 +382,20 @@ _SCHEMA = (
         lease_token TEXT,
         lease_until REAL,
         finished_at REAL,
-        last_error TEXT
+        last_error TEXT,
+        trace_context TEXT
     )
     """,
     "CREATE INDEX IF NOT EXISTS webhook_inbox_ready ON webhook_inbox (state, available_at)",
 )
 _COLUMNS = (
     "id, key, namespace, type, state, attempts, received_at, available_at, finished_at, "
-    "last_error, payload, headers"
+    "last_error, payload, headers, trace_context"
 )
 _PURGE_EVERY = 1000
-_Row = tuple[str, str, str, str, str, float, float, float]
-"""One entry as ``put`` binds it: key, namespace, type, payload, headers, received, available, cutoff."""
+_Row = tuple[str, str, str, str, str, float, float, str | None, float]
+"""One entry as ``put`` binds it: key, namespace, type, payload, headers, received, available,
+trace context, cutoff."""
 
 
 def _create_private(path: str) -> None:
@@ -415,7 +424,12 @@ def _record(row: Sequence[object]) -> InboxRecord:
         last_error=None if row[9] is None else str(row[9]),
         payload=str(row[10]),
         headers=tuple((str(name), str(value)) for name, value in headers),
+        trace_context=None if row[12] is None else str(row[12]),
     )
+
+
+def _has_trace_context(connection: sqlite3.Connection) -> bool:
+    return any(row[1] == "trace_context" for row in connection.execute("PRAGMA table_info(webhook_inbox)"))
 
 
 class SQLiteInbox(AttachedReceivers, Arrivals):
@@ -503,6 +517,12 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
         connection = self._connect()
         for statement in _SCHEMA:
             connection.execute(statement)
+        if not _has_trace_context(connection):
+            # A file made before the column existed. Looked at again inside the
+            # transaction: two processes opening the same old file add it once.
+            with self._write_lock, immediate(connection):
+                if not _has_trace_context(connection):
+                    connection.execute("ALTER TABLE webhook_inbox ADD COLUMN trace_context TEXT")
         self._connections.ensure_same_file()
 
     @property
@@ -560,6 +580,7 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
                 json.dumps(entry.headers),
                 entry.received_at,
                 entry.received_at,
+                entry.trace_context,
                 entry.received_at - self._ttl,
             )
             for entry in entries
@@ -581,11 +602,12 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
         with immediate(self._connect()) as connection:
             connection.executemany(
                 "INSERT INTO webhook_inbox (key, namespace, type, payload, headers, state, attempts, "
-                "received_at, available_at) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?) "
+                "received_at, available_at, trace_context) VALUES (?, ?, ?, ?, ?, 'pending', 0, ?, ?, ?) "
                 "ON CONFLICT (key) DO UPDATE SET namespace = excluded.namespace, type = excluded.type, "
                 "payload = excluded.payload, headers = excluded.headers, state = 'pending', attempts = 0, "
                 "received_at = excluded.received_at, available_at = excluded.available_at, "
-                "lease_token = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL "
+                "lease_token = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL, "
+                "trace_context = excluded.trace_context "
                 "WHERE webhook_inbox.state = 'done' AND webhook_inbox.finished_at <= ?",
                 [row for rows in puts for row in rows],
             )
@@ -719,6 +741,18 @@ class SQLiteInbox(AttachedReceivers, Arrivals):
             self._connect().execute("SELECT state, COUNT(*) FROM webhook_inbox GROUP BY state").fetchall()
         )
         return {state: int(found.get(state.value, 0)) for state in InboxState}
+
+    def oldest_pending(self) -> float | None:
+        """When the longest-waiting pending event was received (unix seconds); ``None`` if none is.
+
+        What the ``webhook_receiver.inbox.oldest_pending_age`` gauge reports, as an age.
+        """
+        row = (
+            self._connect()
+            .execute("SELECT MIN(received_at) FROM webhook_inbox WHERE state = 'pending'")
+            .fetchone()
+        )
+        return None if row is None or row[0] is None else float(row[0])
 
     def list(
         self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50

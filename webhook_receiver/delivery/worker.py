@@ -26,6 +26,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
+from .. import _telemetry
 from .._errors import ConfigurationError, EventInProgress, HandlerError, WebhookError
 from .._events import Event
 from .._receiver import Receiver
@@ -111,6 +112,7 @@ class Worker:
         self._running_lock = threading.Lock()
         self._processed = 0
         self._pool: ThreadPoolExecutor | None = None
+        _telemetry.watch_inbox(inbox, self._clock)  # its depth and oldest pending age, as gauges
 
     @property
     def inbox(self) -> DurableInbox:
@@ -175,7 +177,8 @@ class Worker:
             else:
                 final = final or self._retry.gives_up_after(record.attempts)
                 retry_at = None if final else now + self._retry_delay(failure, record.attempts)
-                self._inbox.fail(delivery, describe_failure(failure), retry_at=retry_at, now=now)
+                if self._inbox.fail(delivery, describe_failure(failure), retry_at=retry_at, now=now):
+                    _telemetry.failed_attempt(record.namespace, record.type, dead=retry_at is None)
                 if retry_at is None:
                     logger.error(
                         "inbox event %d (%s %r) is dead after %d attempt(s)",
@@ -209,7 +212,8 @@ class Worker:
         receiver, event = prepared
         failure: BaseException | None = None
         try:
-            receiver.process(event, delivery.record.key, now=self._clock())
+            with _telemetry.deferred(delivery.record.trace_context, delivery.attempt):
+                receiver.process(event, delivery.record.key, now=self._clock())
         except Exception as exc:
             failure = exc
         self._finish(delivery, failure)
@@ -223,7 +227,8 @@ class Worker:
         receiver, event = prepared
         failure: BaseException | None = None
         try:
-            await receiver.process_async(event, delivery.record.key, now=self._clock())
+            with _telemetry.deferred(delivery.record.trace_context, delivery.attempt):
+                await receiver.process_async(event, delivery.record.key, now=self._clock())
         except Exception as exc:
             failure = exc
         await self._blocking(self._finish, delivery, failure)
