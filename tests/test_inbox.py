@@ -573,3 +573,16 @@ def test_a_worker_refuses_an_inbox_it_cannot_take_from() -> None:
 
     with pytest.raises(ConfigurationError, match="Worker runs a durable inbox"):
         Worker(PutOnly())  # type: ignore[arg-type]
+
+
+def test_the_trace_context_and_the_oldest_pending_time_are_kept(inbox: Any, clock: FrozenClock) -> None:
+    """What the telemetry reads: each event's ``traceparent``, and when the oldest pending one came."""
+    assert inbox.oldest_pending() is None
+    parent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
+    inbox.put([InboxEntry("k:1", "kourier", "x", "{}", (), START + 5, parent)])
+    inbox.put([InboxEntry("k:2", "kourier", "x", "{}", (), START + 9)])
+    assert [record.trace_context for record in inbox.list()] == [parent, None]
+    assert inbox.oldest_pending() == START + 5
+    [taken] = inbox.take(["kourier"], limit=1, lease=30, now=START + 10, max_attempts=3)
+    assert taken.record.trace_context == parent
+    assert inbox.oldest_pending() == START + 9

@@ -202,6 +202,9 @@ def inbox() -> Iterator[DjangoInbox]:
 
 
 test_rejected_requests_store_nothing = test_inbox.test_rejected_requests_store_nothing
+test_the_trace_context_and_the_oldest_pending_time_are_kept = (
+    test_inbox.test_the_trace_context_and_the_oldest_pending_time_are_kept
+)
 test_duplicates_are_stored_once_and_acknowledged_every_time = (
     test_inbox.test_duplicates_are_stored_once_and_acknowledged_every_time
 )

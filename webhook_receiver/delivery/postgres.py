@@ -417,7 +417,7 @@ def _held(state: str, expires_at: float) -> Claim:
 
 _INBOX_COLUMNS = (
     "id, key, namespace, type, state, attempts, received_at, available_at, finished_at, "
-    "last_error, payload, headers"
+    "last_error, payload, headers, trace_context"
 )
 
 
@@ -435,6 +435,7 @@ def _record(row: Sequence[Any]) -> InboxRecord:
         last_error=row[9],
         payload=row[10],
         headers=tuple((str(name), str(value)) for name, value in json.loads(row[11])),
+        trace_context=row[12],
     )
 
 
@@ -482,15 +483,17 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         # when it is stored again as new. The NOTIFY is sent at the commit.
         self._put_sql = sql.SQL(
             "WITH stored AS (INSERT INTO {t} AS e (key, namespace, type, payload, headers, state, "
-            "attempts, received_at, available_at) "
-            "SELECT key, namespace, type, payload, headers, 'pending', 0, received_at, received_at "
-            "FROM unnest(%(keys)b::text[], %(namespaces)b::text[], %(types)b::text[], %(payloads)b::text[], "
-            "%(headers)b::text[], %(received)b::float8[]) WITH ORDINALITY AS n(key, namespace, type, "
-            "payload, headers, received_at, n) ORDER BY n "
+            "attempts, received_at, available_at, trace_context) "
+            "SELECT key, namespace, type, payload, headers, 'pending', 0, received_at, received_at, "
+            "trace_context FROM unnest(%(keys)b::text[], %(namespaces)b::text[], %(types)b::text[], "
+            "%(payloads)b::text[], %(headers)b::text[], %(received)b::float8[], %(traces)b::text[]) "
+            "WITH ORDINALITY AS n(key, namespace, type, payload, headers, received_at, trace_context, n) "
+            "ORDER BY n "
             "ON CONFLICT (key) DO UPDATE SET namespace = excluded.namespace, type = excluded.type, "
             "payload = excluded.payload, headers = excluded.headers, state = 'pending', attempts = 0, "
             "received_at = excluded.received_at, available_at = excluded.available_at, "
-            "lease_token = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL "
+            "lease_token = NULL, lease_until = NULL, finished_at = NULL, last_error = NULL, "
+            "trace_context = excluded.trace_context "
             "WHERE e.state = 'done' AND e.finished_at <= excluded.received_at - %(ttl)s RETURNING 1) "
             "SELECT count(*), pg_notify(%(channel)s, '') FROM stored"
         ).format(t=t)
@@ -517,7 +520,8 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             "'the worker stopped during each of ' || e.attempts || ' attempts' ELSE e.last_error END "
             "FROM chosen WHERE e.id = chosen.id "
             "RETURNING e.id, e.key, e.namespace, e.type, e.state, e.attempts, e.received_at, "
-            "e.available_at, e.finished_at, e.last_error, e.payload, e.headers, e.lease_token"
+            "e.available_at, e.finished_at, e.last_error, e.payload, e.headers, e.trace_context, "
+            "e.lease_token"
         ).format(t=t)
         holder = sql.SQL("WHERE id = %(id)s AND state = 'running' AND lease_token = %(token)s")
         self._complete_sql = sql.SQL(
@@ -620,6 +624,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
                     "payloads": [e.payload for e in chosen],
                     "headers": [json.dumps(e.headers) for e in chosen],
                     "received": [e.received_at for e in chosen],
+                    "traces": [e.trace_context for e in chosen],
                     "ttl": self._ttl,
                     "channel": self._channel,
                 },
@@ -668,7 +673,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
             self._take_sql,
             {"now": now, "namespaces": names, "limit": limit, "max": max_attempts, "until": now + lease},
         )
-        return [Delivery(_record(row), row[12]) for row in rows if row[4] == InboxState.RUNNING.value]
+        return [Delivery(_record(row), row[13]) for row in rows if row[4] == InboxState.RUNNING.value]
 
     def _holder(self, delivery: Delivery, **values: object) -> dict[str, object]:
         return {"id": delivery.record.id, "token": delivery.token, **values}
@@ -718,6 +723,13 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         )
         found = {state: int(count) for state, count in rows}
         return {state: found.get(state.value, 0) for state in InboxState}
+
+    def oldest_pending(self) -> float | None:
+        """When the longest-waiting pending event was received (unix seconds); ``None`` if none is."""
+        rows = self._db.execute(
+            sql.SQL("SELECT min(received_at) FROM {t} WHERE state = 'pending'").format(t=self._db.identifier)
+        )
+        return None if not rows or rows[0][0] is None else float(rows[0][0])
 
     def list(
         self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50

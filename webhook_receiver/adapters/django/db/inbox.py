@@ -12,7 +12,7 @@ from django.db import (  # type: ignore[import-untyped, unused-ignore]
     connections,
     transaction,
 )
-from django.db.models import Count, F, Value  # type: ignore[import-untyped, unused-ignore]
+from django.db.models import Count, F, Min, Value  # type: ignore[import-untyped, unused-ignore]
 from django.db.models.functions import Greatest  # type: ignore[import-untyped, unused-ignore]
 
 from ...._errors import ConfigurationError
@@ -52,6 +52,7 @@ _COLUMNS = (
     "last_error",
     "payload",
     "headers",
+    "trace_context",
 )
 _PURGE_EVERY = 1000
 _CHUNK = 500  # values per IN (...): under every backend's limit on query parameters
@@ -76,6 +77,7 @@ def _record(row: dict[str, Any]) -> InboxRecord:
         last_error=None if row["last_error"] is None else str(row["last_error"]),
         payload=str(row["payload"]),
         headers=tuple((str(name), str(value)) for name, value in row["headers"]),
+        trace_context=row["trace_context"],
     )
 
 
@@ -205,6 +207,7 @@ class DjangoInbox(AttachedReceivers, Arrivals):
             "lease_until": None,
             "finished_at": None,
             "last_error": None,
+            "trace_context": entry.trace_context,
         }
 
     # -- the worker's side ---------------------------------------------------------
@@ -317,6 +320,12 @@ class DjangoInbox(AttachedReceivers, Arrivals):
         """How many events are in each state."""
         found = dict(self._rows().order_by().values_list("state").annotate(count=Count("id")))
         return {state: int(found.get(state.value, 0)) for state in InboxState}
+
+    def oldest_pending(self) -> float | None:
+        """When the longest-waiting pending event was received (unix seconds); ``None`` if none is."""
+        with unit_of_work(self._using):
+            found = self._rows().filter(state=_PENDING).aggregate(oldest=Min("received_at"))["oldest"]
+        return None if found is None else float(found)
 
     def list(
         self, *, state: InboxState | str | None = None, namespace: str | None = None, limit: int = 50
