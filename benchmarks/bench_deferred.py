@@ -447,9 +447,14 @@ def _postgres_settings(url: str) -> str:
             name: str((connection.execute(f"SHOW {name}").fetchone() or ("?",))[0])
             for name in ("server_version", "fsync", "synchronous_commit", "wal_sync_method")
         }
+        with suppress(psycopg.Error):  # only superusers (and pg_read_all_settings) may look
+            found["data"] = str((connection.execute("SHOW data_directory").fetchone() or ("",))[0])
+    data = found.get("data", "")
+    # The data directory's filesystem, where this process can see it (a server on this machine).
+    disk = f", data on {filesystem(Path(data))}" if data and Path(data).parent.exists() else ""
     return (
         f"PostgreSQL {found['server_version']} (fsync={found['fsync']}, "
-        f"synchronous_commit={found['synchronous_commit']}, wal_sync_method={found['wal_sync_method']})"
+        f"synchronous_commit={found['synchronous_commit']}, wal_sync_method={found['wal_sync_method']}{disk})"
     )
 
 
