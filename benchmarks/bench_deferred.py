@@ -326,13 +326,14 @@ def postmaster_pid(url: str) -> int | None:
 
     with psycopg.connect(url, connect_timeout=10) as connection:
         backend = connection.execute("SELECT pg_backend_pid()").fetchone()
-    try:
-        stat = Path(f"/proc/{backend[0] if backend else 0}/stat").read_text()
-        parent = int(stat.rsplit(")", 1)[1].split()[1])
-        if Path(f"/proc/{parent}/comm").read_text().strip() in ("postgres", "postmaster"):
-            return parent
-    except (OSError, ValueError, IndexError):
-        pass
+        # While connected: the backend process ends with the connection.
+        try:
+            stat = Path(f"/proc/{backend[0] if backend else 0}/stat").read_text()
+            parent = int(stat.rsplit(")", 1)[1].split()[1])
+            if Path(f"/proc/{parent}/comm").read_text().strip() in ("postgres", "postmaster"):
+                return parent
+        except (OSError, ValueError, IndexError):
+            pass
     return None
 
 
