@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from _machine import machine
 
-from webhook_receiver._events import decode_json
+from webhook_receiver._events import _decode_standard, _orjson, decode_json
 from webhook_receiver.testing import make_provider, sample, samples
 
 NOW = 1_700_000_000
@@ -92,8 +92,12 @@ def main() -> None:
     print("# ratio = (verify + parse) / json.loads in the same round; verify, decode: each alone;")
     print("# events = ours - verify - decode (medians): headers, field reads, typed events")
     print(
+        f"# decode: decode_json ({'orjson first' if _orjson else 'no orjson'});"
+        " std: the standard decoder alone; d/std: their ratio"
+    )
+    print(
         f"{'payload':<40} {'bytes':>7} {'json.loads us':>13} {'ours us':>8} {'ratio':>6} {'spread':>11}"
-        f" {'verify':>7} {'decode':>7} {'events':>7}"
+        f" {'verify':>7} {'decode':>7} {'events':>7} {'std':>7} {'d/std':>6}"
     )
     rng = random.Random(3)
     for name, (body, run, verify) in cases().items():
@@ -106,7 +110,10 @@ def main() -> None:
         def decode(body: bytes = body) -> object:
             return decode_json(body)
 
-        timings = {"floor": floor, "ours": run, "verify": verify, "decode": decode}
+        def standard(body: bytes = body) -> object:
+            return _decode_standard(body)
+
+        timings = {"floor": floor, "ours": run, "verify": verify, "decode": decode, "standard": standard}
         times: dict[str, list[float]] = {label: [] for label in timings}
         ratios: list[float] = []
         for _ in range(args.rounds):
@@ -119,12 +126,14 @@ def main() -> None:
         med = {label: statistics.median(values) for label, values in times.items()}
         rows.append(
             {"payload": name, "bytes": len(body), "json_loads_us": med["floor"], "ours_us": med["ours"]}
+            | {"decode_us": med["decode"], "standard_decode_us": med["standard"]}
             | {"ratio": statistics.median(ratios), "min": min(ratios), "max": max(ratios)}
         )
         print(
             f"{name:<40} {len(body):>7} {med['floor']:>13.2f} {med['ours']:>8.2f} "
             f"{statistics.median(ratios):>6.2f} {min(ratios):>5.2f}-{max(ratios):<5.2f} "
             f"{med['verify']:>7.2f} {med['decode']:>7.2f} {med['ours'] - med['verify'] - med['decode']:>7.2f}"
+            f" {med['standard']:>7.2f} {med['decode'] / med['standard']:>6.2f}"
         )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:

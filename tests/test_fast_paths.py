@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import importlib.util
 import json
 import pickle
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
-from webhook_receiver import Event, OpenEnum, Reply
+from webhook_receiver import Event, OpenEnum, PayloadError, Reply, _events
 from webhook_receiver._events import constructor, decode_json, member, to_datetime
 from webhook_receiver.providers import (
     courier,
@@ -232,3 +235,166 @@ def test_to_datetime_keeps_its_meaning(value: Any) -> None:
             expected = None
         assert got == expected
     assert got is None or got.tzinfo is UTC
+
+
+# -- decode_json with orjson: the same answer as the standard library's, or it is not used --
+
+needs_orjson = pytest.mark.skipif(
+    importlib.util.find_spec("orjson") is None, reason="orjson is not installed (the orjson extra)"
+)
+JSON_BYTES = list(b'{}[]",:0123456789.eE+-\\u tnfalsrd')
+
+
+def outcome(decode: Any, body: bytes) -> tuple[str, Any]:
+    """What ``decode(body)`` gives: ``("value", v)`` with the value's exact types, or the error."""
+    try:
+        return ("value", typed(decode(body)))
+    except PayloadError as exc:
+        return ("error", str(exc))
+
+
+def typed(value: Any) -> Any:
+    """``value`` with every number tagged by its type: 1 == 1.0 == True must not hide a difference."""
+    if isinstance(value, dict):
+        return {key: typed(item) for key, item in value.items()}, list(value)
+    if isinstance(value, list):
+        return [typed(item) for item in value]
+    return type(value).__name__, repr(value)
+
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=20,
+)
+
+EDGE_BODIES = [
+    b"9223372036854775807",
+    b"9223372036854775808",
+    b"18446744073709551615",
+    b"18446744073709551616",
+    b"-9223372036854775809",
+    b'{"id":"12345678901234567890"}',
+    b"0.12345678901234567890123",
+    b"1e308",
+    b"1e309",
+    b"-0",
+    b"-0.0",
+    b"1E2",
+    b"0.1e-400",
+    b'{"a":1,"a":2,"b":3}',
+    b'"\\u0000"',
+    b'"\\ud83d\\ude00"',
+    b'"\\ud800"',
+    b'"\\\\ud800"',
+    b'"a\x00"',
+    b"\xef\xbb\xbf{}",
+    b"\xed\xa0\x80",
+    b'"\xed\xa0\x80"',
+    b"[1,]",
+    b"{} x",
+    b"  \n{}\r\n ",
+    b"\x0c{}",
+    b"NaN",
+    b"[Infinity]",
+    b"[" * 90 + b"]" * 90,
+    b"[" * 101 + b"]" * 101,
+    b"[" * 1000 + b"]" * 1000,  # orjson decodes it (its limit is 1024); the standard decoder may not
+    b"[" * 1100 + b"]" * 1100,
+    b"[" * 100_000,
+    b"[" + b"{}," * 500 + b"{}]",
+    b"1" * 5000,
+    b"",
+    b"   ",
+]
+
+
+def both_ways(body: bytes) -> None:
+    """``body`` as it is, and padded with spaces into orjson's range of sizes, decodes the same
+    through ``decode_json`` as through the standard decoder alone."""
+    for each in (body, body + b" " * max(0, _events._FAST_SIZES[0] - len(body))):
+        assert outcome(_events.decode_json, each) == outcome(_events._decode_standard, each)
+
+
+@needs_orjson
+@pytest.mark.parametrize("body", EDGE_BODIES)
+def test_the_orjson_path_answers_as_the_standard_one(body: bytes) -> None:
+    both_ways(body)
+
+
+@needs_orjson
+@settings(max_examples=400, deadline=None)
+@given(json_values, st.sampled_from(["compact", "spaced", "ascii"]))
+@example(2**64, "compact")
+@example({"k": [1.5, -(2**63)]}, "spaced")
+def test_any_json_value_decodes_the_same_both_ways(value: Any, style: str) -> None:
+    if style == "compact":
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    elif style == "spaced":
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(value)
+    try:
+        body = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate from st.text(): not a UTF-8 body
+        body = text.encode("utf-8", "surrogatepass")
+    both_ways(body)
+
+
+@needs_orjson
+@settings(max_examples=400, deadline=None)
+@given(st.binary(max_size=64) | st.lists(st.sampled_from(JSON_BYTES), max_size=40).map(bytes))
+def test_any_bytes_get_the_same_value_or_the_same_error_both_ways(body: bytes) -> None:
+    both_ways(body)
+
+
+@needs_orjson
+def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls: list[bytes] = []
+    standard = _events._decode_standard
+    monkeypatch.setattr(_events, "_decode_standard", lambda body: calls.append(body) or standard(body))
+    padding = b" " * _events._FAST_SIZES[0]
+    assert _events.decode_json(b'{"a":[1,2.5,"x"]}' + padding) == {"a": [1, 2.5, "x"]}
+    assert calls == []  # orjson's value, kept
+    handed_over = (
+        b'{"n":123456789012345678901}' + padding,  # an integer orjson would make a float
+        b'"\\ud800"' + padding,  # refused: the standard decoder says why
+        b"[" * 101 + b"]" * 101,  # might nest deeper than any stack decodes
+        b'{"a":[1,2.5,"x"]}',  # too small to gain
+        b"[" + b"1," * 40_000 + b"1]",  # too large: a batch
+    )
+    for body in handed_over:
+        calls.clear()
+        outcome(_events.decode_json, body)
+        assert calls == [body]
+
+
+def test_without_orjson_the_standard_decoder_answers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_events, "_orjson", None)
+    for body in EDGE_BODIES:
+        assert outcome(_events.decode_json, body) == outcome(_events._decode_standard, body)
+    assert _events.decode_json(b'{"n":18446744073709551616}') == {"n": 2**64}
+
+
+def test_the_library_decodes_without_orjson_installed() -> None:
+    """A child where ``import orjson`` fails: the standard decoder, the same values and errors."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys; sys.modules['orjson'] = None\n"
+        "from webhook_receiver import PayloadError\n"
+        "from webhook_receiver._events import _orjson, decode_json\n"
+        "assert _orjson is None\n"
+        "assert decode_json(b'{\"a\": [1, 2.5]}' + b' ' * 300) == {'a': [1, 2.5]}\n"
+        "try:\n    decode_json(b'[1e999]')\nexcept PayloadError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "body contains a number too large for a float"
