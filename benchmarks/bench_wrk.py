@@ -39,10 +39,12 @@ Signatures: each measurement signs its request when it starts, with the real clo
 every server checks with the real clock and the default tolerance (300 s), longer
 than any measurement, so nothing in the servers is faked (no fixed clock).
 
-Rounds: every round measures every (framework, route) once, the order rotating from
-round to round so that a busy second of a shared machine does not always land on the
-same route. Figures are medians over rounds; the ratios (ours / bare+json, ours /
-bare, theirs / bare+json, ours / theirs) are medians of the per-round ratios.
+Rounds: every round measures every (framework, route) once, framework by framework,
+the order of frameworks and of each framework's routes rotating from round to round
+(:func:`round_order`) so that a busy second of a shared machine does not always land on
+the same route. Before round 1, ``--warmup`` seconds of load per route. Figures are
+medians over rounds; the ratios (ours / bare+json, ours / bare, theirs / bare+json,
+ours / theirs) are medians of the per-round ratios.
 
 Per measurement: requests/s, p50 and p99 (wrk's latency distribution), the server's CPU
 per request (``/proc/<pid>/stat`` utime+stime of the server and its workers over the
@@ -316,6 +318,26 @@ def routes(providers: Sequence[str]) -> list[tuple[str, str]]:
     return found
 
 
+def round_order(
+    servers: Sequence[Server], providers: Sequence[str], index: int, rounds: int
+) -> list[tuple[Server, str, str]]:
+    """Round ``index``'s measurements (of ``rounds``): server by server, each one's routes in turn.
+
+    Both orders rotate from round to round: the servers by one, each server's routes by
+    ``len(routes) / rounds``, so every route is measured early, midway and late in a
+    framework's turn over the rounds, and no route always follows the same one.
+    """
+    paths = routes(providers)
+    step = max(1, len(paths) // max(1, rounds)) * index
+    paths = paths[step % len(paths) :] + paths[: step % len(paths)]
+    first = index % max(1, len(servers))
+    return [
+        (server, path, provider)
+        for server in [*servers[first:], *servers[:first]]
+        for path, provider in paths
+    ]
+
+
 # --- servers ------------------------------------------------------------------------------------
 
 
@@ -551,15 +573,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"checks: {'all passed' if not problems else '; '.join(problems)}", file=out)
         measurements: list[Measurement] = []
         wrk_command: list[str] = []
-        plan = [
-            (server, path, provider) for server in servers for path, provider in routes(options.providers)
-        ]
         if options.warmup:
-            for server, path, provider in plan:
+            for server, path, provider in round_order(servers, options.providers, 0, 1):
                 measure(server, path, provider, 0, options, workdir, options.warmup)
         for round_number in range(1, options.rounds + 1):
-            shift = (round_number - 1) * max(1, len(plan) // options.rounds)
-            for server, path, provider in plan[shift:] + plan[:shift]:
+            for server, path, provider in round_order(
+                servers, options.providers, round_number - 1, options.rounds
+            ):
                 measurement, wrk_command = measure(
                     server, path, provider, round_number, options, workdir, options.duration
                 )
