@@ -55,13 +55,13 @@ def test_quick_run_checks_every_route(tmp_path: Path) -> None:
     assert figures["problems"] == []
     assert figures["body_size"] == 1024
 
-    measured = {(m["framework"], m["route"]) for m in figures["measurements"]}
-    expected = {(framework, path) for framework in FRAMEWORKS for path in ("/bare", "/bare-json")}
+    measured = {(m["framework"], m["route"], m["provider"]) for m in figures["measurements"]}
+    expected = {(framework, "/bare", "standard-webhooks") for framework in FRAMEWORKS}
     expected |= {
-        (framework, f"/{side}/{provider}")
+        (framework, path, provider)
         for framework in FRAMEWORKS
         for provider in PROVIDERS
-        for side in ("ours", "theirs")
+        for path in ("/bare-json", f"/ours/{provider}", f"/theirs/{provider}")
     }
     assert measured == expected
     for measurement in figures["measurements"]:
