@@ -33,10 +33,9 @@ parse, dispatch to a handler that does nothing, no store) and ``/theirs/<provide
 hand-written ``hmac`` for Courier, ``compare_digest`` for Kourier's token; then
 ``json.loads`` where the library does not parse). Every provider's body is a real-looking
 event padded to exactly ``BODY_SIZE`` bytes. ``/bare-json`` is measured per provider,
-with that provider's request (parsing costs what the body's structure costs: a first
-version parsed only the Standard Webhooks body, the cheapest, and understated every
-other provider's ratio by up to 0.1); ``/bare`` only reads the bytes, so it is measured
-once per framework and round, with the Standard Webhooks request (the most headers).
+with that provider's request, so that each ratio compares the same bytes; ``/bare``
+only reads the bytes, so it is measured once per framework and round, with the
+Standard Webhooks request (the most headers).
 Per framework 16 routes, 3 s each, 3 rounds and 1 s of warm-up: about 9 minutes.
 
 Signatures: each measurement signs its request when it starts, with the real clock;
