@@ -61,6 +61,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qsl
 
 from .._errors import InvalidCredentials, MissingHeader, PayloadError
@@ -446,21 +447,24 @@ def _messaging(
     timestamp = item.time("timestamp") or entry_time
     sender_id = item.child("sender").text("id")
     recipient_id = item.child("recipient").text("id")
-    if key == "message":
-        message = item.child("message")
-        is_echo = message.boolean("is_echo") or False
-        if is_echo and kind != "instagram" and list_name != "standby":
-            name = "message_echoes"
+    message = item.child("message") if key == "message" else None
+    is_echo = message is not None and (message.boolean("is_echo") or False)
+    if is_echo and kind != "instagram" and list_name != "standby":
+        name = "message_echoes"
+    common: dict[str, Any] = {
+        "provider": "meta",
+        "type": f"{kind}.{name}",
+        "timestamp": timestamp,
+        "payload": payload,
+        "object": kind,
+        "entry_id": entry_id,
+        "field": name,
+        "sender_id": sender_id,
+        "recipient_id": recipient_id,
+    }
+    if message is not None:
         return _new_message(
-            provider="meta",
-            type=f"{kind}.{name}",
-            timestamp=timestamp,
-            payload=payload,
-            object=kind,
-            entry_id=entry_id,
-            field=name,
-            sender_id=sender_id,
-            recipient_id=recipient_id,
+            **common,
             mid=message.text("mid"),
             text=message.text("text"),
             is_echo=is_echo,
@@ -471,15 +475,7 @@ def _messaging(
     if key == "postback":
         postback = item.child("postback")
         return _new_postback(
-            provider="meta",
-            type=f"{kind}.{name}",
-            timestamp=timestamp,
-            payload=payload,
-            object=kind,
-            entry_id=entry_id,
-            field=name,
-            sender_id=sender_id,
-            recipient_id=recipient_id,
+            **common,
             title=postback.text("title"),
             postback_payload=postback.text("payload"),
             mid=postback.text("mid"),
@@ -487,31 +483,13 @@ def _messaging(
     if key == "reaction":
         reaction = item.child("reaction")
         return _new_reaction(
-            provider="meta",
-            type=f"{kind}.{name}",
-            timestamp=timestamp,
-            payload=payload,
-            object=kind,
-            entry_id=entry_id,
-            field=name,
-            sender_id=sender_id,
-            recipient_id=recipient_id,
+            **common,
             mid=reaction.text("mid"),
             action=reaction.text("action"),
             emoji=reaction.text("emoji"),
             reaction=reaction.text("reaction"),
         )
-    return _new_messaging(
-        provider="meta",
-        type=f"{kind}.{name}",
-        timestamp=timestamp,
-        payload=payload,
-        object=kind,
-        entry_id=entry_id,
-        field=name,
-        sender_id=sender_id,
-        recipient_id=recipient_id,
-    )
+    return _new_messaging(**common)
 
 
 def _array(reader: Reader, key: str) -> list[JSONValue]:
