@@ -7,6 +7,7 @@ import os
 import shutil
 import socket
 import subprocess
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -141,7 +142,7 @@ def start_redis() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def postgres_url() -> Iterator[str]:
     """A real PostgreSQL server on 127.0.0.1.
 
     ``WEBHOOK_RECEIVER_POSTGRES_URL`` names one (``.ci/run`` starts a throwaway
@@ -160,7 +161,9 @@ def postgres_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_POSTGRES") == "1":
             pytest.fail("PostgreSQL is required (WEBHOOK_RECEIVER_REQUIRE_POSTGRES=1) but not installed")
         pytest.skip("no PostgreSQL: install postgresql or set WEBHOOK_RECEIVER_POSTGRES_URL")
-    directory = tmp_path_factory.mktemp("postgres")
+    # Not under pytest's own temporary folder: as root, the cluster runs as another user,
+    # who cannot traverse pytest's 0700 folders (/tmp itself is open to every user).
+    directory = Path(tempfile.mkdtemp(prefix="webhook-receiver-postgres-"))
     try:
         yield pg_server.start(directory)
     finally:
