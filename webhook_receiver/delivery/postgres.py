@@ -211,6 +211,17 @@ class _Database:
             cursor = connection.execute(query, values, prepare=prepare)
             return cursor.fetchall() if cursor.description is not None else []
 
+    def changed(
+        self,
+        query: sql.Composed | sql.SQL,
+        values: Sequence[Any] | dict[str, Any] = (),
+        *,
+        prepare: bool | None = None,
+    ) -> int:
+        """One write statement, committed on its own; how many rows it changed."""
+        with self.connection() as connection:
+            return int(connection.execute(query, values, prepare=prepare).rowcount)
+
     def create(self, statements: Sequence[sql.Composed | sql.SQL]) -> None:
         """Run DDL in one transaction, serialised by an advisory lock (concurrent inits are safe)."""
         with self.connection() as connection, connection.transaction():
@@ -427,8 +438,7 @@ class PostgresStore:
 
     def complete(self, key: str, token: str, *, ttl: float, now: float) -> bool:
         """Mark ``key`` done for ``ttl`` seconds if ``token`` still holds it."""
-        with self._db.connection() as connection:
-            return connection.execute(self._complete_sql, (now + ttl, key, token)).rowcount == 1
+        return self._db.changed(self._complete_sql, (now + ttl, key, token)) == 1
 
     def release(self, key: str, token: str) -> None:
         """Drop the claim on ``key`` if ``token`` still holds it."""
@@ -711,8 +721,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         return {"id": delivery.record.id, "token": delivery.token, **values}
 
     def _changed(self, query: sql.Composed | sql.SQL, values: dict[str, object]) -> bool:
-        with self._db.connection() as connection:
-            return connection.execute(query, values).rowcount == 1
+        return self._db.changed(query, values) == 1
 
     def complete(self, delivery: Delivery, *, now: float) -> bool:
         """Record ``delivery`` as done; ``False`` if its lease was lost (another worker took it)."""
@@ -735,17 +744,11 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         held = list(deliveries)
         if not held:
             return 0
-        with self._db.connection() as connection:
-            cursor = connection.execute(
-                self._extend_sql,
-                {
-                    "until": now + lease,
-                    "ids": [d.record.id for d in held],
-                    "tokens": [d.token for d in held],
-                },
-                prepare=_prepare(len(held)),
-            )
-            return int(cursor.rowcount)
+        return self._db.changed(
+            self._extend_sql,
+            {"until": now + lease, "ids": [d.record.id for d in held], "tokens": [d.token for d in held]},
+            prepare=_prepare(len(held)),
+        )
 
     # -- the operator's side -------------------------------------------------------
 
@@ -833,8 +836,7 @@ class PostgresInbox(AttachedReceivers, Arrivals):
         if before is not None:
             query += sql.SQL(" AND finished_at <= %s")
             values += (before,)
-        with self._db.connection() as connection:
-            return int(connection.execute(query, values).rowcount)
+        return self._db.changed(query, values)
 
 
 class _Listener(threading.Thread):
