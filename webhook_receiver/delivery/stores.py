@@ -182,31 +182,9 @@ class SQLiteStore:
         return self._connections.get()
 
     def claim(self, key: str, *, lease: float, now: float) -> Claim:
-        """Claim ``key`` unless it is done or validly claimed (see :class:`IdempotencyStore`)."""
-        token = new_token()
-        with immediate(self._connect()) as connection:
-            row = connection.execute(
-                "SELECT state, expires_at FROM webhook_receiver_events WHERE key = ?", (key,)
-            ).fetchone()
-            if row is not None and row[1] > now:
-                claim = (
-                    Claim(ClaimStatus.DONE)
-                    if row[0] == "done"
-                    else Claim(ClaimStatus.IN_PROGRESS, expires_at=row[1])
-                )
-            else:
-                connection.execute(
-                    "INSERT OR REPLACE INTO webhook_receiver_events (key, state, token, expires_at) "
-                    "VALUES (?, 'processing', ?, ?)",
-                    (key, token, now + lease),
-                )
-                self._claims += 1
-                if self._claims % _PURGE_EVERY == 0:
-                    connection.execute("DELETE FROM webhook_receiver_events WHERE expires_at <= ?", (now,))
-                claim = Claim(ClaimStatus.CLAIMED, token)
-        # After the commit: the claim (or the done record read) is the file at the path's.
-        self._connections.ensure_same_file()
-        return claim
+        """Claim ``key`` unless it is done or validly claimed (see :class:`IdempotencyStore`):
+        :meth:`claim_many` of one key, one transaction."""
+        return self.claim_many([key], lease=lease, now=now)[0]
 
     def claim_many(self, keys: Sequence[str], *, lease: float, now: float) -> list[Claim]:
         """:meth:`claim` for every key of a batch, in one transaction (one commit, one
