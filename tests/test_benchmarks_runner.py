@@ -101,9 +101,9 @@ def test_parse_memory_and_http_verdicts() -> None:
     assert run.judge_parse(parse)[0].met
     parse["rows"][1]["ratio"] = 1.51
     assert not run.judge_parse(parse)[0].met
-    memory = {"rows": [{"size": 1048576, "read": 2.004, "verify": 0.0, "parse": 2.0}]}
+    memory = {"rows": [{"size": 1048576, "read": 1.001, "chunked": 1.104, "verify": 0.0, "parse": 2.0}]}
     assert run.judge_memory(memory)[0].met  # judged as printed, to two decimals
-    memory["rows"][0]["read"] = 2.006
+    memory["rows"][0]["chunked"] = 1.106
     assert not run.judge_memory(memory)[0].met
     http = {"frameworks": [{"framework": "asgi", "ratio": 0.9, "round_ratios": [0.8, 1.0]}]}
     assert run.judge_http(http)[0].met

@@ -101,7 +101,7 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
         raise LengthRequired("no Content-Length, and the server does not mark where the body ends")
     if declared == 0:
         return b""
-    body = receiver.limited_body()
+    body = receiver.limited_body(declared)
     if declared is None:
         while chunk := _read(read, min(CHUNK, body.remaining())):
             body.feed(chunk)
@@ -125,8 +125,11 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
     return body.getvalue()
 
 
-async def read_body_async(receiver: Receiver, receive: Receive) -> bytes:
+async def read_body_async(receiver: Receiver, receive: Receive, expected: int | None = None) -> bytes:
     """Read a body message by message with ``await receive()``, under the size limit.
+
+    ``expected`` is the declared ``Content-Length``, if any: it sizes the buffer
+    (see :class:`~webhook_receiver.LimitedBody`).
 
     Raises:
         BodyTooLarge: the bytes received passed ``receiver.max_body_size``.
@@ -139,7 +142,7 @@ async def read_body_async(receiver: Receiver, receive: Receive) -> bytes:
     if not message.get("more_body", False) and type(chunk) is bytes and len(chunk) <= receiver.max_body_size:
         # The whole body in one message, as servers deliver a small one: nothing to join.
         return chunk
-    body: LimitedBody = receiver.limited_body()
+    body: LimitedBody = receiver.limited_body(expected)
     while True:
         body.feed(chunk)
         if not message.get("more_body", False):
@@ -234,7 +237,7 @@ async def serve_async(
     try:
         view = receiver.precheck(method, headers)
         if receive is not None:
-            body = await read_body_async(receiver, receive)
+            body = await read_body_async(receiver, receive, view.content_length)
         elif read is not None:
             body = read_body(receiver, view, read, terminated=terminated)
         else:

@@ -33,9 +33,12 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 """An ASGI 3 application."""
 
 
-async def read_body(receiver: Receiver, receive: Receive) -> bytes:
-    """An ASGI request's body, read under ``receiver``'s size limit (``_pipeline.read_body_async``)."""
-    return await read_body_async(receiver, receive)
+async def read_body(receiver: Receiver, receive: Receive, expected: int | None = None) -> bytes:
+    """An ASGI request's body, read under ``receiver``'s size limit (``_pipeline.read_body_async``).
+
+    ``expected``: the declared ``Content-Length``, if any (it sizes the buffer).
+    """
+    return await read_body_async(receiver, receive, expected)
 
 
 def _encode(headers: Mapping[str, str]) -> list[tuple[bytes, bytes]]:
