@@ -195,6 +195,28 @@ class TestPrecheckedHeaders:
         provider.answer = lambda events: {"instance": True}  # type: ignore[method-assign]
         assert body_of(Receiver(provider).handle("POST", headers, body)) == {"instance": True}
 
+    def test_a_repeated_answer_reuses_its_json_only_when_it_is_the_same_answer(
+        self, signed_request: SignedRequest
+    ) -> None:
+        """The last answer's JSON is reused (Slack's {"ok": true} on every request), but an
+        answer equal by == and different as JSON (1 == True == 1.0) is encoded anew."""
+        answers: list[JSONObject] = [{"ok": True}, {"ok": True}, {"ok": 1}, {"ok": 1.0}, {"ok": True}]
+        answers += [{"challenge": "a"}, {"challenge": "b"}, {"nested": {"ok": True}}, {"nested": {"ok": 1}}]
+
+        class Scripted(providers.Kourier):
+            def answer(self, events: Sequence[Event]) -> JSONObject:
+                return answers[self.calls.pop(0)]
+
+            calls: list[int]
+
+        provider = Scripted(**SECRETS["kourier"])
+        provider.calls = list(range(len(answers)))
+        receiver = Receiver(provider)
+        headers, body = signed_request("kourier", DELIVERY)
+        bodies = [receiver.handle("POST", headers, body).body for _ in answers]
+        assert bodies == [json.dumps(answer, separators=(",", ":")).encode() for answer in answers]
+        assert bodies[2:4] == [b'{"ok":1}', b'{"ok":1.0}']
+
 
 class TestBatches:
     def test_one_failing_event_fails_the_batch_but_every_event_runs(

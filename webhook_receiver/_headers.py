@@ -70,8 +70,22 @@ def header_text(value: str | bytes) -> str:
 
 
 _LOOKUPS: dict[str, tuple[str, str, bytes, int]] = {}
-_SELECTIONS: dict[tuple[str, ...], dict[str, str]] = {}
+_SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, str], frozenset[int]]] = {}
 _MAX_LOOKUPS = 512
+
+
+def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozenset[int]]:
+    """For :meth:`Headers.select`: each name's lower-case ``str`` and latin-1 ``bytes``
+    spellings, and the names as asked, mapped to the name asked; and their lengths.
+    Remembered, since providers ask for the same few tuples on every request."""
+    wanted: dict[str | bytes, str] = {}
+    for name in names:
+        for spelling in (name, name.lower(), name.lower().encode("latin-1", "replace")):
+            wanted.setdefault(spelling, name)
+    selection = (wanted, frozenset(map(len, wanted)))
+    if len(_SELECTIONS) < _MAX_LOOKUPS:
+        _SELECTIONS[names] = selection
+    return selection
 
 
 def _lookup(name: str) -> tuple[str, str, bytes, int]:
@@ -142,16 +156,16 @@ class Headers(Mapping[str, str]):
         """``(name, value)`` for every header named in ``names`` (case-insensitively), in
         the order received, each value trimmed of optional whitespace; the name as given
         in ``names``. One pass over the headers, however many names."""
-        wanted = _SELECTIONS.get(names)
-        if wanted is None:
-            wanted = {name.lower(): name for name in names}
-            if len(_SELECTIONS) < _MAX_LOOKUPS:
-                _SELECTIONS[names] = wanted
-        lengths = {len(name) for name in wanted}
+        selection = _SELECTIONS.get(names)
+        if selection is None:
+            selection = _selection(names)
+        wanted, lengths = selection
         found: list[tuple[str, str]] = []
         for header, value in self._pairs:
             if len(header) in lengths:
-                asked = wanted.get((header if type(header) is str else header_text(header)).lower())
+                asked = wanted.get(header)  # ASGI's lower-case bytes, or the spelling asked for
+                if asked is None:
+                    asked = wanted.get((header if type(header) is str else header_text(header)).lower())
                 if asked is not None:
                     found.append((asked, (value if type(value) is str else header_text(value)).strip(OWS)))
         return tuple(found)

@@ -192,6 +192,9 @@ def _payload_text(event: Event) -> str:
         raise PayloadError(f"the payload cannot be stored as JSON ({type(exc).__name__})") from None
 
 
+_CONTENT_LENGTH = "content-length"
+_PRECHECKED = (_CONTENT_LENGTH, "content-type")
+
 # Every request ends in a Reply: built without a frozen dataclass's per-field
 # object.__setattr__ (0.7 -> 0.2 µs), the same instance Reply(...) makes.
 _reply = constructor(Reply)
@@ -276,6 +279,9 @@ class Receiver(Router):
             provider, "__dict__", ()
         )
         self._constant_answer = None if own_answer else _answer_body(provider.answer(()))
+        # A provider's own answer usually repeats too (Slack's {"ok": true}): the last
+        # one's JSON is kept, by its repr (a snapshot, and unlike ==, True is not 1).
+        self._last_answer: tuple[str, bytes] = ("", b"")
         if inbox is not None:
             # An inbox that runs events itself (a Worker without receivers of its own,
             # Celery's task) is told which receiver's handlers run this namespace.
@@ -328,10 +334,14 @@ class Receiver(Router):
         view = Headers.of(headers)
         if view._checked_by is self:
             return view
-        declared_length = view.getlist("content-length")
-        if declared_length:
-            text = declared_length[0]
-            if len(declared_length) > 1 or not (text.isascii() and text.isdigit()) or len(text) > 19:
+        # Both headers in one pass over the request's headers.
+        lengths: list[str] = []
+        types: list[str] = []
+        for name, value in view.select(_PRECHECKED):
+            (lengths if name == _CONTENT_LENGTH else types).append(value)
+        if lengths:
+            text = lengths[0]
+            if len(lengths) > 1 or not (text.isascii() and text.isdigit()) or len(text) > 19:
                 raise PayloadError("Content-Length is not a single whole number")
             length = int(text)
             if length > self._max_body_size:
@@ -339,12 +349,10 @@ class Receiver(Router):
                     f"declared body of {text} bytes is over the limit of {self._max_body_size}"
                 )
             view.content_length = length
-        if self._content_types is not None:
-            declared = view.getlist("content-type")
-            if declared:
-                media = _media_type(declared[-1])
-                if len(declared) > 1 or not (media in self._content_types or media.endswith("+json")):
-                    raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
+        if types and self._content_types is not None:
+            media = _media_type(types[-1])
+            if len(types) > 1 or not (media in self._content_types or media.endswith("+json")):
+                raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
         view._checked_by = self
         return view
 
@@ -732,8 +740,20 @@ class Receiver(Router):
                 {"Content-Type": answer.content_type} if answer.body else _NO_HEADERS,
                 events=tuple(events),
             )
-        body = _answer_body(answer)
+        body = self._answer_json(answer)
         return _reply(status, body, _JSON_HEADERS if body else _NO_HEADERS, events=tuple(events))
+
+    def _answer_json(self, answer: JSONObject | None) -> bytes:
+        """:func:`_answer_body` of an answer, reusing the last answer's JSON when equal."""
+        if answer is None:
+            return b""
+        key = repr(answer)
+        last, body = self._last_answer
+        if key == last:
+            return body
+        body = _json(answer)
+        self._last_answer = (key, body)
+        return body
 
     def _accepted(self, events: Sequence[Event]) -> Reply:
         return self._answered(self._accepted_status, events)
