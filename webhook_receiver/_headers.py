@@ -69,6 +69,9 @@ def header_text(value: str | bytes) -> str:
     )
 
 
+_NATIVE = frozenset((str, bytes))
+"""The types of header names and values that need no :func:`header_text` to read."""
+
 _LOOKUPS: dict[str, tuple[str, str, bytes, int]] = {}
 _SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, str], frozenset[int]]] = {}
 _MAX_LOOKUPS = 512
@@ -163,11 +166,19 @@ class Headers(Mapping[str, str]):
         found: list[tuple[str, str]] = []
         for header, value in self._pairs:
             if len(header) in lengths:
-                asked = wanted.get(header)  # ASGI's lower-case bytes, or the spelling asked for
+                # ASGI's lower-case bytes or the spelling asked for at once, else
+                # lower-cased (bytes lower-case as their latin-1 text does, in ASCII).
+                asked = wanted.get(header)
                 if asked is None:
-                    asked = wanted.get((header if type(header) is str else header_text(header)).lower())
+                    asked = wanted.get(
+                        header.lower() if type(header) in _NATIVE else header_text(header).lower()
+                    )
                 if asked is not None:
-                    found.append((asked, (value if type(value) is str else header_text(value)).strip(OWS)))
+                    if type(value) is str:
+                        text = value
+                    else:
+                        text = value.decode("latin-1") if type(value) is bytes else header_text(value)
+                    found.append((asked, text.strip(OWS)))
         return tuple(found)
 
     def __getitem__(self, name: str) -> str:
