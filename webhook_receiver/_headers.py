@@ -90,8 +90,10 @@ def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozense
         spellings: list[str | bytes] = [name, lower]
         if title.lower() == lower:
             spellings.append(title)
-        if lower.isascii():  # a bytes name is latin-1: no other name can match one
-            spellings.append(lower.encode("ascii"))
+        try:  # a bytes name is latin-1 text: a name beyond latin-1 matches none
+            spellings.append(lower.encode("latin-1"))
+        except UnicodeEncodeError:
+            pass
         for spelling in spellings:
             wanted.setdefault(spelling, name)
     selection = (wanted, frozenset(map(len, wanted)))
