@@ -117,3 +117,10 @@ def test_a_name_is_read_exactly_when_its_latin_1_text_lower_cased_is_the_name(
             require(pairs, "Webhook-Id")
         with pytest.raises(MissingHeader):
             standard_headers(pairs)
+
+
+def test_a_name_outside_latin_1_is_never_matched_by_its_replacement_characters() -> None:
+    # The name asked for cannot be sent as latin-1 bytes at all; b"x-?" is another name.
+    with pytest.raises(MissingHeader):
+        require([(b"x-?", b"value")], "x-\u20ac")
+    assert require([("X-\u20ac", "value")], "x-\u20ac") == "value"
