@@ -13,7 +13,7 @@ beside one without, say; the last column divides by the first tree's figure.
 
     python benchmarks/count_verify.py [--calls 2000] [--tree DIR ...]
 
-Needs ``valgrind`` (Debian's package); about 20 seconds per tree.
+Needs ``valgrind`` (Debian's package); about 45 seconds per tree.
 """
 
 from __future__ import annotations
