@@ -94,6 +94,15 @@ def test_verification_verdicts(small: float, large: float, anchor: float, expect
     assert [verdict.met for verdict in run.judge_verify(data)] == expected
 
 
+@pytest.mark.parametrize(("listed", "met"), [(1.15, True), (1.16, False)])
+def test_the_asgi_header_list_is_judged_by_the_same_target(listed: float, met: bool) -> None:
+    data = verify_rows({("stripe", 1024): 1.10}, 2.0)
+    data["rows"].append({"provider": "stripe", "size": 1024, "candidate": "ours, asgi list", "ratio": listed})
+    verdicts = run.judge_verify(data)
+    assert [verdict.met for verdict in verdicts] == [True, met, True]
+    assert "ASGI list" in verdicts[1].target and f"stripe {listed:.2f}x" in verdicts[1].figures
+
+
 def test_parse_memory_and_http_verdicts() -> None:
     parse = {
         "rows": [{"payload": "a b", "ratio": 1.5}, {"payload": "customerio batch of 1000", "ratio": 1.4}]
