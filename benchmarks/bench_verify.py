@@ -10,6 +10,11 @@ The floor is what a hand-written check must do at least:
 bytes already assembled. The providers' own libraries (stripe, standardwebhooks,
 slack_sdk) are measured as anchors where installed.
 
+``webhook_receiver`` is given the signature headers as a ``dict``; ``ours, asgi list``
+gets the same request as an ASGI server hands it over: ``(bytes, bytes)`` pairs with
+lower-case names, five ordinary headers (host, user-agent, content-type,
+content-length, accept) first and the signature headers after them.
+
     python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576] [--json PATH]
 """
 
@@ -46,15 +51,33 @@ def floor(key: bytes, signed: bytes, digest: str, expected: bytes) -> Callable[[
     return run
 
 
+def asgi_list(headers: dict[str, str], body: bytes) -> list[tuple[bytes, bytes]]:
+    """``headers`` as an ASGI scope's header list, after the headers every request carries."""
+    common = [
+        (b"host", b"hooks.example.com"),
+        (b"user-agent", b"Sender-Webhooks/1.0"),
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        (b"accept", b"*/*"),
+    ]
+    return common + [
+        (name.lower().encode("latin-1"), value.encode("latin-1")) for name, value in headers.items()
+    ]
+
+
 def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
     """Per provider: {candidate name: callable}, the floor included."""
     out: dict[str, dict[str, Callable[[], None]]] = {}
     raw_key = base64.b64decode(SECRET.removeprefix("whsec_"))
 
-    def ours(name: str, **options: object) -> Callable[[], None]:
+    def ours(name: str, **options: object) -> dict[str, Callable[[], None]]:
         provider = providers.create(name, **options)
         headers = provider.sign(body, now=NOW)
-        return lambda: provider.verify(headers, body, now=NOW)
+        pairs = asgi_list(headers, body)
+        return {
+            "webhook_receiver": lambda: provider.verify(headers, body, now=NOW),
+            "ours, asgi list": lambda: provider.verify(pairs, body, now=NOW),
+        }
 
     for name, key, digest, signed in (
         ("courier", SECRET.encode(), "sha256", f"{NOW * 1000}".encode() + body),
@@ -65,10 +88,7 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
         ("standard-webhooks", raw_key, "sha256", b"msg_1." + f"{NOW}.".encode() + body),
     ):
         expected = hmac.new(key, signed, digest).digest()
-        out[name] = {
-            "floor": floor(key, signed, digest, expected),
-            "webhook_receiver": ours(name, secret=SECRET),
-        }
+        out[name] = {"floor": floor(key, signed, digest, expected), **ours(name, secret=SECRET)}
 
     try:
         import stripe
@@ -97,7 +117,9 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
         out["standard-webhooks"]["standardwebhooks"] = lambda: wh.verify(body, sw_headers)
         provider = providers.create("standard-webhooks", secret=SECRET)
         ours_headers = dict(sw_headers)
+        ours_pairs = asgi_list(ours_headers, body)
         out["standard-webhooks"]["webhook_receiver"] = lambda: provider.verify(ours_headers, body, now=NOW)
+        out["standard-webhooks"]["ours, asgi list"] = lambda: provider.verify(ours_pairs, body, now=NOW)
     except ImportError:
         pass
     try:

@@ -52,7 +52,8 @@ def test_quick_run_of_the_whole_suite_writes_its_section_in_place(tmp_path: Path
     section = text[text.index(run.BEGIN) : text.index(run.END)]
     assert "`python benchmarks/run.py --quick`" in section and "Python 3." in section
     rows = [line for line in section.splitlines() if line.startswith("| ") and "---" not in line]
-    assert len(rows) == 1 + 6, rows  # the header, then three verification targets, parse, memory, HTTP
+    # the header, then four verification targets (the 1 KiB one twice: dict, ASGI list), parse, memory, HTTP
+    assert len(rows) == 1 + 7, rows
     assert all(" | met | " in row or " | **missed** | " in row for row in rows[1:])
     for script in ("bench_verify.py", "bench_parse.py", "bench_memory.py", "bench_http.py"):
         assert f"`{script}`:" in section
@@ -92,6 +93,15 @@ def verify_rows(ratios: dict[tuple[str, int], float], anchor: float) -> dict[str
 def test_verification_verdicts(small: float, large: float, anchor: float, expected: list[bool]) -> None:
     data = verify_rows({("stripe", 1024): small, ("stripe", 262144): large, ("stripe", 1048576): 1.0}, anchor)
     assert [verdict.met for verdict in run.judge_verify(data)] == expected
+
+
+@pytest.mark.parametrize(("listed", "met"), [(1.15, True), (1.16, False)])
+def test_the_asgi_header_list_is_judged_by_the_same_target(listed: float, met: bool) -> None:
+    data = verify_rows({("stripe", 1024): 1.10}, 2.0)
+    data["rows"].append({"provider": "stripe", "size": 1024, "candidate": "ours, asgi list", "ratio": listed})
+    verdicts = run.judge_verify(data)
+    assert [verdict.met for verdict in verdicts] == [True, met, True]
+    assert "ASGI list" in verdicts[1].target and f"stripe {listed:.2f}x" in verdicts[1].figures
 
 
 def test_parse_memory_and_http_verdicts() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from webhook_receiver import Headers, MalformedHeader, MissingHeader
+from webhook_receiver._headers import header_text, require
+from webhook_receiver._schemes import standard_headers
 
 
 def test_lookup_is_case_insensitive_for_dicts_pairs_and_bytes() -> None:
@@ -87,3 +89,38 @@ def test_repr_shows_names_never_values() -> None:
     headers = Headers({"Authorization": "Bearer s3cret-token"})
     assert "s3cret" not in repr(headers)
     assert "authorization" in repr(headers)
+
+
+# Spellings of a header name that compare equal case-insensitively or only look alike:
+# latin-1 letters beyond ASCII never lower-case into ASCII, so they never match.
+SPELLINGS = ("webhook-id", "WEBHOOK-ID", "Webhook-Id", "webhook-\xcdd", "webhook-\xedd", "w\xc9bhook-id")
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+@pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
+def test_a_name_is_read_exactly_when_its_latin_1_text_lower_cased_is_the_name(
+    spelling: str, as_bytes: bool
+) -> None:
+    name: str | bytes = spelling.encode("latin-1") if as_bytes else spelling
+    expected = header_text(name).lower() == "webhook-id"
+    pairs = [
+        (b"user-agent", b"same length"),
+        (name, "msg_1"),
+        ("webhook-timestamp", "1700000000"),
+        (b"webhook-signature", b"v1,c2ln"),
+    ]
+    if expected:
+        assert require(pairs, "Webhook-Id") == "msg_1"
+        assert standard_headers(pairs)[1] == "msg_1"
+    else:
+        with pytest.raises(MissingHeader):
+            require(pairs, "Webhook-Id")
+        with pytest.raises(MissingHeader):
+            standard_headers(pairs)
+
+
+def test_a_name_outside_latin_1_is_never_matched_by_its_replacement_characters() -> None:
+    # The name asked for cannot be sent as latin-1 bytes at all; b"x-?" is another name.
+    with pytest.raises(MissingHeader):
+        require([(b"x-?", b"value")], "x-\u20ac")
+    assert require([("X-\u20ac", "value")], "x-\u20ac") == "value"

@@ -59,6 +59,11 @@ def header_text(value: str | bytes) -> str:
     """
     # HTTP header bytes are ISO-8859-1 on the wire (RFC 9110 §5.5, PEP 3333, ASGI);
     # latin-1 maps every byte to one code point, so decoding can never fail.
+    # Exact types first: isinstance() against a union costs more than the decoding.
+    if type(value) is bytes:
+        return value.decode("latin-1")
+    if type(value) is str:
+        return value
     if isinstance(value, bytes | bytearray):
         return value.decode("latin-1")
     if isinstance(value, str):
@@ -72,7 +77,7 @@ def header_text(value: str | bytes) -> str:
 _NATIVE = frozenset((str, bytes))
 """The types of header names and values that need no :func:`header_text` to read."""
 
-_LOOKUPS: dict[str, tuple[str, str, bytes, int]] = {}
+_LOOKUPS: dict[str, tuple[str, str, bytes | None, int]] = {}
 _SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, str], frozenset[int]]] = {}
 _MAX_LOOKUPS = 512
 
@@ -102,11 +107,16 @@ def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozense
     return selection
 
 
-def _lookup(name: str) -> tuple[str, str, bytes, int]:
-    """A header name as asked for, lower-cased, as latin-1 bytes, and its length;
+def _lookup(name: str) -> tuple[str, str, bytes | None, int]:
+    """A header name as asked for, lower-cased, as latin-1 bytes (``None`` if it has
+    characters beyond latin-1, which no bytes name can spell), and its length;
     remembered, since the schemes ask for the same few names on every request."""
     key = name.lower()
-    lookup = (name, key, key.encode("latin-1", "replace"), len(key))
+    try:
+        key_bytes: bytes | None = key.encode("latin-1")
+    except UnicodeEncodeError:
+        key_bytes = None
+    lookup = (name, key, key_bytes, len(key))
     if len(_LOOKUPS) < _MAX_LOOKUPS:
         _LOOKUPS[name] = lookup
     return lookup
@@ -270,15 +280,22 @@ def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = N
     asked, key, key_bytes, size = _LOOKUPS.get(name) or _lookup(name)
     found: str | bytes | None = None
     for header, value in pairs:
-        # Exact spellings first (ASGI's lower-case bytes, the scheme's own casing),
+        # Exact spellings first (ASGI's lower-case bytes, the scheme's own casing;
+        # bytes are not compared with str, a comparison that always fails slowly),
         # then case-insensitively; a name of another length is skipped at once.
         if len(header) == size and (
-            header == key or header == asked or header == key_bytes or header_text(header).lower() == key
+            (header == key_bytes if type(header) is bytes else header == key or header == asked)
+            or header_text(header).lower() == key
         ):
             if found is not None:
                 raise MalformedHeader(name, "sent more than once", headers=error_headers)
             found = value
-    text = "" if found is None else (found if type(found) is str else header_text(found)).strip(OWS)
+    if type(found) is str:
+        text = found.strip(OWS)
+    elif found is None:
+        raise MissingHeader(name, headers=error_headers)
+    else:
+        text = (found.decode("latin-1") if type(found) is bytes else header_text(found)).strip(OWS)
     if not text:
         raise MissingHeader(name, headers=error_headers)
     return text
