@@ -124,8 +124,9 @@ _SHALLOW = 100
 """Nesting the standard decoder handles from any stack a request runs on."""
 _FAST_SIZES = (128, 65536)
 """Bodies orjson decodes: below 128 bytes its checks cost what it saves (instruction
-counts of the providers' samples: even at 105 bytes, 12% fewer at 173); above 64 KiB a body is a batch with far more than
-:data:`_SHALLOW` brackets, and goes to the standard decoder without counting them."""
+counts of the providers' samples: even at 105 bytes, 12% fewer at 173); above 64 KiB
+a body is a batch with far more than :data:`_SHALLOW` brackets, and goes to the
+standard decoder without counting them."""
 
 
 def _decode_fast(body: bytes) -> JSONValue | object:

@@ -16,6 +16,7 @@ verification instead of being verified as one value and identified as another.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import TypeAlias
 
@@ -95,10 +96,8 @@ def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozense
         spellings: list[str | bytes] = [name, lower]
         if title.lower() == lower:
             spellings.append(title)
-        try:  # a bytes name is latin-1 text: a name beyond latin-1 matches none
+        with contextlib.suppress(UnicodeEncodeError):  # bytes names are latin-1 text
             spellings.append(lower.encode("latin-1"))
-        except UnicodeEncodeError:
-            pass
         for spelling in spellings:
             wanted.setdefault(spelling, name)
     selection = (wanted, frozenset(map(len, wanted)))
