@@ -84,6 +84,15 @@ def _ratio(value: float) -> str:
     return f"{value:.2f}x"
 
 
+def _within_small(title: str, ratios: dict[str, float]) -> Verdict:
+    """Whether every provider's 1 KiB verification ratio is within :data:`VERIFY_SMALL`."""
+    return Verdict(
+        title,
+        all(ratio <= VERIFY_SMALL for ratio in ratios.values()),
+        ", ".join(f"{provider} {_ratio(ratio)}" for provider, ratio in ratios.items()),
+    )
+
+
 def judge_verify(data: dict[str, Any]) -> list[Verdict]:
     """Verification within 1.15x of the floor at 1 KiB and 1.03x from 256 KiB; not slower than the anchors."""
     ours = {
@@ -93,11 +102,7 @@ def judge_verify(data: dict[str, Any]) -> list[Verdict]:
     small = {provider: ratio for (provider, size), ratio in ours.items() if size == VERIFY_SMALL_SIZE}
     if small:
         verdicts.append(
-            Verdict(
-                f"verification at 1 KiB within {VERIFY_SMALL}x of the raw HMAC floor",
-                all(ratio <= VERIFY_SMALL for ratio in small.values()),
-                ", ".join(f"{provider} {_ratio(ratio)}" for provider, ratio in small.items()),
-            )
+            _within_small(f"verification at 1 KiB within {VERIFY_SMALL}x of the raw HMAC floor", small)
         )
     # The same target for the request as an ASGI server hands it over (bench_verify.py's
     # "ours, asgi list"): issue 18 asks for it with header lists, not only dicts.
@@ -107,13 +112,8 @@ def judge_verify(data: dict[str, Any]) -> list[Verdict]:
         if r["candidate"] == "ours, asgi list" and r["size"] == VERIFY_SMALL_SIZE
     }
     if lists:
-        verdicts.append(
-            Verdict(
-                f"verification at 1 KiB within {VERIFY_SMALL}x of the floor, headers as an ASGI list",
-                all(ratio <= VERIFY_SMALL for ratio in lists.values()),
-                ", ".join(f"{provider} {_ratio(ratio)}" for provider, ratio in lists.items()),
-            )
-        )
+        title = f"verification at 1 KiB within {VERIFY_SMALL}x of the floor, headers as an ASGI list"
+        verdicts.append(_within_small(title, lists))
     large = {key: ratio for key, ratio in ours.items() if key[1] >= VERIFY_LARGE_FROM}
     if large:
         over = [

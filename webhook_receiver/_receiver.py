@@ -107,7 +107,8 @@ class LimitedBody:
     memory, not twice it (the chunks plus their join). ``expected``, the declared
     ``Content-Length``, sizes the buffer: it grows by doubling towards exactly that
     size as bytes arrive, so a large body is never over-allocated, and a request that
-    declares a large body but sends little holds at most twice what it sent.
+    declares a large body but sends little holds at most twice what it sent (or
+    128 KiB, whichever is more).
     """
 
     __slots__ = ("_buffer", "_capacity", "_expected", "_limit", "_size")
