@@ -132,3 +132,14 @@ def test_the_readers_size_the_buffer_from_content_length() -> None:
     received, peak = asyncio.run(_traced_read())
     assert received == body
     assert peak <= size * 1.01 + 4096
+
+
+def test_the_bytes_handed_over_never_change_when_more_arrives() -> None:
+    """getvalue() hands over the buffer itself: feeding afterwards must not alter it."""
+    buffer = LimitedBody(1_000_000, expected=300_000)
+    buffer.feed(b"a" * 100_000)
+    first = buffer.getvalue()
+    buffer.feed(b"b" * 100_000)
+    second = buffer.getvalue()
+    assert first == b"a" * 100_000
+    assert second == b"a" * 100_000 + b"b" * 100_000
