@@ -14,6 +14,7 @@ from webhook_receiver import (
     ConfigurationError,
     Event,
     JSONObject,
+    MemoryStore,
     Receiver,
     Reply,
     UnsupportedMediaType,
@@ -320,3 +321,46 @@ class TestConfiguration:
         receiver.on_any(print)
         assert "s3cr3t" not in repr(receiver)
         assert "1 route(s)" in repr(receiver)
+
+
+class TestDebugLog:
+    """The first hour (issue 19): at DEBUG, each accepted event and each duplicate skipped
+    is logged with its provider, type and id (never its payload); nothing above DEBUG."""
+
+    def test_an_accepted_event_and_a_skipped_duplicate_are_logged_at_debug(
+        self, signed_request: SignedRequest, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        receiver = Receiver(signed_request.provider("customerio"), store=MemoryStore())
+        receiver.on_any(lambda event: None)
+        first = samples.CUSTOMERIO_EVENTS["identify"]
+        second = {**first, "messageId": "another-message"}
+        headers, body = signed_request("customerio", [first, first])
+        with caplog.at_level(logging.DEBUG, logger="webhook_receiver"):
+            assert receiver.handle("POST", headers, body, now=NOW).status == 200
+            headers, body = signed_request("customerio", [first, second])
+            assert receiver.handle("POST", headers, body, now=NOW).status == 200
+        debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
+        message_id = repr(first["messageId"])
+        assert debug == [
+            f"accepted a customerio 'identify' event (id {message_id})",
+            f"accepted a customerio 'identify' event (id {message_id})",
+            f"skipped a duplicate customerio 'identify' event (id {message_id}): it came twice in this request",
+            f"accepted a customerio 'identify' event (id {message_id})",
+            "accepted a customerio 'identify' event (id 'another-message')",
+            f"skipped a duplicate customerio 'identify' event (id {message_id}): it was already processed",
+        ]
+
+    def test_an_event_without_an_id_is_named_so_and_nothing_is_logged_above_debug(
+        self, signed_request: SignedRequest, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        receiver = Receiver(signed_request.provider("courier"))
+        headers, body = signed_request("courier", samples.COURIER_MESSAGE_UPDATED)
+        with caplog.at_level(logging.DEBUG, logger="webhook_receiver"):
+            assert receiver.handle("POST", headers, body, now=NOW).status == 200
+        assert [r.getMessage() for r in caplog.records] == [
+            "accepted a courier 'message:updated' event (no id)"
+        ]
+        caplog.clear()
+        with caplog.at_level(logging.INFO, logger="webhook_receiver"):
+            assert receiver.handle("POST", headers, body, now=NOW).status == 200
+        assert caplog.records == []

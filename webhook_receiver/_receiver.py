@@ -390,6 +390,9 @@ class Receiver(Router):
             events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
         else:
             events, saved = telemetry.verify_and_parse(provider, view, body, now)
+        if logger.isEnabledFor(logging.DEBUG):  # a dict lookup when DEBUG is off
+            for event in events:
+                logger.debug("accepted a %s %r event (%s)", event.provider, event.type, _id_of(event))
         if self._inbox is None and self._store is None:
             return events, 0.0, [], None
         at = provider.clock() if now is None else now
@@ -632,7 +635,7 @@ class Receiver(Router):
             unique: list[tuple[Event, str]] = []
             for event, key in zip(events, keys, strict=True):
                 if key in seen:  # the same event twice in one batch: it runs once
-                    batch.duplicates += 1
+                    batch.skipped.append((event, "it came twice in this request"))
                     continue
                 seen.add(key)
                 unique.append((event, key))
@@ -650,8 +653,17 @@ class Receiver(Router):
         except Exception as exc:
             self._release_quietly(batch)
             raise StoreUnavailable(f"claiming failed: {type(exc).__name__}") from exc
-        if batch.duplicates:
+        if batch.skipped:
             _telemetry.skipped(self._provider.name, batch.duplicates)
+            if logger.isEnabledFor(logging.DEBUG):
+                for event, why in batch.skipped:
+                    logger.debug(
+                        "skipped a duplicate %s %r event (%s): %s",
+                        event.provider,
+                        event.type,
+                        _id_of(event),
+                        why,
+                    )
         return batch
 
     def _release_quietly(self, batch: _Batch) -> None:
@@ -770,6 +782,11 @@ class Receiver(Router):
         return _reply(200, constant, _JSON_HEADERS, events=tuple(events))
 
 
+def _id_of(event: Event) -> str:
+    """How the DEBUG log names an event: its id, or that it has none (never its payload)."""
+    return "no id" if event.id is None else f"id {event.id!r}"
+
+
 def _answer_body(answer: JSONObject | Answer | None) -> bytes:
     """A provider's answer as a reply body: its JSON, or nothing for ``None``."""
     if isinstance(answer, Answer):
@@ -780,13 +797,19 @@ def _answer_body(answer: JSONObject | Answer | None) -> bytes:
 class _Batch:
     """The events of one request as the store sorted them."""
 
-    __slots__ = ("busy_until", "claimed", "duplicates", "verified")
+    __slots__ = ("busy_until", "claimed", "skipped", "verified")
 
     def __init__(self) -> None:
         self.claimed: list[tuple[Event, str, str]] = []
         self.busy_until = 0.0
-        self.duplicates = 0  # events skipped: done, held by another delivery, or repeated here
+        # Events skipped, and why: done, held by another delivery, or repeated here.
+        self.skipped: list[tuple[Event, str]] = []
         self.verified: Sequence[Event] | None = None  # every event of the request (see _answered)
+
+    @property
+    def duplicates(self) -> int:
+        """How many events were skipped as duplicates."""
+        return len(self.skipped)
 
     def take(self, event: Event, key: str, claim: Claim) -> None:
         """Sort one event by the store's answer to its claim."""
@@ -794,9 +817,9 @@ class _Batch:
             self.claimed.append((event, key, claim.token))
         elif claim.status is ClaimStatus.IN_PROGRESS:
             self.busy_until = max(self.busy_until, claim.expires_at)
-            self.duplicates += 1
+            self.skipped.append((event, "another delivery of it is being processed"))
         else:
-            self.duplicates += 1
+            self.skipped.append((event, "it was already processed"))
 
     @property
     def events(self) -> list[Event]:
