@@ -341,13 +341,14 @@ class TestDebugLog:
             assert receiver.handle("POST", headers, body, now=NOW).status == 200
         debug = [r.getMessage() for r in caplog.records if r.levelno == logging.DEBUG]
         message_id = repr(first["messageId"])
+        skipped = f"skipped a duplicate customerio 'identify' event (id {message_id})"
         assert debug == [
             f"accepted a customerio 'identify' event (id {message_id})",
             f"accepted a customerio 'identify' event (id {message_id})",
-            f"skipped a duplicate customerio 'identify' event (id {message_id}): it came twice in this request",
+            f"{skipped}: it came twice in this request",
             f"accepted a customerio 'identify' event (id {message_id})",
             "accepted a customerio 'identify' event (id 'another-message')",
-            f"skipped a duplicate customerio 'identify' event (id {message_id}): it was already processed",
+            f"{skipped}: it was already processed",
         ]
 
     def test_an_event_without_an_id_is_named_so_and_nothing_is_logged_above_debug(

@@ -31,11 +31,14 @@ from ._errors import (
     HandlerError,
     MethodNotAllowed,
     PayloadError,
+    SignatureMismatch,
     StoreUnavailable,
+    TimestampOutsideTolerance,
     UnsupportedMediaType,
     WebhookError,
 )
 from ._events import Event, JSONObject, check_depth, constructor, decode_json
+from ._explain import log_diagnosis
 from ._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
 from ._headers import OWS, Headers, HeadersLike
 from ._routing import Router
@@ -386,10 +389,14 @@ class Receiver(Router):
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
         provider = self._provider
         telemetry = _telemetry.active
-        if telemetry is None or not telemetry.live:
-            events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
-        else:
-            events, saved = telemetry.verify_and_parse(provider, view, body, now)
+        try:
+            if telemetry is None or not telemetry.live:
+                events, saved = provider.parse_verified(view, body, provider.verify(view, body, now=now))
+            else:
+                events, saved = telemetry.verify_and_parse(provider, view, body, now)
+        except (SignatureMismatch, TimestampOutsideTolerance):
+            log_diagnosis(logger, provider, view, body, now)  # only at DEBUG (_explain)
+            raise
         if logger.isEnabledFor(logging.DEBUG):  # a dict lookup when DEBUG is off
             for event in events:
                 logger.debug("accepted a %s %r event (%s)", event.provider, event.type, _id_of(event))

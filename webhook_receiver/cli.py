@@ -4,7 +4,7 @@
 
     webhook-receiver demo
     webhook-receiver sign courier --secret S --file body.json [--format curl --url URL]
-    webhook-receiver verify stripe --secret whsec_... --request captured.http
+    webhook-receiver verify stripe --secret whsec_... --request captured.http [--explain]
     webhook-receiver send kourier delivery.updated --url http://127.0.0.1:8000/hooks/kourier --secret T
     webhook-receiver samples [PROVIDER]
     webhook-receiver worker myapp.webhooks:receiver [--concurrency 4]
@@ -42,6 +42,7 @@ from ._errors import (
     TimestampOutsideTolerance,
     WebhookError,
 )
+from ._explain import explain as diagnose
 from ._headers import Headers
 from .providers import PROVIDERS, Provider
 from .testing import DEMO_OPTIONS, SAMPLES, make_provider, sample, signed_request, to_body
@@ -103,6 +104,22 @@ def _parser() -> argparse.ArgumentParser:
     _credentials(verify)
     verify.add_argument("--request", required=True, help="the captured request file ('-': stdin)")
     verify.add_argument("--now", type=float, help="verify as of this unix time (default: now)")
+    verify.add_argument(
+        "--explain",
+        action="store_true",
+        help="when the signature does not match, verify variants of the request and say which "
+        "likely cause fits: the body re-serialised or a trailing newline added or removed, the "
+        "secret in another encoding (whsec_ prefix, base64, hex, whitespace), the clock or time "
+        "zone, or (twilio, square) another URL; never prints a secret",
+    )
+    verify.add_argument(
+        "--try-url",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="with --explain, for URL-signed providers: a URL the sender may have called "
+        "(repeatable); the captured request's own Host and path are tried as well",
+    )
 
     send = commands.add_parser("send", help="POST a signed sample event to a URL")
     _credentials(send)
@@ -263,14 +280,28 @@ def explain(error: WebhookError) -> str:
     return error.detail
 
 
+def _request_urls(raw: bytes, view: Headers) -> list[str]:
+    """The URL a raw captured request was sent to, from its request line and ``Host``."""
+    line = raw.lstrip().split(b"\n", 1)[0].decode("latin-1").split()
+    hosts = view.getlist("Host")
+    if len(line) != 3 or not line[1].startswith("/") or len(hosts) != 1:
+        return []
+    return [f"https://{hosts[0]}{line[1]}"]
+
+
 def _verify(args: argparse.Namespace) -> int:
     provider = _provider(args)
-    method, headers, body = parse_captured(_read(args.request))
+    raw = _read(args.request)
+    method, headers, body = parse_captured(raw)
     view = Headers(headers)
     try:
         verified = provider.verify(view, body, now=args.now)
     except WebhookError as exc:
         print(f"NOT VERIFIED ({exc.status} {exc.code}): {explain(exc)}")
+        if args.explain:
+            urls = [*args.try_url, *_request_urls(raw, view)]
+            for line in diagnose(provider, view, body, now=args.now, urls=urls).lines():
+                print(f"  {line}")
         return 1
     try:
         events = provider.parse(view, body, verified)

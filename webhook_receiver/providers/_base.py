@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar, cast
+from typing import Any, ClassVar, Self, cast
 
 from .._errors import ConfigurationError, MethodNotAllowed, PayloadError
 from .._events import (
@@ -44,6 +44,7 @@ __all__ = [
     "auth_scheme",
     "basic_auth",
     "bearer_token",
+    "configured_options",
     "generic_event",
     "payload_identity",
 ]
@@ -127,7 +128,18 @@ class Provider:
     credential) is stored.
     """
 
-    __slots__ = ("_check", "_clock", "_plain_json", "_scheme")
+    __slots__ = ("_check", "_clock", "_options", "_plain_json", "_scheme")
+
+    _options: dict[str, Any] | None
+
+    def __new__(cls, *args: Any, **options: Any) -> Self:
+        # The keyword options a provider was created with, kept so a diagnosis
+        # (webhook_receiver._explain) can build the same provider with one option
+        # changed; here rather than in every subclass's __init__. Not with positional
+        # arguments: those are a custom provider's own.
+        made = super().__new__(cls)
+        made._options = None if args else options
+        return made
 
     def __init__(self, scheme: Scheme, *, clock: Clock | None = None) -> None:
         if clock is not None and not callable(clock):
@@ -304,6 +316,17 @@ class Provider:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} provider {self.name!r}: {self._scheme!r}>"
+
+
+def configured_options(provider: Provider) -> dict[str, Any] | None:
+    """A copy of the keyword options ``provider`` was created with (``Stripe(secret=...)``
+    or ``create("stripe", secret=...)``), or ``None`` if it was given positional ones.
+
+    They include the credentials: never log them. ``type(provider)(**options)`` builds
+    the same provider again.
+    """
+    options: dict[str, Any] | None = getattr(provider, "_options", None)
+    return None if options is None else dict(options)
 
 
 def _wrapped(scheme: Scheme) -> Callable[[HeadersLike, bytes, float], Verified | None]:
