@@ -99,8 +99,11 @@ from typing import Any, Protocol
 BENCHMARKS = Path(__file__).resolve().parent
 ROOT = BENCHMARKS.parent
 for folder in (BENCHMARKS, ROOT):  # ROOT first: measure this checkout's library, not an installed one
-    if str(folder) not in sys.path:
-        sys.path.insert(0, str(folder))
+    # Moved to the front even when present: an editable install's .pth puts the
+    # project at the end, behind site-packages.
+    while str(folder) in sys.path:
+        sys.path.remove(str(folder))
+    sys.path.insert(0, str(folder))
 
 import httpx2  # noqa: E402
 import loadtest  # noqa: E402 - the load generator, server helpers and stats, reused

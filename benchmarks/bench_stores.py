@@ -17,6 +17,7 @@ is installed (its durability defaults: each commit flushed); else the row is ski
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -25,12 +26,12 @@ import shutil
 import socket
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from types import ModuleType
 
 from webhook_receiver import IdempotencyStore, MemoryStore, Receiver, SQLiteStore, providers
 
@@ -64,15 +65,25 @@ def redis_url() -> Iterator[str | None]:
         process.wait(timeout=10)
 
 
+def _pg_server() -> ModuleType:
+    """``tests/pg_server.py``, loaded from its file: not ``from tests import pg_server``,
+    since a dependency may install a top-level ``tests`` package of its own (paddle's
+    SDK does), which an import by name would find first."""
+    path = Path(__file__).resolve().parent.parent / "tests" / "pg_server.py"
+    spec = importlib.util.spec_from_file_location("webhook_receiver_pg_server", path)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 @contextmanager
 def postgres_url() -> Iterator[str | None]:
     """``WEBHOOK_RECEIVER_POSTGRES_URL``, else a throwaway cluster where PostgreSQL is installed
     (``tests/pg_server.py``; PostgreSQL's own durability defaults), else ``None``."""
     url = os.environ.get("WEBHOOK_RECEIVER_POSTGRES_URL")
-    root = Path(__file__).resolve().parent.parent
-    if str(root) not in sys.path:
-        sys.path.insert(0, str(root))
-    from tests import pg_server
+    pg_server = _pg_server()
 
     if url or pg_server.binaries() is None:
         yield url
