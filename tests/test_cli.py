@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
+import os
+import shlex
+import shutil
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,7 +25,8 @@ from freezegun import freeze_time
 
 from webhook_receiver import Receiver, providers
 from webhook_receiver.adapters.wsgi import WebhookMiddleware
-from webhook_receiver.testing import DEMO_OPTIONS, make_provider
+from webhook_receiver.cli import main
+from webhook_receiver.testing import DEMO_OPTIONS, make_provider, sample
 
 BODY = b'{"id":"evt_1","object":"event","type":"invoice.paid","created":1700000000}'
 NOW = 1_700_000_000
@@ -131,6 +137,121 @@ class TestSign:
         assert result.stdout.startswith("curl -sS -X POST http://127.0.0.1:8000/hooks/kourier ")
         assert "'Authorization: Bearer tok'" in result.stdout
         assert f"@{body_file}" in result.stdout
+        assert result.stderr == ""
+
+    def test_curl_needs_a_url_and_prints_no_command_without_one(self, body_file: Path) -> None:
+        result = run("sign", "kourier", "--file", str(body_file), "--format", "curl")
+        assert result.returncode == 2
+        assert result.stdout == ""
+        assert result.stderr == (
+            "webhook-receiver: error: --format curl needs --url, the URL the command posts to\n"
+        )
+
+    def test_a_url_that_would_be_ignored_is_refused(self, body_file: Path) -> None:
+        result = run(
+            "sign", "stripe", "--file", str(body_file), "--url", "http://127.0.0.1:8000/hooks/stripe"
+        )
+        assert result.returncode == 2
+        assert "--url is used only with --format curl" in result.stderr
+
+    @pytest.mark.skipif(shutil.which("curl") is None, reason="no curl")
+    @pytest.mark.parametrize("from_stdin", [False, True])
+    def test_the_curl_command_runs_as_printed(self, server: str, tmp_path: Path, from_stdin: bool) -> None:
+        body = sample("kourier").body
+        (tmp_path / "kourier.json").write_bytes(body)
+        source = ("--file", "-") if from_stdin else ("--file", str(tmp_path / "kourier.json"))
+        stdin = body if from_stdin else None
+        signed = run(
+            "sign",
+            "kourier",
+            "--secret",
+            "cli-token",
+            *source,
+            "--format",
+            "curl",
+            "--url",
+            server,
+            stdin=stdin,
+        )
+        assert signed.returncode == 0, signed.stderr
+        assert signed.stderr == ""
+        assert signed.stdout.count("\n") == 1  # one line: a pasteable command
+        sent = subprocess.run(
+            shlex.split(signed.stdout), capture_output=True, text=True, timeout=60, check=False
+        )
+        assert sent.returncode == 0, sent.stderr
+        assert sent.stdout == '{"ok":true}'
+
+    def test_a_url_signed_provider_signs_the_curl_url(self) -> None:
+        url = "https://hooks.example.org/twilio"
+        signed = run(
+            "sign", "twilio", "--secret", "tw-token", "--format", "curl", "--url", url, stdin=b"a=1&b=2"
+        )
+        parts = shlex.split(signed.stdout)
+        assert parts[4] == url
+        headers = dict(parts[i + 1].split(": ", 1) for i, part in enumerate(parts) if part == "-H")
+        body = parts[parts.index("--data-binary") + 1].encode()
+        make_provider("twilio", secret="tw-token", url=url).verify(headers, body)
+
+
+class FakeStdin:
+    """Standard input that is, or is not, a terminal."""
+
+    def __init__(self, data: bytes, *, terminal: bool) -> None:
+        self.buffer = io.BytesIO(data)
+        self.terminal = terminal
+
+    def isatty(self) -> bool:
+        return self.terminal
+
+
+class TestReadingStdin:
+    @pytest.mark.parametrize(
+        ("args", "hint"),
+        [
+            (
+                ["sign", "kourier"],
+                "reading the body from the terminal: paste it, then Ctrl-D (or pass --file PATH)",
+            ),
+            (["send", "kourier", "--url", "ftp://x", "--file", "-"], "(or pass --file PATH)"),
+            (["verify", "kourier", "--request", "-"], "reading the request from the terminal"),
+        ],
+    )
+    def test_a_terminal_is_told_what_is_awaited(
+        self, args: list[str], hint: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(os, "name", "posix")
+        monkeypatch.setattr(sys, "stdin", FakeStdin(b'{"headers": {}, "body": "{}"}', terminal=True))
+        main(args)
+        err = capsys.readouterr().err
+        assert err.startswith("webhook-receiver: reading ")
+        assert hint in err.splitlines()[0]
+
+    def test_a_pipe_is_read_without_a_word(
+        self, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        monkeypatch.setattr(sys, "stdin", FakeStdin(BODY, terminal=False))
+        assert main(["sign", "kourier", "--secret", "tok"]) == 0
+        assert capsys.readouterr() == ("Authorization: Bearer tok\n", "")
+
+    @pytest.mark.skipif(not hasattr(os, "openpty"), reason="no pseudo-terminal")
+    def test_a_real_terminal(self) -> None:
+        controller, terminal = os.openpty()
+        try:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "webhook_receiver", "sign", "kourier", "--secret", "tok"],
+                stdin=terminal,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+            os.write(controller, BODY + b"\n\x04")  # the body, then Ctrl-D on a line of its own
+            out, err = process.communicate(timeout=60)
+        finally:
+            os.close(controller)
+            os.close(terminal)
+        assert process.returncode == 0, err
+        assert out == b"Authorization: Bearer tok\n"
+        assert b"reading the body from the terminal: paste it, then Ctrl-D" in err
 
 
 class TestVerify:
@@ -183,25 +304,38 @@ class TestVerify:
             assert "Traceback" not in result.stderr
 
 
+COURIER_SECRET = "cli-courier-secret"
+
+
 @pytest.fixture
-def server() -> Iterator[str]:
+def receivers() -> Iterator[str]:
+    """A real server: Kourier at /hooks/kourier (token cli-token), Courier at /hooks/courier."""
     receiver = Receiver(providers.Kourier(token="cli-token"))
     received: list[str] = []
     receiver.on_any(lambda event: received.append(event.type))
+    courier = Receiver(providers.Courier(secret=COURIER_SECRET))
 
     class Quiet(WSGIRequestHandler):
         def log_message(self, *args: object) -> None:
             pass
 
     httpd = make_server(
-        "127.0.0.1", 0, WebhookMiddleware(lambda e, s: [], {"/hooks/kourier": receiver}), handler_class=Quiet
+        "127.0.0.1",
+        0,
+        WebhookMiddleware(lambda e, s: [], {"/hooks/kourier": receiver, "/hooks/courier": courier}),
+        handler_class=Quiet,
     )
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}/hooks/kourier"
+    yield f"http://127.0.0.1:{httpd.server_port}/hooks"
     httpd.shutdown()
     httpd.server_close()
     thread.join(timeout=5)
+
+
+@pytest.fixture
+def server(receivers: str) -> str:
+    return f"{receivers}/kourier"
 
 
 class TestSend:
@@ -212,6 +346,61 @@ class TestSend:
 
     def test_a_refused_send_exits_1(self, server: str) -> None:
         result = run("send", "kourier", "--url", server, "--secret", "wrong")
+        assert result.returncode == 1
+        assert result.stdout.startswith("401 ")
+
+    def test_timestamp_signs_as_of_that_time(self, receivers: str) -> None:
+        url = f"{receivers}/courier"
+        fresh = run(
+            "send", "courier", "--url", url, "--secret", COURIER_SECRET, "--timestamp", str(time.time() - 5)
+        )
+        assert fresh.returncode == 0, fresh.stdout + fresh.stderr
+        stale = run(
+            "send",
+            "courier",
+            "--url",
+            url,
+            "--secret",
+            COURIER_SECRET,
+            "--timestamp",
+            str(time.time() - 3600),
+        )
+        assert stale.returncode == 1
+        assert stale.stdout.startswith("401 ")
+        assert "timestamp_outside_tolerance" in stale.stdout
+
+    def test_a_forged_signature_header_is_refused(self, receivers: str) -> None:
+        now = int(time.time())
+        genuine = make_provider("courier", secret=COURIER_SECRET).sign(BODY, now=now)["courier-signature"]
+        forged = genuine[:-1] + ("0" if genuine[-1] != "0" else "1")
+        result = run(
+            "send", "courier", "--url", f"{receivers}/courier", "--secret", COURIER_SECRET,
+            "--file", "-", "--header", f"Courier-Signature: {forged}",
+            stdin=BODY,
+        )  # fmt: skip
+        assert result.returncode == 1
+        assert result.stdout.startswith("401 ")
+        assert "signature_mismatch" in result.stdout
+        # The same request with the genuine header replaced by itself is accepted: only the
+        # forged value made the difference.
+        result = run(
+            "send", "courier", "--url", f"{receivers}/courier", "--secret", COURIER_SECRET,
+            "--file", "-", "--header", f"courier-signature:{genuine}", "--timestamp", str(now),
+            stdin=BODY,
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout
+
+    def test_a_header_replaces_one_of_any_case(self, server: str) -> None:
+        result = run(
+            "send",
+            "kourier",
+            "--url",
+            server,
+            "--secret",
+            "cli-token",
+            "--header",
+            "authorization: Bearer forged",
+        )
         assert result.returncode == 1
         assert result.stdout.startswith("401 ")
 
@@ -280,6 +469,14 @@ def test_the_demo_without_cryptography_skips_the_public_key_providers_and_says_s
         (("verify", "kourier"), "--request"),
         (("send", "kourier"), "--url"),
         (("send", "kourier", "--url", "ftp://x"), "http:// or https://"),
+        (("send", "kourier", "--url", "http://x", "--header", "X-Forged"), "--header takes 'Name: value'"),
+        (("send", "kourier", "--url", "http://x", "--header", "X Forged: 1"), "not 'X Forged: 1'"),
+        (("send", "kourier", "--url", "http://x", "--header", ": 1"), "--header takes 'Name: value'"),
+        (("send", "kourier", "--url", "http://x", "--header", "X-A: 1\r\nX-B: 2"), "line break"),
+        (("send", "kourier", "--url", "http://x", "--header", "X-A: \x01"), "control character"),
+        (("send", "kourier", "--url", "http://x", "--header", "X-A: \u2713"), "Latin-1"),
+        (("send", "kourier", "--url", "http://x", "--timestamp", "then"), "invalid float value"),
+        (("sign", "kourier", "--format", "curl"), "--format curl needs --url"),
         (("send", "kourier", "no.such.type", "--url", "http://127.0.0.1:9"), "no kourier sample"),
         (("samples", "nope"), "no samples for 'nope'"),
         (("demo", "--port", "70000"), "--port"),

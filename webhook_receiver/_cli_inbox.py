@@ -57,7 +57,13 @@ def add_parsers(commands: Any) -> None:
         "Worker, or a WEBHOOK_RECEIVER-style mapping such as myproject.settings:WEBHOOK_RECEIVER) "
         "and run their stored events until SIGINT or SIGTERM, which let running handlers finish.",
     )
-    worker.add_argument("targets", nargs="+", metavar="MODULE:ATTRIBUTE")
+    worker.add_argument(
+        "targets",
+        nargs="+",
+        metavar="MODULE:ATTRIBUTE",
+        help="what to run, imported from the current directory: a Receiver with a durable inbox, "
+        "the inbox, a Worker, or a WEBHOOK_RECEIVER-style settings mapping (one or more)",
+    )
     worker.add_argument(
         "--inbox",
         help="run this inbox's events with the targets' receivers (an SQLite file, a postgresql:// "
@@ -90,7 +96,11 @@ def add_parsers(commands: Any) -> None:
     actions = inbox.add_subparsers(dest="action", required=True, parser_class=Parser)
     listing = actions.add_parser("list", help="list events (counts per state first)")
     _inbox_option(listing)
-    listing.add_argument("--state", choices=[state.value for state in InboxState])
+    listing.add_argument(
+        "--state",
+        choices=[state.value for state in InboxState],
+        help="only events in this state (default: every state)",
+    )
     listing.add_argument("--namespace", help="only this receiver's events")
     listing.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     listing.add_argument("--json", action="store_true", help="one JSON object per line")

@@ -6,6 +6,7 @@
     webhook-receiver sign courier --secret S --file body.json [--format curl --url URL]
     webhook-receiver verify stripe --secret whsec_... --request captured.http [--explain]
     webhook-receiver send kourier delivery.updated --url http://127.0.0.1:8000/hooks/kourier --secret T
+    webhook-receiver send courier --url URL --secret S [--timestamp SECONDS] [--header 'NAME: VALUE']
     webhook-receiver samples [PROVIDER]
     webhook-receiver worker myapp.webhooks:receiver [--concurrency 4]
     webhook-receiver inbox list|show|retry|purge --inbox inbox.sqlite3
@@ -22,6 +23,8 @@ from __future__ import annotations
 import argparse
 import base64
 import json
+import os
+import re
 import shlex
 import sys
 import urllib.error
@@ -88,12 +91,35 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: any free port)")
     demo.add_argument("--quiet", action="store_true", help="print only the summary line")
 
-    sign = commands.add_parser("sign", help="print the headers a provider would send with a body")
+    sign = commands.add_parser(
+        "sign",
+        help="print the headers a provider would send with a body",
+        description="Sign a body as the provider's sender would and print what it sends: the headers, "
+        "and the body too when the provider signs inside it (Mailgun, Amazon SNS, Linear).",
+    )
     _credentials(sign)
-    sign.add_argument("--file", default="-", help="the body; '-' (default) reads stdin")
-    sign.add_argument("--timestamp", type=float, help="signing time, unix seconds (default: now)")
-    sign.add_argument("--format", choices=["headers", "json", "curl"], default="headers")
-    sign.add_argument("--url", default="http://127.0.0.1:8000/webhooks", help="the URL for --format curl")
+    sign.add_argument(
+        "--file", default="-", metavar="PATH", help="the body to sign (default '-': standard input)"
+    )
+    sign.add_argument(
+        "--timestamp",
+        type=float,
+        metavar="SECONDS",
+        help="sign as of this unix time, e.g. an hour ago for a stale request (default: now)",
+    )
+    sign.add_argument(
+        "--format",
+        choices=["headers", "json", "curl"],
+        default="headers",
+        help="headers: one 'Name: value' line each (the default); json: one JSON object; "
+        "curl: a curl command that posts the signed request to --url, which it then requires",
+    )
+    sign.add_argument(
+        "--url",
+        help="the URL the request goes to: required with --format curl (there is no default: a "
+        "command aimed at a guessed URL would fail far from its cause); for URL-signed providers "
+        "(twilio, square) also the URL signed, unless --option url= says otherwise",
+    )
 
     verify = commands.add_parser(
         "verify",
@@ -102,8 +128,12 @@ def _parser() -> argparse.ArgumentParser:
         "or 'body_base64') and verify it. Exits 0 when it verifies, 1 when it does not.",
     )
     _credentials(verify)
-    verify.add_argument("--request", required=True, help="the captured request file ('-': stdin)")
-    verify.add_argument("--now", type=float, help="verify as of this unix time (default: now)")
+    verify.add_argument(
+        "--request", required=True, metavar="PATH", help="the captured request file ('-': standard input)"
+    )
+    verify.add_argument(
+        "--now", type=float, metavar="SECONDS", help="verify as of this unix time (default: now)"
+    )
     verify.add_argument(
         "--explain",
         action="store_true",
@@ -121,14 +151,47 @@ def _parser() -> argparse.ArgumentParser:
         "(repeatable); the captured request's own Host and path are tried as well",
     )
 
-    send = commands.add_parser("send", help="POST a signed sample event to a URL")
+    send = commands.add_parser(
+        "send",
+        help="POST a signed sample event to a URL",
+        description="Sign a sample event (or --file) as the provider's sender would and POST it; "
+        "print the status and the start of the answer. Exits 0 on a 2xx answer, else 1. "
+        "--timestamp and --header try stale or forged requests.",
+    )
     _credentials(send)
     send.add_argument(
         "event_type", nargs="?", help="the sample's event type (default: the first; see 'samples')"
     )
-    send.add_argument("--url", required=True, help="where to POST, e.g. http://127.0.0.1:8000/hooks/kourier")
-    send.add_argument("--file", help="send this body instead of a sample")
-    send.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the answer")
+    send.add_argument(
+        "--url",
+        required=True,
+        help="where to POST, e.g. http://127.0.0.1:8000/hooks/kourier; for URL-signed providers "
+        "(twilio, square) also the URL signed, unless --option url= says otherwise",
+    )
+    send.add_argument(
+        "--file", metavar="PATH", help="send this body instead of a sample ('-': standard input)"
+    )
+    send.add_argument(
+        "--timestamp",
+        type=float,
+        metavar="SECONDS",
+        help="sign as of this unix time, e.g. an hour ago to see a stale request refused (default: now)",
+    )
+    send.add_argument(
+        "--header",
+        action="append",
+        default=[],
+        metavar="'NAME: VALUE'",
+        help="set this header after signing, replacing any of that name, e.g. a forged signature "
+        "(repeatable; the last of one name wins)",
+    )
+    send.add_argument(
+        "--timeout",
+        type=float,
+        default=10.0,
+        metavar="SECONDS",
+        help="seconds to wait for the answer (default 10)",
+    )
 
     listing = commands.add_parser("samples", help="list the sample event types, or print one")
     listing.add_argument("provider", nargs="?", help="only this provider")
@@ -158,8 +221,15 @@ def _provider(args: argparse.Namespace) -> Provider:
         raise UsageError(str(exc)) from None
 
 
-def _read(path: str) -> bytes:
+def _read(path: str, what: str = "the body", option: str = "--file PATH") -> bytes:
     if path == "-":
+        if sys.stdin.isatty():
+            # Otherwise a forgotten --file looks like a hang.
+            end = "Ctrl-Z then Enter" if os.name == "nt" else "Ctrl-D"
+            print(
+                f"{PROG}: reading {what} from the terminal: paste it, then {end} (or pass {option})",
+                file=sys.stderr,
+            )
         return sys.stdin.buffer.read()
     try:
         return Path(path).read_bytes()
@@ -171,7 +241,7 @@ def _private_key(args: argparse.Namespace) -> str | bytes | None:
     value: str | None = getattr(args, "private_key", None)
     if value is None or not value.startswith("@"):
         return value
-    return _read(value[1:])
+    return _read(value[1:], "the private key", "--private-key @PATH")
 
 
 def _signed(
@@ -183,7 +253,21 @@ def _signed(
         raise UsageError(str(exc)) from None
 
 
+def _sign_the_url(args: argparse.Namespace) -> bool:
+    """A URL-signed provider (Twilio, Square) signs the URL the request goes to, unless told otherwise."""
+    if args.url is None or "url" not in DEMO_OPTIONS.get(args.provider, {}):
+        return False
+    if not any(item.startswith("url=") for item in args.option):
+        args.option = [*args.option, f"url={args.url}"]
+    return True
+
+
 def _sign(args: argparse.Namespace) -> int:
+    if args.format == "curl" and args.url is None:
+        raise UsageError("--format curl needs --url, the URL the command posts to")
+    url_signed = _sign_the_url(args)
+    if args.url is not None and args.format != "curl" and not url_signed:
+        raise UsageError("--url is used only with --format curl (or to sign a twilio or square URL)")
     provider = _provider(args)
     body = _read(args.file)
     headers, signed_body = _signed(provider, body, args, args.timestamp)
@@ -291,7 +375,7 @@ def _request_urls(raw: bytes, view: Headers) -> list[str]:
 
 def _verify(args: argparse.Namespace) -> int:
     provider = _provider(args)
-    raw = _read(args.request)
+    raw = _read(args.request, "the request", "--request PATH")
     method, headers, body = parse_captured(raw)
     view = Headers(headers)
     try:
@@ -314,11 +398,27 @@ def _verify(args: argparse.Namespace) -> int:
     return 0
 
 
+# RFC 9110: a field name is a token; a value is visible Latin-1 text, spaces and tabs.
+_HEADER_NAME = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_HEADER_VALUE = re.compile(r"[\t\x20-\x7e\x80-\xff]*")
+
+
+def _header(item: str) -> tuple[str, str]:
+    """``--header "Name: value"`` as (name, value), the value without its surrounding blanks."""
+    name, sep, value = item.partition(":")
+    if not sep or not _HEADER_NAME.fullmatch(name):
+        raise UsageError(f"--header takes 'Name: value' (a header name, a colon, the value), not {item!r}")
+    if not _HEADER_VALUE.fullmatch(value):
+        raise UsageError(
+            f"--header {name}: the value must be one line of text (no line break or other control "
+            "character, nothing beyond Latin-1)"
+        )
+    return name, value.strip(" \t")
+
+
 def _send(args: argparse.Namespace) -> int:
-    # A URL-signed provider (Twilio, Square) signs the URL it posts to, unless told otherwise.
-    url_signed = "url" in DEMO_OPTIONS.get(args.provider, {})
-    if url_signed and not any(item.startswith("url=") for item in args.option):
-        args.option = [*args.option, f"url={args.url}"]
+    forged = [_header(item) for item in args.header]
+    _sign_the_url(args)
     provider = _provider(args)
     extra: dict[str, str] = {}
     if args.file is not None:
@@ -331,8 +431,11 @@ def _send(args: argparse.Namespace) -> int:
         body, extra = chosen.body, chosen.headers
     if not args.url.startswith(("http://", "https://")):
         raise UsageError(f"--url must be an http:// or https:// URL, not {args.url!r}")
-    signed, body = _signed(provider, body, args, None)
+    signed, body = _signed(provider, body, args, args.timestamp)
     headers = {"Content-Type": provider.content_types[0], **extra, **signed}
+    for name, value in forged:
+        headers = {key: kept for key, kept in headers.items() if key.lower() != name.lower()}
+        headers[name] = value
     request = urllib.request.Request(args.url, data=body, headers=headers, method="POST")  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=args.timeout) as response:  # noqa: S310 - http(s) only
