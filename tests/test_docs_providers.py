@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from webhook_receiver import MissingDependency
+from webhook_receiver import Event, MissingDependency
 from webhook_receiver.providers import PROVIDERS
 
 PAGES = Path(__file__).resolve().parent.parent / "docs" / "providers"
@@ -109,6 +109,22 @@ def test_mkdocstrings_targets_exist(page: Path) -> None:
         listed = MEMBERS.search(match.group(2))
         for member in (m.strip() for m in listed.group(1).split(",")) if listed else ():
             assert hasattr(target, member), f"{match.group(1)}.{member}"
+
+
+def test_every_typed_event_is_rendered() -> None:
+    """Each provider module's event classes appear on its pages, so a new one cannot go undocumented."""
+    rendered = {
+        match.group(1)
+        for page in provider_pages()
+        for match in TARGET.finditer(page.read_text(encoding="utf-8"))
+    }
+    defined = {
+        f"{obj.__module__}.{obj.__qualname__}"
+        for cls in PROVIDERS.values()
+        for obj in vars(importlib.import_module(cls.__module__)).values()
+        if isinstance(obj, type) and issubclass(obj, Event) and obj.__module__ == cls.__module__
+    }
+    assert sorted(defined - rendered) == []
 
 
 def test_the_checks_catch_what_they_are_for() -> None:
