@@ -1,0 +1,127 @@
+"""The documentation site (issue 19): every Python block in docs/ runs, and the site builds.
+
+Each ```python block of ``docs/**/*.md`` is a complete program and runs here as its own
+module, compiled under the page's path with the page's line numbers, so a failure points
+at the line of the page. Two markers, an HTML comment on the line(s) just above the
+fence, cover the blocks that cannot run alone:
+
+* ``<!-- same-as: examples/testing/test_fastapi_handlers.py -->``: the block is that
+  file, verbatim; the file itself runs elsewhere in the suite (a pytest module).
+* ``<!-- not-run: <reason> -->``: a fragment (it needs a broker, a database, a project's
+  settings...). It must still compile; the reason is required. Used sparingly.
+
+The collector is these few lines rather than pytest-examples, whose traceback rewriting
+turned a failing block into an INTERNALERROR (Python 3.11.7, with the hypothesis plugin);
+so the blocks run in every ``pytest``, with nothing extra installed. Formatting is not
+checked here: ``ruff format --check .`` formats the Python blocks of Markdown files. The
+site's strict build runs when mkdocs is installed (the ``docs`` extra), and is required
+when ``WEBHOOK_RECEIVER_REQUIRE_DOCS=1`` (.ci/run).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from webhook_receiver import providers
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+REQUIRED = os.environ.get("WEBHOOK_RECEIVER_REQUIRE_DOCS") == "1"
+FENCE = re.compile(r"^```(?:python|py)\n(?P<source>.*?)^```$", flags=re.M | re.S)
+MARKER = re.compile(r"^<!-- (?P<kind>not-run|same-as): (?P<reason>\S.*?) -->$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A ```python block: its page, the line of its first line of code, and the marker above it."""
+
+    path: Path
+    line: int
+    source: str
+    marker: tuple[str, str] | None
+
+    def __str__(self) -> str:
+        return f"{self.path.relative_to(DOCS)}:{self.line}"
+
+
+def _blocks(page: Path) -> list[Block]:
+    text = page.read_text()
+    lines = text.splitlines()
+    found = []
+    for fence in FENCE.finditer(text):
+        fence_index = text.count("\n", 0, fence.start())  # the fence's 0-based line
+        above = fence_index - 1
+        while above >= 0 and not lines[above].strip():
+            above -= 1
+        marker = MARKER.match(lines[above].strip()) if above >= 0 else None
+        kind = (marker["kind"], marker["reason"]) if marker else None
+        found.append(Block(page, fence_index + 2, fence["source"], kind))
+    return found
+
+
+BLOCKS = [block for page in sorted(DOCS.rglob("*.md")) for block in _blocks(page)]
+
+
+def test_the_docs_have_python_blocks() -> None:
+    assert len(BLOCKS) >= 20, [str(block) for block in BLOCKS]
+
+
+@pytest.mark.parametrize("block", BLOCKS, ids=str)
+def test_a_python_block_of_the_docs_runs(
+    block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if block.marker is not None and block.marker[0] == "same-as":
+        source = (ROOT / block.marker[1]).read_text()
+        assert block.source.strip() == source.strip(), f"{block} differs from {block.marker[1]}"
+        return
+    # Padded so that the page's line numbers are the code's: tracebacks show the page.
+    code = compile("\n" * (block.line - 1) + block.source, str(block.path), "exec")
+    if block.marker is not None:  # not-run: a fragment, compiled only
+        return
+    monkeypatch.chdir(tmp_path)  # a block that writes a file (an SQLite store) writes it here
+    exec(code, {"__name__": f"docs_{block.path.stem}_{block.line}"})  # noqa: S102 (the docs run)
+
+
+def test_not_run_blocks_are_few() -> None:
+    """Fragments are the exception: most blocks run."""
+    not_run = [str(block) for block in BLOCKS if block.marker is not None and block.marker[0] == "not-run"]
+    assert len(not_run) * 3 <= len(BLOCKS), f"{len(not_run)} of {len(BLOCKS)} blocks are not run: {not_run}"
+
+
+def _table_names(page: Path) -> dict[str, str]:
+    """The provider names in the index's table, each with the page it links to."""
+    rows = re.findall(r"^\| \[`([a-z0-9-]+)`\]\(([^)]+)\) \|", page.read_text(), flags=re.M)
+    return dict(rows)
+
+
+def test_the_providers_index_links_every_provider() -> None:
+    links = _table_names(DOCS / "providers" / "index.md")
+    assert sorted(links) == sorted(providers.PROVIDERS)
+    assert all(target == f"{name}.md" for name, target in links.items())
+
+
+@pytest.mark.skipif(
+    not REQUIRED and importlib.util.find_spec("mkdocs") is None,
+    reason="mkdocs is not installed: pip install -e '.[docs]'",
+)
+def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
+    # A child process: mkdocs' own deprecation warnings are not this suite's errors.
+    env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
+    built = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert built.returncode == 0, built.stderr[-4000:]
+    built_pages = {
+        path.relative_to(tmp_path / "site").as_posix() for path in (tmp_path / "site").rglob("*.html")
+    }
+    for page in ("index.html", "getting-started/index.html", "reference/index.html", "providers/index.html"):
+        assert page in built_pages
+    reference = (tmp_path / "site" / "reference" / "index.html").read_text()
+    assert 'id="webhook_receiver.Receiver"' in reference
