@@ -1,0 +1,187 @@
+"""SVG charts of the benchmarks' JSON, for the documentation site (issue 19).
+
+Each chart is a horizontal bar chart of ratios (ours against a baseline measured in the
+same run), grouped by provider, with the target drawn as a line, so that a reader sees
+at a glance which bars cross it. The SVG is written by hand (no plotting library): a
+few rectangles, lines and labels, the same on every machine.
+
+    python benchmarks/bench_verify.py --sizes 1024 --json verify.json
+    python benchmarks/bench_wrk.py --json wrk.json
+    python benchmarks/count_targets.py --json counts.json
+    python benchmarks/charts.py --verify verify.json --wrk wrk.json --counts counts.json \\
+        --out docs/assets/benchmarks
+
+Any of the three inputs may be left out; one SVG is written per input given.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+__all__ = ["Bar", "Group", "counts_chart", "render", "verify_chart", "wrk_chart"]
+
+ROW = 18
+"""Height of one bar, in pixels (the gap between groups is half of it)."""
+LABEL_WIDTH = 190
+PLOT_WIDTH = 420
+VALUE_WIDTH = 60
+COLOURS = ("#3f51b5", "#009688", "#ff9800", "#9c27b0", "#607d8b")
+"""One colour per series, in the legend's order (Material's indigo, teal, orange, purple, grey)."""
+
+
+@dataclass(frozen=True)
+class Bar:
+    """One bar: its series (the legend's entry) and its ratio."""
+
+    series: str
+    value: float
+
+
+@dataclass(frozen=True)
+class Group:
+    """The bars of one label (a provider), drawn together."""
+
+    label: str
+    bars: tuple[Bar, ...]
+
+
+def render(title: str, groups: Sequence[Group], *, target: float | None, note: str = "") -> str:
+    """A horizontal bar chart of ``groups`` as an SVG document.
+
+    The scale starts at 0 and ends past the largest value and the target; the target,
+    when given, is a dashed vertical line labelled with its value, and every bar is
+    labelled with its own value.
+    """
+    series = list(dict.fromkeys(bar.series for group in groups for bar in group.bars))
+    top = max([bar.value for group in groups for bar in group.bars] + [target or 0.0, 1.0])
+    scale = PLOT_WIDTH / (top * 1.1)
+    legend_height = ROW * len(series) + 8
+    header = 34 + legend_height
+    bars_height = sum(ROW * len(group.bars) + ROW // 2 for group in groups)
+    height = header + bars_height + (ROW * 2 if note else ROW)
+    width = LABEL_WIDTH + PLOT_WIDTH + VALUE_WIDTH
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        f"<title>{escape(title)}</title>",
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
+        f'<text x="8" y="20" font-size="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    for index, name in enumerate(series):
+        y = 34 + index * ROW
+        colour = COLOURS[index % len(COLOURS)]
+        parts.append(f'<rect x="{LABEL_WIDTH}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        parts.append(f'<text x="{LABEL_WIDTH + 18}" y="{y + 10}">{escape(name)}</text>')
+    y = header
+    for group in groups:
+        parts.append(
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + ROW * len(group.bars) / 2 + 4:.0f}" '
+            f'text-anchor="end">{escape(group.label)}</text>'
+        )
+        for bar in group.bars:
+            colour = COLOURS[series.index(bar.series) % len(COLOURS)]
+            length = max(bar.value * scale, 1.0)
+            tip = f"{escape(group.label)}, {escape(bar.series)}: {bar.value:.2f}x"
+            parts.append(
+                f'<rect x="{LABEL_WIDTH}" y="{y + 2}" width="{length:.1f}" height="{ROW - 4}" '
+                f'fill="{colour}"><title>{tip}</title></rect>'
+            )
+            parts.append(
+                f'<text x="{LABEL_WIDTH + length + 4:.1f}" y="{y + ROW - 5}">{bar.value:.2f}x</text>'
+            )
+            y += ROW
+        y += ROW // 2
+    parts.append(f'<line x1="{LABEL_WIDTH}" y1="{header - 4}" x2="{LABEL_WIDTH}" y2="{y}" stroke="#000000"/>')
+    if target is not None:
+        x = LABEL_WIDTH + target * scale
+        parts.append(
+            f'<line x1="{x:.1f}" y1="{header - 4}" x2="{x:.1f}" y2="{y}" '
+            'stroke="#d32f2f" stroke-dasharray="4 3"/>'
+        )
+        parts.append(
+            f'<text x="{x:.1f}" y="{y + 14}" text-anchor="middle" fill="#d32f2f">target {target:g}x</text>'
+        )
+    if note:
+        parts.append(f'<text x="8" y="{height - 6}" font-size="11" fill="#555555">{escape(note)}</text>')
+    parts.append("</svg>")
+    return "\n".join(parts) + "\n"
+
+
+def verify_chart(data: dict[str, Any], size: int = 1024) -> str:
+    """``bench_verify.py --json``: verification time over the HMAC floor at ``size`` bytes."""
+    groups: dict[str, list[Bar]] = {}
+    for row in data["rows"]:
+        if row["size"] == size and row["candidate"] != "floor":
+            name = "ours" if row["candidate"] == "webhook_receiver" else row["candidate"]
+            groups.setdefault(row["provider"], []).append(Bar(name, row["ratio"]))
+    return render(
+        f"Verification at {size} bytes, time over the hand-written HMAC floor (lower is better)",
+        [Group(provider, tuple(bars)) for provider, bars in groups.items()],
+        target=1.15,
+        note="benchmarks/bench_verify.py: medians of interleaved rounds; providers' libraries as installed",
+    )
+
+
+def wrk_chart(data: dict[str, Any]) -> str:
+    """``bench_wrk.py --json``: our requests/s over the bare endpoint plus ``json.loads``."""
+    groups: dict[str, list[Bar]] = {}
+    for entry in data["summary"]:
+        ratio = entry["ratios"].get("ours/json")
+        if ratio is not None:
+            groups.setdefault(entry["provider"], []).append(Bar(entry["framework"], ratio))
+    return render(
+        "Requests per second under wrk, ours over a bare endpoint that runs json.loads (higher is better)",
+        [Group(provider, tuple(bars)) for provider, bars in groups.items()],
+        target=0.9,
+        note="benchmarks/bench_wrk.py: 1 KiB signed bodies; uvicorn+uvloop (asgi), gunicorn sync (wsgi)",
+    )
+
+
+def counts_chart(data: dict[str, Any]) -> str:
+    """``count_targets.py --json``: handle()'s instructions over the floor's plus json.loads's."""
+    groups: dict[str, list[Bar]] = {}
+    for row in data["rows"]:
+        name = "with orjson" if row["variant"] == "orjson" else "without orjson"
+        groups.setdefault(row["payload"], []).append(Bar(name, row["handle/(floor+json)"]))
+    return render(
+        "Receiver.handle, instructions over (HMAC floor + json.loads) (lower is better)",
+        [Group(payload, tuple(bars)) for payload, bars in groups.items()],
+        target=1.3,
+        note="benchmarks/count_targets.py: callgrind instruction counts, 1 KiB bodies and a 1000-event batch",
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Write one SVG per JSON given."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--verify", type=Path, help="bench_verify.py's --json output")
+    parser.add_argument("--wrk", type=Path, help="bench_wrk.py's --json output")
+    parser.add_argument("--counts", type=Path, help="count_targets.py's --json output")
+    parser.add_argument("--out", type=Path, required=True, help="the folder to write the SVGs into")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+    made = 0
+    for source, chart, name in (
+        (args.verify, verify_chart, "verify.svg"),
+        (args.wrk, wrk_chart, "wrk.svg"),
+        (args.counts, counts_chart, "counts.svg"),
+    ):
+        if source is not None:
+            (args.out / name).write_text(chart(json.loads(source.read_text())), encoding="utf-8")
+            print(f"wrote {args.out / name}")
+            made += 1
+    if not made:
+        parser.error("give at least one of --verify, --wrk, --counts")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
