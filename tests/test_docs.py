@@ -34,6 +34,7 @@ from webhook_receiver import providers
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
+README = ROOT / "README.md"
 REQUIRED = os.environ.get("WEBHOOK_RECEIVER_REQUIRE_DOCS") == "1"
 FENCE = re.compile(r"^```(?:python|py)\n(?P<source>.*?)^```$", flags=re.M | re.S)
 MARKER = re.compile(r"^<!-- (?P<kind>not-run|same-as): (?P<reason>\S.*?) -->$")
@@ -131,3 +132,14 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
         assert page in built_pages
     reference = (tmp_path / "site" / "reference" / "index.html").read_text()
     assert 'id="webhook_receiver.Receiver"' in reference
+
+
+def test_the_readme_is_short_and_links_every_page() -> None:
+    """The README is the front page (issue 19): the detail lives in docs/, each page linked."""
+    text = README.read_text()
+    assert len(text.splitlines()) < 250
+    linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", text))
+    pages = {page.relative_to(ROOT).as_posix() for page in DOCS.rglob("*.md")}
+    pages = {page for page in pages if not page.startswith("docs/providers/")}
+    assert pages - linked == set(), pages - linked
+    assert all((ROOT / target).is_file() for target in linked), linked

@@ -1,15 +1,17 @@
-"""The README shows the examples that the suite runs, verbatim, so they never drift."""
+"""The docs show the examples that the suite runs, verbatim, so they never drift."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+TESTING = ROOT / "docs" / "guides" / "testing.md"
 
 
-def test_the_readme_shows_the_testing_examples_verbatim() -> None:
-    readme = (ROOT / "README.md").read_text()
+def test_the_testing_guide_shows_the_testing_examples_verbatim() -> None:
+    page = TESTING.read_text()
     for framework in ("fastapi", "flask", "django", "plain"):
         name = f"test_{framework}_handlers"
         code = (ROOT / "examples" / "testing" / f"{name}.py").read_text().rstrip()
-        assert f"```python\n{code}\n```" in readme, f"README's copy of {name}.py differs from the file"
+        block = f"<!-- same-as: examples/testing/{name}.py -->\n```python\n{code}\n```"
+        assert block in page, f"{TESTING.name}'s copy of {name}.py differs from the file"

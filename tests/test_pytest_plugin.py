@@ -11,7 +11,7 @@ Three layers:
   own from its ``conftest.py``, needs a fresh interpreter. ``DJANGO_SETTINGS_MODULE``
   (which pytest-django exported for this run, and which would win over the inner
   suite's own choice) is removed from the environment the subprocess inherits;
-* the README's examples, ``examples/testing/``, run as their own pytest project (their
+* the docs' examples (docs/guides/testing.md), ``examples/testing/``, run as their own pytest project (their
   ``pytest.ini`` makes that directory the rootdir, so this repository's configuration
   does not apply and ``testpaths = ["tests"]`` keeps this run from collecting them).
 """
@@ -677,7 +677,7 @@ def test_disabling_the_plugin_removes_its_fixtures(pytester: pytest.Pytester) ->
     result.stdout.fnmatch_lines(["*fixture 'webhook_signer' not found*"])
 
 
-# --- the README's examples ------------------------------------------------------------------------
+# --- the docs' examples --------------------------------------------------------------------------
 
 
 @pytest.fixture
@@ -687,7 +687,7 @@ def example_env() -> dict[str, str]:
     return env
 
 
-def test_the_readme_examples_pass(example_env: dict[str, str]) -> None:
+def test_the_docs_examples_pass(example_env: dict[str, str]) -> None:
     files = sorted(p.name for p in EXAMPLES.glob("test_*.py"))
     assert files == [
         "test_django_handlers.py",
