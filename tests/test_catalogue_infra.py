@@ -481,6 +481,13 @@ def test_the_readme_provider_table_has_a_full_row_for_every_provider() -> None:
         assert row[1].strip("`") == providers.PROVIDERS[row[0].strip("`")].__name__
 
 
+def test_the_docs_copy_of_the_provider_table_is_the_readmes() -> None:
+    header = "| name | class | what is checked | options | timestamp signed | what identifies an event |"
+    readme = _table_rows((ROOT / "README.md").read_text(), header)
+    docs = _table_rows((ROOT / "docs" / "guides" / "verification.md").read_text(), header)
+    assert docs == readme
+
+
 def test_security_md_says_what_identifies_an_event_for_every_provider() -> None:
     header = "| provider | what the scheme signs | identity | timestamp signed |"
     rows = _table_rows((ROOT / "SECURITY.md").read_text(), header)
