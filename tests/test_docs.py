@@ -50,7 +50,7 @@ class Block:
     marker: tuple[str, str] | None
 
     def __str__(self) -> str:
-        return f"{self.path.relative_to(DOCS)}:{self.line}"
+        return f"{self.path.relative_to(ROOT)}:{self.line}"
 
 
 def _blocks(page: Path) -> list[Block]:
@@ -68,13 +68,18 @@ def _blocks(page: Path) -> list[Block]:
     return found
 
 
-# The provider pages' blocks are run by tests/test_docs_providers.py, with its own checks.
-BLOCKS = [
+# The provider pages' blocks are run by tests/test_docs_providers.py, with its own checks;
+# the README's (its first receiver) run here with the docs'.
+BLOCKS = _blocks(README) + [
     block
     for page in sorted(DOCS.rglob("*.md"))
     if page.parent.name != "providers" or page.name == "index.md"
     for block in _blocks(page)
 ]
+
+
+def test_the_readmes_python_blocks_run_too() -> None:
+    assert [block for block in BLOCKS if block.path == README and block.marker is None]
 
 
 def test_the_docs_have_python_blocks() -> None:
