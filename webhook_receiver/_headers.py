@@ -32,6 +32,7 @@ __all__ = [
     "header_text",
     "ows",
     "require",
+    "select",
 ]
 
 HeadersLike: TypeAlias = "Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]] | Headers"
@@ -185,28 +186,8 @@ class Headers(Mapping[str, str]):
     def select(self, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         """``(name, value)`` for every header named in ``names`` (case-insensitively), in
         the order received, each value trimmed of optional whitespace; the name as given
-        in ``names``. One pass over the headers, however many names."""
-        selection = _SELECTIONS.get(names)
-        if selection is None:
-            selection = _selection(names)
-        wanted, lengths = selection
-        found: list[tuple[str, str]] = []
-        for header, value in self._pairs:
-            if len(header) in lengths:
-                # ASGI's lower-case bytes or the spelling asked for at once, else
-                # lower-cased (bytes lower-case as their latin-1 text does, in ASCII).
-                asked = wanted.get(header)
-                if asked is None:
-                    asked = wanted.get(
-                        header.lower() if type(header) in _NATIVE else header_text(header).lower()
-                    )
-                if asked is not None:
-                    if type(value) is str:
-                        text = value
-                    else:
-                        text = value.decode("latin-1") if type(value) is bytes else header_text(value)
-                    found.append((asked, text.strip(OWS)))
-        return tuple(found)
+        in ``names``. One pass over the headers, however many names (:func:`select`)."""
+        return select(self._pairs, names)
 
     def __getitem__(self, name: str) -> str:
         values = self.getlist(name)
@@ -298,6 +279,31 @@ def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = N
     if not text:
         raise MissingHeader(name, headers=error_headers)
     return text
+
+
+def select(pairs: Pairs, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """:meth:`Headers.select` over raw pairs (see :func:`header_pairs`): every header
+    named in ``names``, in the order received (repeats included), as ``(the name as
+    given in names, the value trimmed of optional whitespace)``; one pass."""
+    selection = _SELECTIONS.get(names)
+    if selection is None:
+        selection = _selection(names)
+    wanted, lengths = selection
+    found: list[tuple[str, str]] = []
+    for header, value in pairs:
+        if len(header) in lengths:
+            # ASGI's lower-case bytes or the spelling asked for at once, else
+            # lower-cased (bytes lower-case as their latin-1 text does, in ASCII).
+            asked = wanted.get(header)
+            if asked is None:
+                asked = wanted.get(header.lower() if type(header) in _NATIVE else header_text(header).lower())
+            if asked is not None:
+                if type(value) is str:
+                    text = value
+                else:
+                    text = value.decode("latin-1") if type(value) is bytes else header_text(value)
+                found.append((asked, text.strip(OWS)))
+    return tuple(found)
 
 
 def as_headers(raw: HeadersLike) -> Headers:

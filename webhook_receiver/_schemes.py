@@ -47,7 +47,7 @@ from ._errors import (
     ValidatorFailed,
 )
 from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM, rfc3339_seconds
-from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, header_text, require
+from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, require, select
 from ._records import constructor
 
 __all__ = [
@@ -813,14 +813,7 @@ class KeyedListSignature(HmacScheme):
 
 _STANDARD_NAMES = ("webhook-id", "webhook-timestamp", "webhook-signature")
 _SVIX_NAMES = ("svix-id", "svix-timestamp", "svix-signature")
-_STANDARD_ALL = frozenset(_STANDARD_NAMES + _SVIX_NAMES)
-_STANDARD_LENGTHS = frozenset(map(len, _STANDARD_ALL))
-# Each of the six names, as str and as bytes, to its str spelling: one dictionary lookup
-# recognises a dict's name or ASGI's lower-case bytes, with no decoding or lower-casing.
-_STANDARD_SPELLINGS: dict[str | bytes, str] = {
-    **{name: name for name in _STANDARD_ALL},
-    **{name.encode("ascii"): name for name in _STANDARD_ALL},
-}
+_STANDARD_ALL = _STANDARD_NAMES + _SVIX_NAMES
 
 
 _REPEATED = object()  # a header name sent more than once
@@ -839,19 +832,9 @@ def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]
     """
     # One pass over the headers for all six names, rather than a scan per name;
     # a name seen twice maps to _REPEATED.
-    sent: dict[str, str | bytes | object] = {}
-    spellings = _STANDARD_SPELLINGS
-    for name, value in pairs:
-        if len(name) in _STANDARD_LENGTHS:
-            kind = type(name)
-            if kind is str or kind is bytes:
-                # bytes.lower() changes ASCII letters only, and that is enough: no latin-1
-                # letter beyond ASCII lower-cases into ASCII, as header_text(name).lower() would.
-                lowered = spellings.get(name) or spellings.get(name.lower())
-            else:
-                lowered = spellings.get(header_text(name).lower())
-            if lowered is not None:
-                sent[lowered] = _REPEATED if lowered in sent else value
+    sent: dict[str, str | object] = {}
+    for name, text in select(pairs, _STANDARD_ALL):
+        sent[name] = _REPEATED if name in sent else text
     names = _STANDARD_NAMES
     if _STANDARD_NAMES[2] not in sent and _SVIX_NAMES[2] in sent:
         names = _SVIX_NAMES
@@ -860,14 +843,9 @@ def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]
         found = sent.get(name)
         if found is _REPEATED:
             raise MalformedHeader(name, "sent more than once")
-        if found is None:
+        if not found:
             raise MissingHeader(name)
-        if type(found) is bytes:
-            found = found.decode("latin-1")
-        text = (found if type(found) is str else header_text(found)).strip(OWS)  # type: ignore[arg-type]
-        if not text:
-            raise MissingHeader(name)
-        texts.append(text)
+        texts.append(found)  # type: ignore[arg-type]
     return names, texts[0], texts[1], texts[2]
 
 
