@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -113,16 +113,27 @@ def render(title: str, groups: Sequence[Group], *, target: float | None, note: s
     return "\n".join(parts) + "\n"
 
 
+def _grouped(bars: Iterable[tuple[str, Bar]]) -> list[Group]:
+    """``(label, bar)`` pairs as groups, each label's bars together, labels in first-seen order."""
+    groups: dict[str, list[Bar]] = {}
+    for label, bar in bars:
+        groups.setdefault(label, []).append(bar)
+    return [Group(label, tuple(members)) for label, members in groups.items()]
+
+
 def verify_chart(data: dict[str, Any], size: int = 1024) -> str:
     """``bench_verify.py --json``: verification time over the HMAC floor at ``size`` bytes."""
-    groups: dict[str, list[Bar]] = {}
-    for row in data["rows"]:
-        if row["size"] == size and row["candidate"] != "floor":
-            name = "ours" if row["candidate"] == "webhook_receiver" else row["candidate"]
-            groups.setdefault(row["provider"], []).append(Bar(name, row["ratio"]))
+    bars = (
+        (
+            row["provider"],
+            Bar("ours" if row["candidate"] == "webhook_receiver" else row["candidate"], row["ratio"]),
+        )
+        for row in data["rows"]
+        if row["size"] == size and row["candidate"] != "floor"
+    )
     return render(
         f"Verification at {size} bytes, time over the hand-written HMAC floor (lower is better)",
-        [Group(provider, tuple(bars)) for provider, bars in groups.items()],
+        _grouped(bars),
         target=1.15,
         note="benchmarks/bench_verify.py: medians of interleaved rounds; providers' libraries as installed",
     )
@@ -130,14 +141,14 @@ def verify_chart(data: dict[str, Any], size: int = 1024) -> str:
 
 def wrk_chart(data: dict[str, Any]) -> str:
     """``bench_wrk.py --json``: our requests/s over the bare endpoint plus ``json.loads``."""
-    groups: dict[str, list[Bar]] = {}
-    for entry in data["summary"]:
-        ratio = entry["ratios"].get("ours/json")
-        if ratio is not None:
-            groups.setdefault(entry["provider"], []).append(Bar(entry["framework"], ratio))
+    bars = (
+        (entry["provider"], Bar(entry["framework"], entry["ratios"]["ours/json"]))
+        for entry in data["summary"]
+        if entry["ratios"].get("ours/json") is not None
+    )
     return render(
         "Requests per second under wrk, ours over a bare endpoint that runs json.loads (higher is better)",
-        [Group(provider, tuple(bars)) for provider, bars in groups.items()],
+        _grouped(bars),
         target=0.9,
         note="benchmarks/bench_wrk.py: 1 KiB signed bodies; uvicorn+uvloop (asgi), gunicorn sync (wsgi)",
     )
@@ -145,13 +156,18 @@ def wrk_chart(data: dict[str, Any]) -> str:
 
 def counts_chart(data: dict[str, Any]) -> str:
     """``count_targets.py --json``: handle()'s instructions over the floor's plus json.loads's."""
-    groups: dict[str, list[Bar]] = {}
-    for row in data["rows"]:
-        name = "with orjson" if row["variant"] == "orjson" else "without orjson"
-        groups.setdefault(row["payload"], []).append(Bar(name, row["handle/(floor+json)"]))
+    bars = (
+        (
+            row["payload"],
+            Bar(
+                "with orjson" if row["variant"] == "orjson" else "without orjson", row["handle/(floor+json)"]
+            ),
+        )
+        for row in data["rows"]
+    )
     return render(
         "Receiver.handle, instructions over (HMAC floor + json.loads) (lower is better)",
-        [Group(payload, tuple(bars)) for payload, bars in groups.items()],
+        _grouped(bars),
         target=1.3,
         note="benchmarks/count_targets.py: callgrind instruction counts, 1 KiB bodies and a 1000-event batch",
     )
