@@ -30,7 +30,7 @@ deferred-postgres         the event is committed to a ``PostgresInbox`` (a table
 deferred-celery           the event is published to Celery (``CeleryInbox``, Redis broker),
                           then the 202; a ``celery worker`` process (``--celery-pool``,
                           ``--worker-concurrency``), started and stopped here, runs it,
-                          with a ``RedisStore`` on the receiver (the README's set-up)
+                          with a ``RedisStore`` on the receiver (the deferred guide's set-up)
 ========================  ==============================================================
 
 PostgreSQL: ``WEBHOOK_RECEIVER_POSTGRES_URL``, else a throwaway cluster

@@ -194,7 +194,7 @@ def make_celery(
     handler_kind: str = "sync",
     worker_side: bool = False,
 ) -> tuple[Any, Receiver]:
-    """``deferred-celery``'s Celery app and receiver, as the README sets them up (both sides build them).
+    """``deferred-celery``'s Celery app and receiver, as the deferred guide sets them up (both sides build).
 
     Redis is the broker and the receiver's ``RedisStore``; every key either uses starts
     with ``key_prefix``, so a shared Redis is left as it was found once they are deleted.
@@ -214,7 +214,7 @@ def make_celery(
             "global_keyprefix": key_prefix,
         },
         broker_connection_retry_on_startup=True,
-        # The README's advice: tasks are acknowledged late, so hold no more than you run.
+        # The deferred guide's advice: tasks are acknowledged late, so hold no more than you run.
         worker_prefetch_multiplier=1,
         worker_redirect_stdouts=False,
     )

@@ -32,7 +32,7 @@ And for ``benchmarks/bench_wrk.py`` (issue 18), per provider of :data:`WRK_PROVI
 - ASGI: a Starlette app with ``/bare`` wrapped in ``WebhookMiddleware`` (which
   answers ``/hooks`` itself and passes ``/bare`` through). The handler is
   ``async def``, so it is awaited on the loop (a plain one would go to a worker
-  thread, as the README says for ASGI).
+  thread, as the Starlette and FastAPI page says).
 - Flask: ``/bare`` a plain view, ``/hooks`` a ``@webhook(receiver)`` view returning
   ``None`` (the Receiver's answer is sent), routed with ``ALL_METHODS``.
 - Django: minimal settings (``settings.configure``, no middleware, no apps), ``/bare``

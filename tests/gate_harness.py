@@ -146,7 +146,7 @@ Invariants checked on every request
    (or empty), unless its ``Content-Type`` is one the provider declares
    (:attr:`Variant.answers`: Twitch's ``text/plain`` challenge, Twilio's ``text/xml``
    TwiML, Meta's ``text/plain`` challenge).
-2. The status is one the README's table documents for the mode: plain {200, the
+2. The status is one the guarantees guide's table documents for the mode: plain {200, the
    provider's declared 2xx (Discord's 204 for webhook events, Twitch's 200 for its
    challenge), 400, 401, 405, 413, 415, and 500 only when a handler raised in that
    request}; the stores add 409; inbox {the provider's ``accepted_status``, its

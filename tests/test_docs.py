@@ -27,6 +27,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -38,6 +39,9 @@ README = ROOT / "README.md"
 REQUIRED = os.environ.get("WEBHOOK_RECEIVER_REQUIRE_DOCS") == "1"
 FENCE = re.compile(r"^```(?:python|py)\n(?P<source>.*?)^```$", flags=re.M | re.S)
 MARKER = re.compile(r"^<!-- (?P<kind>not-run|same-as): (?P<reason>\S.*?) -->$")
+ROLE_AS_TEXT = re.compile(r":(?:class|func|meth|attr|data|exc|mod|obj|const):<code>")
+SECTIONS = ("docs/providers/", "docs/reference/")
+"""Sections whose own index links their pages; the README links each index."""
 
 
 @dataclass(frozen=True)
@@ -137,6 +141,15 @@ def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
         assert page in built_pages
     reference = (tmp_path / "site" / "reference" / "index.html").read_text()
     assert 'id="webhook_receiver.Receiver"' in reference
+    # The docstrings' reST (docs/_ext/sphinx_roles.py): no role is printed as it is written,
+    # a role naming a rendered object is a link, and simple tables are tables.
+    for page in (tmp_path / "site").rglob("*.html"):
+        html = page.read_text()
+        assert ROLE_AS_TEXT.search(html) is None, (page, ROLE_AS_TEXT.search(html))
+        assert "<autoref" not in html, page
+    assert re.search(r'<a class="autorefs[^"]*"[^>]*href="[^"]*#webhook_receiver\.Secret"', reference)
+    providers_reference = (tmp_path / "site" / "reference" / "providers" / "index.html").read_text()
+    assert re.search(r"<td><code>courier-channel</code></td>", providers_reference)
 
 
 def test_the_readme_is_short_and_links_every_page() -> None:
@@ -145,6 +158,91 @@ def test_the_readme_is_short_and_links_every_page() -> None:
     assert len(text.splitlines()) < 250
     linked = set(re.findall(r"\]\((docs/[^)#]+\.md)\)", text))
     pages = {page.relative_to(ROOT).as_posix() for page in DOCS.rglob("*.md")}
-    pages = {page for page in pages if not page.startswith("docs/providers/")}
+    pages = {page for page in pages if not page.startswith(SECTIONS) or page.endswith("/index.md")}
     assert pages - linked == set(), pages - linked
     assert all((ROOT / target).is_file() for target in linked), linked
+
+
+def test_every_page_is_in_the_navigation_and_its_section_index_links_it() -> None:
+    nav = set(re.findall(r"^\s+- (?:[^:\n]+: )?(\S+\.md)$", (ROOT / "mkdocs.yml").read_text(), flags=re.M))
+    pages = {page.relative_to(DOCS).as_posix() for page in DOCS.rglob("*.md")}
+    assert pages - nav == set(), pages - nav
+    assert nav - pages == set(), nav - pages
+    for section in SECTIONS:
+        index = ROOT / section / "index.md"
+        linked = set(re.findall(r"\]\(([^)#/]+\.md)(?:#[^)]*)?\)", index.read_text()))
+        siblings = {page.name for page in index.parent.glob("*.md")} - {"index.md"}
+        assert siblings - linked == set(), (section, siblings - linked)
+
+
+def _sphinx_roles() -> ModuleType:
+    if importlib.util.find_spec("griffe") is None and not REQUIRED:
+        pytest.skip("griffe is not installed: pip install -e '.[docs]'")
+    spec = importlib.util.spec_from_file_location("sphinx_roles", DOCS / "_ext" / "sphinx_roles.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_docstring_roles_become_optional_cross_references() -> None:
+    roles = _sphinx_roles()
+    package = roles.griffe.load("webhook_receiver", search_paths=[str(ROOT)])
+    receiver = package["Receiver"].final_target
+    text = roles.rewrite(receiver, "Use :class:`Secret`, :meth:`handle`, :class:`~datetime.datetime`.")
+    assert text == (
+        'Use <autoref identifier="webhook_receiver._schemes.Secret" optional><code>Secret</code></autoref>, '
+        '<autoref identifier="webhook_receiver._receiver.Receiver.handle" optional>'
+        "<code>handle</code></autoref>, "
+        '<autoref identifier="datetime.datetime" optional><code>datetime</code></autoref>.'
+    )
+
+
+def test_docstring_literal_blocks_tables_and_doctests_become_markdown() -> None:
+    roles = _sphinx_roles()
+    package = roles.griffe.load("webhook_receiver", search_paths=[str(ROOT)])
+    text = """Intro, then an example::
+
+    code()
+
+::
+
+    more()
+
+=====  ===========
+name   meaning
+=====  ===========
+``a``  first, with
+       a second line
+``b``  b | c
+=====  ===========
+
+=====  ===========
+``x``  no header
+=====  ===========
+
+>>> 1 + 1
+2
+"""
+    assert (
+        roles.rewrite(package, text)
+        == """Intro, then an example:
+
+    code()
+
+
+    more()
+
+| name | meaning |
+|---|---|
+| ``a`` | first, with a second line |
+| ``b`` | b \\| c |
+
+- ``x``: no header
+
+```pycon
+>>> 1 + 1
+2
+```
+"""
+    )

@@ -34,8 +34,8 @@ handlers failed, so the sender should retry.
 empty secret, an unknown option); it never comes out of request handling.
 
 :data:`STATUSES` is the one table of every status a webhook request can be answered
-with; the README's table, the FastAPI adapter's OpenAPI responses and the tests are
-checked against it.
+with; the guarantees guide's status table (``docs/guides/guarantees.md``), the FastAPI
+adapter's OpenAPI responses and the tests are checked against it.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 ``Receiver.handle(method, headers, body)`` (and ``handle_async``) verifies, parses and
 dispatches, and returns a :class:`Reply`; the pipeline (``_pipeline``) and the
 framework adapters only translate the ``Reply``; they decide nothing. Every status it
-can answer, and when, is the one table ``_errors.STATUSES`` (the README's table is
-checked against it); each refusal's status is its exception's ``status``.
+can answer, and when, is the one table ``_errors.STATUSES`` (the guarantees guide's
+table is checked against it); each refusal's status is its exception's ``status``.
 
 Checks run cheapest first: method, size and content type before any hashing, the
 signature before the body is decoded. Batches: every event of a batch is

@@ -8,8 +8,8 @@ nothing is imported and nothing is recorded. :func:`instrument` hands the librar
 own (tests, a second pipeline); :func:`uninstrument` stops recording.
 
 The metric names, span names, attribute keys and outcomes below are public: see
-``webhook_receiver._telemetry``'s docstring (and the README's "Metrics and traces") for
-what each one measures.
+``webhook_receiver._telemetry``'s docstring (and the guide "Metrics and traces",
+``docs/guides/telemetry.md``) for what each one measures.
 """
 
 from __future__ import annotations

@@ -147,7 +147,10 @@ class WebhookSigner:
                 as JSON; or ``None``, a sample (of ``event_type``, else the
                 provider's first).
             event_type: the sample to send when there is no ``payload``.
-            secret, timestamp, msg_id, options: as for :meth:`sign`.
+            secret: as for :meth:`sign`.
+            timestamp: as for :meth:`sign`.
+            msg_id: as for :meth:`sign`.
+            **options: as for :meth:`sign`.
             headers: added last, replacing any of the same name (case-insensitive):
                 to send a wrong signature or another content type on purpose.
 

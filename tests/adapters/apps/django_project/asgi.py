@@ -1,6 +1,6 @@
 """ASGI entry point: ``uvicorn tests.adapters.apps.django_project.asgi:application``.
 
-As the README says to deploy Django under ASGI: the webhooks are answered (or their
+As the Django page of the docs says to deploy Django under ASGI: the webhooks are answered (or their
 size limit applied) in front of Django, which would otherwise receive a whole body
 before any middleware or view runs.
 """
