@@ -19,6 +19,8 @@ import pytest
 
 from webhook_receiver import IdempotencyStore, MemoryStore, SQLiteStore
 
+from .browser import chromium_path
+
 NOW = 1_700_000_000
 """The fixed "now" every vector was signed against (2023-11-14T22:13:20Z)."""
 
@@ -29,6 +31,12 @@ VECTORS: list[dict[str, Any]] = [
 ]
 """Known-answer vectors: ``verification.json`` (the seed providers) and one file per
 group of providers added since, each made by its own script in ``tests/vectors/``."""
+
+
+@pytest.fixture
+def chromium() -> str:
+    """Chromium's path for Playwright (tests/browser.py): skips without it, fails in CI."""
+    return chromium_path()
 
 
 @pytest.fixture

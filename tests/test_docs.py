@@ -15,16 +15,23 @@ turned a failing block into an INTERNALERROR (Python 3.11.7, with the hypothesis
 so the blocks run in every ``pytest``, with nothing extra installed. Formatting is not
 checked here: ``ruff format --check .`` formats the Python blocks of Markdown files. The
 site's strict build runs when mkdocs is installed (the ``docs`` extra), and is required
-when ``WEBHOOK_RECEIVER_REQUIRE_DOCS=1`` (.ci/run).
+when ``WEBHOOK_RECEIVER_REQUIRE_DOCS=1`` (.ci/run); the built site is then served on
+127.0.0.1 to headless Chromium (tests/browser.py), which loads pages, charts, a
+cross-reference and the search.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import importlib.util
 import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -124,32 +131,121 @@ def test_the_providers_index_links_every_provider() -> None:
     assert all(target == f"{name}.md" for name, target in links.items())
 
 
-@pytest.mark.skipif(
-    not REQUIRED and importlib.util.find_spec("mkdocs") is None,
-    reason="mkdocs is not installed: pip install -e '.[docs]'",
-)
-def test_the_site_builds_in_strict_mode(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site, built once for this module with ``mkdocs build --strict``."""
+    if not REQUIRED and importlib.util.find_spec("mkdocs") is None:
+        pytest.skip("mkdocs is not installed: pip install -e '.[docs]'")
+    directory = tmp_path_factory.mktemp("docs") / "site"
     # A child process: mkdocs' own deprecation warnings are not this suite's errors.
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PYTHONPATH": str(ROOT)}
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(tmp_path / "site")]
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict", "--site-dir", str(directory)]
     built = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert built.returncode == 0, built.stderr[-4000:]
-    built_pages = {
-        path.relative_to(tmp_path / "site").as_posix() for path in (tmp_path / "site").rglob("*.html")
-    }
+    return directory
+
+
+def test_the_site_builds_in_strict_mode(site: Path) -> None:
+    built_pages = {path.relative_to(site).as_posix() for path in site.rglob("*.html")}
     for page in ("index.html", "getting-started/index.html", "reference/index.html", "providers/index.html"):
         assert page in built_pages
-    reference = (tmp_path / "site" / "reference" / "index.html").read_text()
+    reference = (site / "reference" / "index.html").read_text()
     assert 'id="webhook_receiver.Receiver"' in reference
     # The docstrings' reST (docs/_ext/sphinx_roles.py): no role is printed as it is written,
     # a role naming a rendered object is a link, and simple tables are tables.
-    for page in (tmp_path / "site").rglob("*.html"):
+    for page in site.rglob("*.html"):
         html = page.read_text()
         assert ROLE_AS_TEXT.search(html) is None, (page, ROLE_AS_TEXT.search(html))
         assert "<autoref" not in html, page
     assert re.search(r'<a class="autorefs[^"]*"[^>]*href="[^"]*#webhook_receiver\.Secret"', reference)
-    providers_reference = (tmp_path / "site" / "reference" / "providers" / "index.html").read_text()
+    providers_reference = (site / "reference" / "providers" / "index.html").read_text()
     assert re.search(r"<td><code>courier-channel</code></td>", providers_reference)
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextmanager
+def _served(directory: Path) -> Iterator[str]:
+    handler = functools.partial(_Quiet, directory=str(directory))
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler) as server:
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield f"http://127.0.0.1:{server.server_address[1]}"
+        finally:
+            server.shutdown()
+            thread.join(timeout=10)
+
+
+def test_the_site_works_in_a_browser(site: Path, chromium: str) -> None:
+    """Served over HTTP to headless Chromium: pages load whole, charts draw, search finds."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from .browser import CHROMIUM_ARGS
+
+    problems: list[str] = []
+    with _served(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            # Errors of the pages themselves; a resource that fails to load is judged by its
+            # address below (the theme asks api.github.com for the repository's figures,
+            # which this machine cannot reach).
+            page.on(
+                "console",
+                lambda m: (
+                    problems.append(f"console: {m.text}")
+                    if m.type == "error" and not m.text.startswith("Failed to load resource")
+                    else None
+                ),
+            )
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on(
+                "requestfailed",
+                lambda r: problems.append(f"failed: {r.url}") if r.url.startswith(base) else None,
+            )
+            page.on(
+                "response",
+                lambda r: (
+                    problems.append(f"{r.status} {r.url}")
+                    if r.url.startswith(base) and r.status >= 400
+                    else None
+                ),
+            )
+            for path in ("/", "/getting-started/", "/guides/troubleshooting/", "/providers/stripe/"):
+                page.goto(base + path)
+                expect(page.locator("h1").first).to_be_visible()
+
+            # Every benchmark chart is an SVG the browser draws (a broken image is 0 wide).
+            page.goto(base + "/benchmarks/")
+            charts = page.locator("img[src$='.svg']")
+            assert charts.count() >= 3
+            for index in range(charts.count()):
+                chart = charts.nth(index)
+                chart.scroll_into_view_if_needed()
+                expect(chart).to_be_visible()
+                assert chart.evaluate("image => image.complete && image.naturalWidth > 0"), chart
+
+            # A cross-reference in a docstring leads to the object it names.
+            page.goto(base + "/reference/")
+            link = page.locator("a.autorefs-internal[href$='#webhook_receiver.Secret']").first
+            link.click()
+            expect(page.locator("[id='webhook_receiver.Secret']")).to_be_in_viewport()
+
+            # Material's search runs in a web worker over search/search_index.json; API
+            # names are found whole (mkdocs.yml's separator: the default split none here).
+            page.goto(base + "/")
+            query = page.locator("input.md-search__input")
+            for name in ("compare_digest", "SignatureMismatch", "Receiver.handle"):
+                query.fill("")
+                query.press_sequentially(name)
+                expect(page.locator(".md-search-result__item").first).to_be_visible(timeout=15_000)
+        finally:
+            browser.close()
+    assert problems == []
 
 
 def test_the_readme_is_short_and_links_every_page() -> None:

@@ -1,7 +1,7 @@
 """An operator retries a dead event in the admin, in a real browser against a real server.
 
-Headless Chromium (Debian's ``/usr/bin/chromium``, driven by Playwright) logs in to the
-admin project of ``tests/adapters/apps/admin_project``, served by gunicorn on
+Headless Chromium (tests/browser.py) logs in to the admin project of
+``tests/adapters/apps/admin_project``, served by gunicorn on
 127.0.0.1 from a SQLite file in ``tmp_path``; this process puts the events in that
 file and runs the worker on it, through a ``DjangoInbox`` on a database alias of its
 own. Skipped when Playwright or Chromium is missing, unless
@@ -13,7 +13,6 @@ own. Skipped when Playwright or Chromium is missing, unless
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import re
@@ -25,44 +24,19 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
 from django.db import DEFAULT_DB_ALIAS, connections
 
 from webhook_receiver import Event, InboxState, Receiver, RetryPolicy, Worker, providers
 from webhook_receiver.adapters.django.db import DjangoInbox
 
+from ..browser import CHROMIUM_ARGS
 from .servers import REPO, ServerSpec, gunicorn, start
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 SETTINGS = "tests.adapters.apps.admin_project.settings"
 TOKEN = "browser-test-kourier-token"
 USERNAME, PASSWORD = "operator", "operator-password-for-tests"
 ALIAS = "admin_project"
 """This process's name for the served project's database."""
-
-
-@pytest.fixture
-def chromium() -> str:
-    """Chromium's path, once Playwright and Chromium are both there."""
-    if importlib.util.find_spec("playwright") is None:
-        problem = "Playwright is not installed (pip install playwright)"
-    elif not os.access(CHROMIUM, os.X_OK):
-        problem = f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    else:
-        return CHROMIUM
-    if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"WEBHOOK_RECEIVER_REQUIRE_BROWSER=1 but {problem}")
-    pytest.skip(problem)
 
 
 def manage(environment: dict[str, str], *arguments: str) -> None:
