@@ -297,7 +297,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         (args.counts, counts_chart, "counts.svg"),
     ):
         if source is not None:
-            made[name] = chart(json.loads(source.read_text()))
+            try:
+                made[name] = chart(json.loads(source.read_text()))
+            except NoBars as error:
+                parser.error(f"{source}: {error}")
     args.out.mkdir(parents=True, exist_ok=True)
     for name, svg in made.items():
         (args.out / name).write_text(svg, encoding="utf-8")

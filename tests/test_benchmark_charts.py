@@ -241,7 +241,9 @@ def test_a_single_input_replaces_the_same_chart_from_the_run(tmp_path: Path) -> 
 def test_a_run_with_nothing_to_chart_or_no_input_is_a_usage_error(tmp_path: Path) -> None:
     source = tmp_path / "run.json"
     source.write_text(json.dumps(run_document(parse={"rows": []})))
-    for argv in (["--run", str(source)], []):
+    no_small = tmp_path / "verify.json"
+    no_small.write_text(json.dumps({"rows": VERIFY["rows"][4:]}))  # 256 KiB only: no 1 KiB bar
+    for argv in (["--run", str(source)], [], ["--verify", str(no_small)]):
         with pytest.raises(SystemExit) as exited:
             charts.main([*argv, "--out", str(tmp_path / "out")])
         assert exited.value.code == 2

@@ -265,3 +265,12 @@ def test_the_json_document_of_a_run(
     printed = capsys.readouterr().out
     assert "`bench_wrk.py`:" in printed and "`count_targets.py`:" in printed  # the section, by script
     assert sorted(charts.run_charts(document)) == ["wrk.svg"]
+
+
+def test_the_charts_draw_the_targets_run_py_judges() -> None:
+    assert charts.VERIFY_TARGET == run.VERIFY_SMALL == run.COUNTS_VERIFY
+    assert (charts.MEMORY_TARGET, charts.WRK_TARGET, charts.COUNTS_TARGET) == (
+        run.MEMORY,
+        run.WRK,
+        run.COUNTS_HANDLE,
+    )
