@@ -1,16 +1,34 @@
 """The whole benchmark suite in one command: run it, judge the targets, write RESULTS.md.
 
 Runs ``bench_verify.py``, ``bench_parse.py``, ``bench_memory.py`` and
-``bench_http.py`` (issue 8's four parts), each in its own process with ``--json``,
-echoes what each prints, checks every figure against its target, and writes the
-command, the machine (cores, CPU model, Python version), the commit, the targets
-table and each benchmark's output into ``benchmarks/RESULTS.md`` between two marker
-lines, replacing the previous run's section and leaving the hand-written analysis
-around it as it is.
+``bench_http.py`` (issue 8's four parts; the default set), and with ``--all`` or when
+named in ``--only`` also ``bench_wrk.py`` (the adapters under ``wrk``, about 8
+minutes; needs ``wrk``) and ``count_targets.py`` (instruction counts under callgrind,
+about 45 s; needs ``valgrind`` and ``gcc``), issue 18's two. Each runs in its own
+process with ``--json``; run.py echoes what each prints, checks every figure against
+its target, and writes the command, the machine (cores, CPU model, Python version),
+the commit, the targets table and each benchmark's output into
+``benchmarks/RESULTS.md`` between two marker lines, replacing the previous run's
+section and leaving the hand-written analysis around it as it is.
 
     python benchmarks/run.py                  # about 4 minutes on 2 cores
     python benchmarks/run.py --quick          # fewer rounds and sizes: a smoke run (~30 s)
+    python benchmarks/run.py --all --json run.json     # all six, ~13 minutes
     python benchmarks/run.py --only verify,memory --output /tmp/results.md
+
+``--json PATH`` also writes the whole run as one JSON document (what
+``benchmarks/charts.py --run PATH`` draws the documentation's charts from)::
+
+    {"command": "python benchmarks/run.py --all", "date": "2026-11-30T12:00:00+00:00",
+     "commit": "32e2c9e", "machine": "2 cores, AMD EPYC, Python 3.11.7", "quick": false,
+     "benchmarks": {"verify": {"script": "bench_verify.py", "arguments": ["--rounds", "21"],
+                               "exit": 0, "seconds": 41.5, "figures": {...}}, ...},
+     "targets": [{"benchmark": "verify", "target": "...", "met": false, "figures": "..."}, ...],
+     "failed": []}
+
+``figures`` is the benchmark's own ``--json`` output as it wrote it (``null`` when it
+wrote none); ``targets`` holds the verdicts of the targets table, each with the
+benchmark that decided it; ``failed`` names the benchmarks that exited non-zero.
 
 Exit status: 0 when every benchmark ran and its own checks passed (a missed target
 is reported, not an error: the figures are the result), 1 when a benchmark failed,
@@ -44,18 +62,26 @@ VERIFY_LARGE, VERIFY_LARGE_FROM = 1.03, 256 * 1024
 PARSE = 1.5
 HTTP = 0.9
 MEMORY = 1.1
+# Issue 18's, as bench_wrk.py (TARGET) and count_targets.py (VERIFY_TARGET, HANDLE_TARGET) state them.
+WRK = 0.9
+COUNTS_VERIFY = 1.15
+COUNTS_HANDLE = 1.3
+TOKEN_FLOORS = frozenset({"kourier"})
+"""count_targets.py's payloads whose floor is one ``compare_digest`` of a token, no MAC:
+their verify/floor ratios say little (RESULTS.md), so the verification verdicts leave them out."""
 
 ANCHORS = ("stripe", "standardwebhooks", "slack_sdk")
 
 
 @dataclass(frozen=True)
 class Benchmark:
-    """One script of the suite and its arguments, full and quick."""
+    """One script of the suite and its arguments, full and quick; ``default``: run without ``--only``."""
 
     name: str
     script: str
     full: tuple[str, ...]
     quick: tuple[str, ...]
+    default: bool = True
 
 
 SUITE = (
@@ -68,7 +94,11 @@ SUITE = (
         (),
         ("--rounds", "2", "--requests", "600", "--warmup", "100", "--concurrency", "16"),
     ),
+    # Not in the default set: about 8 minutes and ``wrk``; about 45 s and valgrind.
+    Benchmark("wrk", "bench_wrk.py", (), ("--quick",), default=False),
+    Benchmark("counts", "count_targets.py", (), ("--calls", "30", "--batch-calls", "1"), default=False),
 )
+DEFAULT = tuple(b for b in SUITE if b.default)
 
 
 @dataclass(frozen=True)
@@ -209,7 +239,83 @@ def judge_http(data: dict[str, Any]) -> list[Verdict]:
     ]
 
 
-JUDGES = {"verify": judge_verify, "parse": judge_parse, "memory": judge_memory, "http": judge_http}
+def judge_wrk(data: dict[str, Any]) -> list[Verdict]:
+    """Each adapter under ``wrk`` at 0.9x or more of a bare endpoint plus ``json.loads``, per provider.
+
+    bench_wrk.py's own ratio (``ours/json``: the median of the per-round ratios of
+    requests/s) against its own target, as its table marks it; a pair without the
+    ratio (no round measured both routes) misses.
+    """
+    summary = data["summary"]
+    per_framework: dict[str, list[str]] = {}
+    met = bool(summary)
+    for entry in summary:
+        ratio = entry["ratios"].get("ours/json")
+        met = met and ratio is not None and ratio >= WRK
+        shown = "no figure" if ratio is None else _ratio(ratio)
+        per_framework.setdefault(entry["framework"], []).append(f"{entry['provider']} {shown}")
+    return [
+        Verdict(
+            f"adapters under wrk at {WRK}x or more of a bare endpoint plus json.loads's requests/s",
+            met,
+            "; ".join(f"{framework}: {', '.join(items)}" for framework, items in per_framework.items()),
+        )
+    ]
+
+
+def _counted(value: float) -> str:
+    """An instruction-count ratio, to three decimals as count_targets.py prints it."""
+    return f"{value:.3f}x"
+
+
+def judge_counts(data: dict[str, Any]) -> list[Verdict]:
+    """Issue 18's targets in instructions: count_targets.py's ratios against its own targets.
+
+    verify/floor and asgi/floor at most 1.15 (Kourier left out: its floor is no MAC;
+    each payload's higher figure of the two variants, with and without orjson, which
+    verification does not use), and handle/(floor + json) at most 1.3 for every
+    payload in both variants.
+    """
+    rows = data["rows"]
+    verdicts: list[Verdict] = []
+    for key, headers in (("verify/floor", "a dict"), ("asgi/floor", "an ASGI list")):
+        worst: dict[str, float] = {}
+        for row in rows:
+            if row["payload"] not in TOKEN_FLOORS and row.get(key) is not None:
+                worst[row["payload"]] = max(worst.get(row["payload"], 0.0), row[key])
+        if worst:
+            aside = sorted(TOKEN_FLOORS & {row["payload"] for row in rows})
+            verdicts.append(
+                Verdict(
+                    f"verification within {COUNTS_VERIFY}x of the HMAC floor in instructions, headers as "
+                    f"{headers}",
+                    all(ratio <= COUNTS_VERIFY for ratio in worst.values()),
+                    ", ".join(f"{payload} {_counted(ratio)}" for payload, ratio in worst.items())
+                    + "".join(f"; {name} aside (its floor is a token comparison)" for name in aside),
+                )
+            )
+    per_variant: dict[str, list[str]] = {}
+    for row in rows:
+        variant = {"orjson": "with orjson", "no orjson": "without orjson"}.get(row["variant"], row["variant"])
+        per_variant.setdefault(variant, []).append(f"{row['payload']} {_counted(row['handle/(floor+json)'])}")
+    verdicts.append(
+        Verdict(
+            f"Receiver.handle within {COUNTS_HANDLE}x of the HMAC floor plus json.loads in instructions",
+            bool(rows) and all(row["handle/(floor+json)"] <= COUNTS_HANDLE for row in rows),
+            "; ".join(f"{variant}: {', '.join(items)}" for variant, items in per_variant.items()),
+        )
+    )
+    return verdicts
+
+
+JUDGES = {
+    "verify": judge_verify,
+    "parse": judge_parse,
+    "memory": judge_memory,
+    "http": judge_http,
+    "wrk": judge_wrk,
+    "counts": judge_counts,
+}
 
 
 def commit() -> str:
@@ -238,13 +344,15 @@ def commit() -> str:
     return f"{sha}+changes" if dirty else sha
 
 
-def section(command: str, when: str, outputs: dict[str, str], verdicts: Sequence[Verdict]) -> str:
-    """The generated Markdown: command, machine, commit, the targets, each benchmark's output."""
+def section(
+    command: str, when: str, revision: str, outputs: dict[str, str], verdicts: Sequence[Verdict]
+) -> str:
+    """The generated Markdown: command, machine, commit, the targets, each script's output (by file name)."""
     lines = [
         BEGIN,
         "## Latest run of the whole suite",
         "",
-        f"`{command}`, on {when}, commit `{commit()}`.",
+        f"`{command}`, on {when}, commit `{revision}`.",
         f"Machine: {machine()}.",
         "",
         "Each figure is a ratio to a baseline measured in the same run (the raw HMAC floor,",
@@ -256,8 +364,8 @@ def section(command: str, when: str, outputs: dict[str, str], verdicts: Sequence
         *(f"| {v.target} | {'met' if v.met else '**missed**'} | {v.figures} |" for v in verdicts),
         "",
     ]
-    for name, output in outputs.items():
-        lines += [f"`bench_{name}.py`:", "", "```", output.rstrip("\n"), "```", ""]
+    for script, output in outputs.items():
+        lines += [f"`{script}`:", "", "```", output.rstrip("\n"), "```", ""]
     lines.append(END)
     return "\n".join(lines) + "\n"
 
@@ -277,8 +385,20 @@ def write_section(path: Path, text: str) -> None:
     path.write_text(new, encoding="utf-8")
 
 
-def run_one(benchmark: Benchmark, quick: bool, directory: Path) -> tuple[int, str, dict[str, Any] | None]:
-    """Run one benchmark script; its exit status, what it printed, and its JSON figures."""
+@dataclass(frozen=True)
+class Ran:
+    """One benchmark's run: its arguments, exit status, wall time, what it printed, its JSON figures."""
+
+    benchmark: Benchmark
+    arguments: tuple[str, ...]
+    status: int
+    seconds: float
+    printed: str
+    figures: dict[str, Any] | None
+
+
+def run_one(benchmark: Benchmark, quick: bool, directory: Path) -> Ran:
+    """Run one benchmark script, echoing what it prints; read the JSON it wrote."""
     figures = directory / f"{benchmark.name}.json"
     arguments = benchmark.quick if quick else benchmark.full
     command = [sys.executable, str(HERE / benchmark.script), *arguments, "--json", str(figures)]
@@ -287,13 +407,60 @@ def run_one(benchmark: Benchmark, quick: bool, directory: Path) -> tuple[int, st
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=HERE.parent)
     assert process.stdout is not None
     printed: list[str] = []
-    for line in process.stdout:  # echoed as it comes: the HTTP benchmark takes minutes
+    for line in process.stdout:  # echoed as it comes: the HTTP benchmarks take minutes
         printed.append(line)
         print(line, end="", flush=True)
     status = process.wait()
-    print(f"({benchmark.script}: exit {status}, {time.monotonic() - started:.0f} s)\n", flush=True)
+    seconds = time.monotonic() - started
+    print(f"({benchmark.script}: exit {status}, {seconds:.0f} s)\n", flush=True)
     data = json.loads(figures.read_text()) if figures.exists() else None
-    return status, "".join(printed), data
+    return Ran(benchmark, arguments, status, seconds, "".join(printed), data)
+
+
+def judge(runs: Sequence[Ran]) -> tuple[list[tuple[str, Verdict]], list[str]]:
+    """Every target's verdict with the benchmark that decided it, and the benchmarks that failed."""
+    verdicts: list[tuple[str, Verdict]] = []
+    failed: list[str] = []
+    for ran in runs:
+        if ran.status != 0 or ran.figures is None:
+            failed.append(f"{ran.benchmark.script} exited {ran.status}")
+            continue
+        verdicts += [(ran.benchmark.name, v) for v in JUDGES[ran.benchmark.name](ran.figures)]
+    return verdicts, failed
+
+
+def document(
+    command: str,
+    date: str,
+    revision: str,
+    quick: bool,
+    runs: Sequence[Ran],
+    verdicts: Sequence[tuple[str, Verdict]],
+    failed: Sequence[str],
+) -> dict[str, Any]:
+    """The ``--json`` document (its shape is in the module docstring)."""
+    return {
+        "command": command,
+        "date": date,
+        "commit": revision,
+        "machine": machine(),
+        "quick": quick,
+        "benchmarks": {
+            ran.benchmark.name: {
+                "script": ran.benchmark.script,
+                "arguments": list(ran.arguments),
+                "exit": ran.status,
+                "seconds": round(ran.seconds, 1),
+                "figures": ran.figures,
+            }
+            for ran in runs
+        },
+        "targets": [
+            {"benchmark": name, "target": v.target, "met": v.met, "figures": v.figures}
+            for name, v in verdicts
+        ],
+        "failed": list(failed),
+    }
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -302,17 +469,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--quick", action="store_true", help="fewer rounds and sizes: check the suite runs")
-    parser.add_argument(
+    chosen = parser.add_mutually_exclusive_group()
+    chosen.add_argument(
         "--only",
-        default=",".join(b.name for b in SUITE),
-        help="comma-separated subset of verify,parse,memory,http",
+        default=",".join(b.name for b in DEFAULT),
+        help=f"comma-separated subset of {','.join(b.name for b in SUITE)} (default: the first four)",
     )
+    chosen.add_argument("--all", action="store_true", help="all of them, wrk and counts included")
     parser.add_argument(
         "--output", type=Path, default=RESULTS, help="the Markdown file to write the section into"
     )
     parser.add_argument("--no-write", action="store_true", help="print the section instead of writing it")
+    parser.add_argument(
+        "--json", type=Path, metavar="PATH", help="also write the whole run as one JSON document"
+    )
     args = parser.parse_args(argv)
-    names = [name.strip() for name in args.only.split(",") if name.strip()]
+    names = [b.name for b in SUITE] if args.all else [n.strip() for n in args.only.split(",") if n.strip()]
     unknown = sorted(set(names) - {b.name for b in SUITE})
     if unknown or not names:
         parser.error(f"--only: choose from {', '.join(b.name for b in SUITE)}")
@@ -320,29 +492,33 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the selected benchmarks, judge them, write the section; see the module docstring."""
-    args = parse_args(argv)
+def shown_command(quick: bool, selected: Sequence[Benchmark]) -> str:
+    """The command line that repeats this run, as the section and the JSON show it."""
     shown = ["python benchmarks/run.py"]
-    if args.quick:
+    if quick:
         shown.append("--quick")
-    if len(args.selected) != len(SUITE):
-        shown.append(f"--only {','.join(b.name for b in args.selected)}")
-    when = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    outputs: dict[str, str] = {}
-    verdicts: list[Verdict] = []
-    failed: list[str] = []
+    if list(selected) == list(SUITE):
+        shown.append("--all")
+    elif list(selected) != list(DEFAULT):
+        shown.append(f"--only {','.join(b.name for b in selected)}")
+    return " ".join(shown)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the selected benchmarks, judge them, write the section (and the JSON); see the module docstring."""
+    args = parse_args(argv)
+    command = shown_command(args.quick, args.selected)
+    started = datetime.now(UTC)
     with tempfile.TemporaryDirectory(prefix="benchmarks-") as tmp:
-        for benchmark in args.selected:
-            status, printed, data = run_one(benchmark, args.quick, Path(tmp))
-            outputs[benchmark.name] = printed
-            if status != 0 or data is None:
-                failed.append(f"{benchmark.script} exited {status}")
-                continue
-            verdicts += JUDGES[benchmark.name](data)
-    text = section(" ".join(shown), when, outputs, verdicts)
+        runs = [run_one(benchmark, args.quick, Path(tmp)) for benchmark in args.selected]
+    verdicts, failed = judge(runs)
+    revision = commit()
+    outputs = {ran.benchmark.script: ran.printed for ran in runs}
+    text = section(
+        command, started.strftime("%Y-%m-%d %H:%M UTC"), revision, outputs, [v for _, v in verdicts]
+    )
     print("targets:")
-    for verdict in verdicts:
+    for _, verdict in verdicts:
         print(f"  {'met   ' if verdict.met else 'MISSED'}  {verdict.target}: {verdict.figures}")
     for failure in failed:
         print(f"  FAILED  {failure}")
@@ -351,6 +527,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         write_section(args.output, text)
         print(f"wrote the section into {args.output}")
+    if args.json:
+        date = started.isoformat(timespec="seconds")
+        whole = document(command, date, revision, args.quick, runs, verdicts, failed)
+        args.json.write_text(json.dumps(whole, indent=1) + "\n", encoding="utf-8")
+        print(f"wrote the run's JSON to {args.json}")
     return 1 if failed else 0
 
 

@@ -11,6 +11,7 @@ measurement, not a test.
 from __future__ import annotations
 
 import importlib.util
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -34,6 +35,7 @@ def load_runner() -> Any:
 
 
 run = load_runner()
+import charts  # noqa: E402 - benchmarks/charts.py, on the path load_runner() put benchmarks/ on
 
 PROCESS_TIMEOUT = 240  # --quick takes about 15 s; this bounds a hung server
 
@@ -41,7 +43,9 @@ PROCESS_TIMEOUT = 240  # --quick takes about 15 s; this bounds a hung server
 def test_quick_run_of_the_whole_suite_writes_its_section_in_place(tmp_path: Path) -> None:
     results = tmp_path / "RESULTS.md"
     results.write_text("# Benchmark results\n\nIntro.\n\n## Verification\n\nHand-written analysis.\n")
+    figures = tmp_path / "run.json"
     command = [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--output", str(results)]
+    command += ["--json", str(figures)]
     for _ in range(2):  # the second run replaces the first's section
         done = subprocess.run(command, capture_output=True, text=True, timeout=PROCESS_TIMEOUT, check=False)
         assert done.returncode == 0, f"run.py exited {done.returncode}:\n{done.stdout}\n{done.stderr}"
@@ -59,6 +63,16 @@ def test_quick_run_of_the_whole_suite_writes_its_section_in_place(tmp_path: Path
         assert f"`{script}`:" in section
     assert "checks: all passed" in section  # bench_http's own checks (every request answered as expected)
     assert "targets:" in done.stdout
+    # the same run as one JSON document, and the charts drawn from it
+    document = json.loads(figures.read_text())
+    assert document["command"] == "python benchmarks/run.py --quick" and document["quick"] is True
+    assert list(document["benchmarks"]) == ["verify", "parse", "memory", "http"]
+    assert all(b["exit"] == 0 and isinstance(b["figures"], dict) for b in document["benchmarks"].values())
+    assert [t["target"] for t in document["targets"]] == [
+        row.split(" | ")[0].removeprefix("| ") for row in rows[1:]
+    ]
+    assert document["failed"] == []
+    assert sorted(charts.run_charts(document)) == ["memory.svg", "verify.svg"]
 
 
 def test_a_bad_selection_is_a_usage_error() -> None:
@@ -120,3 +134,143 @@ def test_parse_memory_and_http_verdicts() -> None:
     http["frameworks"].append({"framework": "flask", "ratio": None, "round_ratios": []})
     verdict = run.judge_http(http)[0]
     assert not verdict.met and "flask: no round counted" in verdict.figures
+
+
+# --- wrk and counts (issue 18), and the --json document ------------------------------------------
+
+
+def wrk_summary(*ratios: float | None) -> dict[str, Any]:
+    providers = ("stripe", "slack", "courier")
+    return {
+        "summary": [
+            {"framework": "asgi", "provider": provider, "ratios": {} if r is None else {"ours/json": r}}
+            for provider, r in zip(providers, ratios, strict=False)
+        ]
+    }
+
+
+@pytest.mark.parametrize(
+    ("ratios", "met"),
+    [((0.9, 1.2), True), ((0.9, 0.89), False), ((0.9, None), False)],  # no ratio: missed
+)
+def test_wrk_verdict(ratios: tuple[float | None, ...], met: bool) -> None:
+    (verdict,) = run.judge_wrk(wrk_summary(*ratios))
+    assert verdict.met is met and "0.9x" in verdict.target
+    assert verdict.figures.startswith("asgi: stripe 0.90x, slack ")
+    assert verdict.figures.endswith("no figure") is (ratios[1] is None)
+
+
+def counts_row(
+    payload: str, verify: float, asgi: float | None, handle: float, variant: str = "orjson"
+) -> Any:
+    return {
+        "variant": variant,
+        "payload": payload,
+        "verify/floor": verify,
+        "asgi/floor": asgi,
+        "handle/(floor+json)": handle,
+    }
+
+
+def test_counts_verdicts_use_count_targets_ratios() -> None:
+    rows = [
+        counts_row("stripe", 1.15, 1.15, 1.3),
+        counts_row("stripe", 1.15, 1.15, 1.3, variant="no orjson"),
+        counts_row("kourier", 14.7, 18.2, 1.2),  # its floor is a token: left out of verification
+        counts_row("customerio batch of 1000", 0.999, None, 1.25),  # no ASGI figure for the batch
+    ]
+    verify, asgi, handle = run.judge_counts({"rows": rows})
+    assert (verify.met, asgi.met, handle.met) == (True, True, True)  # at the target is met
+    assert "kourier aside" in verify.figures and "kourier" not in verify.figures.split(";")[0]
+    assert "customerio batch of 1000" not in asgi.figures
+    assert (
+        "with orjson: stripe 1.300x" in handle.figures and "without orjson: stripe 1.300x" in handle.figures
+    )
+    rows[1] = counts_row("stripe", 1.151, 1.14, 1.301, variant="no orjson")
+    verify, asgi, handle = run.judge_counts({"rows": rows})
+    assert (verify.met, asgi.met, handle.met) == (False, True, False)
+    assert "stripe 1.151x" in verify.figures  # each payload's higher figure of the two variants
+    rows[0] = counts_row("stripe", 1.0, 1.16, 1.0)
+    assert [v.met for v in run.judge_counts({"rows": rows})] == [False, False, False]
+
+
+def test_the_selection_and_the_command_it_shows() -> None:
+    assert [b.name for b in run.parse_args([]).selected] == ["verify", "parse", "memory", "http"]
+    everything = run.parse_args(["--all", "--quick"]).selected
+    assert [b.name for b in everything] == ["verify", "parse", "memory", "http", "wrk", "counts"]
+    assert run.shown_command(True, everything) == "python benchmarks/run.py --quick --all"
+    chosen = run.parse_args(["--only", "counts,wrk"]).selected  # in the suite's order
+    assert run.shown_command(False, chosen) == "python benchmarks/run.py --only wrk,counts"
+    assert run.shown_command(False, run.DEFAULT) == "python benchmarks/run.py"
+
+
+def test_all_and_only_together_are_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        run.parse_args(["--all", "--only", "wrk"])
+    assert exited.value.code == 2 and "--all" in capsys.readouterr().err
+
+
+def test_the_json_document_of_a_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """main() with the benchmarks faked: what --json writes, a failed benchmark included."""
+    canned = {
+        "wrk": (0, wrk_summary(0.95, 0.85)),
+        "counts": (1, None),  # count_targets.py without valgrind: exit 1, no JSON
+    }
+
+    def fake_run_one(benchmark: Any, quick: bool, directory: Path) -> Any:
+        status, figures = canned[benchmark.name]
+        arguments = benchmark.quick if quick else benchmark.full
+        return run.Ran(benchmark, arguments, status, 2.04, f"{benchmark.name} printed\n", figures)
+
+    monkeypatch.setattr(run, "run_one", fake_run_one)
+    path = tmp_path / "run.json"
+    assert run.main(["--quick", "--only", "wrk,counts", "--no-write", "--json", str(path)]) == 1
+    document = json.loads(path.read_text())
+    assert list(document) == [
+        "command",
+        "date",
+        "commit",
+        "machine",
+        "quick",
+        "benchmarks",
+        "targets",
+        "failed",
+    ]
+    assert document["command"] == "python benchmarks/run.py --quick --only wrk,counts"
+    assert document["date"].endswith("+00:00") and "Python 3." in document["machine"]
+    assert document["commit"] and document["quick"] is True
+    assert document["benchmarks"] == {
+        "wrk": {
+            "script": "bench_wrk.py",
+            "arguments": ["--quick"],
+            "exit": 0,
+            "seconds": 2.0,
+            "figures": wrk_summary(0.95, 0.85),
+        },
+        "counts": {
+            "script": "count_targets.py",
+            "arguments": ["--calls", "30", "--batch-calls", "1"],
+            "exit": 1,
+            "seconds": 2.0,
+            "figures": None,
+        },
+    }
+    (verdict,) = run.judge_wrk(wrk_summary(0.95, 0.85))
+    assert document["targets"] == [
+        {"benchmark": "wrk", "target": verdict.target, "met": False, "figures": verdict.figures}
+    ]
+    assert document["failed"] == ["count_targets.py exited 1"]
+    printed = capsys.readouterr().out
+    assert "`bench_wrk.py`:" in printed and "`count_targets.py`:" in printed  # the section, by script
+    assert sorted(charts.run_charts(document)) == ["wrk.svg"]
+
+
+def test_the_charts_draw_the_targets_run_py_judges() -> None:
+    assert charts.VERIFY_TARGET == run.VERIFY_SMALL == run.COUNTS_VERIFY
+    assert (charts.MEMORY_TARGET, charts.WRK_TARGET, charts.COUNTS_TARGET) == (
+        run.MEMORY,
+        run.WRK,
+        run.COUNTS_HANDLE,
+    )
