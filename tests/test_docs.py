@@ -203,9 +203,14 @@ def test_the_site_works_in_a_browser(site: Path, chromium: str) -> None:
                 ),
             )
             page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            # A request cut short by the next navigation (the favicon, say) is ERR_ABORTED.
             page.on(
                 "requestfailed",
-                lambda r: problems.append(f"failed: {r.url}") if r.url.startswith(base) else None,
+                lambda r: (
+                    problems.append(f"failed: {r.url} ({r.failure})")
+                    if r.url.startswith(base) and "ERR_ABORTED" not in (r.failure or "")
+                    else None
+                ),
             )
             page.on(
                 "response",
