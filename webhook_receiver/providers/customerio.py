@@ -155,8 +155,10 @@ def customerio_event(payload: JSONValue, where: str = "body", index: int | None 
             event=event,
             properties=properties,
         )
-    item = Reader(data, where, index)
     if kind == "identify":
+        traits = get("traits")
+        if type(traits) is not dict:
+            traits = Reader(data, where, index).mapping("traits")
         return _new_identify(
             provider="customerio",
             type=kind,
@@ -166,8 +168,9 @@ def customerio_event(payload: JSONValue, where: str = "body", index: int | None 
             user_id=user_id,
             anonymous_id=anonymous_id,
             context=context,
-            traits=item.mapping("traits"),
+            traits=traits,
         )
+    item = Reader(data, where, index)
     if kind == "page" or kind == "screen":
         return (_new_page if kind == "page" else _new_screen)(
             provider="customerio",
