@@ -40,7 +40,7 @@ from ._errors import (
 from ._events import Event, JSONObject, check_depth, constructor, decode_json
 from ._explain import log_diagnosis
 from ._handoff import Claim, ClaimStatus, IdempotencyStore, Inbox, InboxEntry
-from ._headers import OWS, Headers, HeadersLike
+from ._headers import OWS, Headers, HeadersLike, select
 from ._routing import Router
 from ._schemes import check_tolerance_option
 from .providers._base import Answer, EventHeaders, Provider, payload_identity
@@ -333,15 +333,19 @@ class Receiver(Router):
         anyway is refused without reading it. Returns the header view to pass on:
         :meth:`handle` given that view does not check its headers a second time.
         """
-        if method.upper() not in self._methods:
-            raise MethodNotAllowed(method, self._methods)
-        view = Headers.of(headers)
+        methods = self._methods
+        # The method as sent is usually upper-case already: found without upper()
+        # (the methods are upper-cased, and upper() of an upper-cased string is itself).
+        if method not in methods and method.upper() not in methods:
+            raise MethodNotAllowed(method, methods)
+        # A dict (what most callers pass) without Headers.of's call.
+        view = Headers(headers) if type(headers) is dict else Headers.of(headers)
         if view._checked_by is self:
             return view
         # Both headers in one pass over the request's headers.
         lengths: list[str] = []
         types: list[str] = []
-        for name, value in view.select(_PRECHECKED):
+        for name, value in select(view._pairs, _PRECHECKED):
             (lengths if name == _CONTENT_LENGTH else types).append(value)
         if lengths:
             text = lengths[0]
@@ -353,9 +357,12 @@ class Receiver(Router):
                     f"declared body of {text} bytes is over the limit of {self._max_body_size}"
                 )
             view.content_length = length
-        if types and self._content_types is not None:
+        accepted = self._content_types
+        # A single value sent exactly as accepted ("application/json") needs no taking
+        # apart: accepted types are what _media_type returns, which it returns unchanged.
+        if types and accepted is not None and (len(types) > 1 or types[0] not in accepted):
             media = _media_type(types[-1])
-            if len(types) > 1 or not (media in self._content_types or media.endswith("+json")):
+            if len(types) > 1 or not (media in accepted or media.endswith("+json")):
                 raise UnsupportedMediaType(f"content type {media[:64]!r} is not accepted")
         view._checked_by = self
         return view

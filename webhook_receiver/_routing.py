@@ -192,8 +192,11 @@ class Router:
         """
         plan: list[tuple[Event, tuple[_Route, ...]]] = []
         needs_loop = self._async_hooks
+        cache = self._cache
         for event in events:
-            routes, any_async = self._routes_for(event)
+            # _routes_for's usual answer, from its cache, without its call (per event of a batch).
+            found = cache.get((type(event), event.type))
+            routes, any_async = self._routes_for(event) if found is None else found
             plan.append((event, routes))
             needs_loop = needs_loop or any_async
         if needs_loop:

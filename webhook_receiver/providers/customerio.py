@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from .._errors import PayloadError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader, constructor
+from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader, constructor, to_datetime
 from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -111,27 +111,38 @@ _new_event = constructor(CustomerIOEvent)
 
 def customerio_event(payload: JSONValue, where: str = "body", index: int | None = None) -> CustomerIOEvent:
     """The typed event for one Data Pipelines event object (``where[index]`` in a batch)."""
-    item = Reader(payload, where, index)
-    data = item.data
-    kind = item.kind("type") if "type" in data else CUSTOM
-    # The fields every type has, read in this order so that the first bad one is reported.
-    # A batch holds up to 1000 events, so Reader's checks are inlined for the usual case
-    # (a string, or absent); anything else goes through Reader for its conversion or error.
+    # A batch holds up to 1000 events, so each field's usual case (a string, an object,
+    # a time, or absent) is read here, without a Reader: one is made only for a field
+    # that needs Reader's conversion or error, which then reads that field again. The
+    # fields are read in the order Reader would read them, so the first bad one is the
+    # one reported.
+    # Not a dict: a dict subclass, or Reader's error.
+    data = payload if type(payload) is dict else Reader(payload, where, index).data
     get = data.get
+    kind = get("type")
+    if type(kind) is not str or not kind:
+        kind = Reader(data, where, index).kind("type") if "type" in data else CUSTOM
     message_id = get("messageId")
     if message_id is not None and type(message_id) is not str:
-        message_id = item.text("messageId")
-    timestamp = item.time("timestamp")
+        message_id = Reader(data, where, index).text("messageId")
+    time = get("timestamp")
+    timestamp = None if time is None else to_datetime(time) or Reader(data, where, index).time("timestamp")
     user_id = get("userId")
     if user_id is not None and type(user_id) is not str:
-        user_id = item.text("userId")
+        user_id = Reader(data, where, index).text("userId")
     anonymous_id = get("anonymousId")
     if anonymous_id is not None and type(anonymous_id) is not str:
-        anonymous_id = item.text("anonymousId")
+        anonymous_id = Reader(data, where, index).text("anonymousId")
     context = get("context")
     if type(context) is not dict:
-        context = item.mapping("context")
+        context = Reader(data, where, index).mapping("context")
     if kind == "track":
+        event = get("event")
+        if type(event) is not str or not event:
+            event = Reader(data, where, index).required_text("event")
+        properties = get("properties")
+        if type(properties) is not dict:
+            properties = Reader(data, where, index).mapping("properties")
         return _new_track(
             provider="customerio",
             type=kind,
@@ -141,10 +152,13 @@ def customerio_event(payload: JSONValue, where: str = "body", index: int | None 
             user_id=user_id,
             anonymous_id=anonymous_id,
             context=context,
-            event=item.required_text("event"),
-            properties=item.mapping("properties"),
+            event=event,
+            properties=properties,
         )
     if kind == "identify":
+        traits = get("traits")
+        if type(traits) is not dict:
+            traits = Reader(data, where, index).mapping("traits")
         return _new_identify(
             provider="customerio",
             type=kind,
@@ -154,8 +168,9 @@ def customerio_event(payload: JSONValue, where: str = "body", index: int | None 
             user_id=user_id,
             anonymous_id=anonymous_id,
             context=context,
-            traits=item.mapping("traits"),
+            traits=traits,
         )
+    item = Reader(data, where, index)
     if kind == "page" or kind == "screen":
         return (_new_page if kind == "page" else _new_screen)(
             provider="customerio",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member
+from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member, to_datetime
 from .._headers import Headers
 from .._schemes import Clock, SecretInput
 from ._base import Provider, bearer_token
@@ -100,17 +100,36 @@ def kourier_event(payload: JSONValue) -> KourierEvent:
     status (Kourier's own example error is "Missing delivery_id"); other events may
     leave both out.
     """
-    body = Reader(payload, "body")
-    kind = body.kind("event")
+    # Every request reads these: the usual case (a string, a time, or absent) inline,
+    # and a Reader made only for a field that needs its conversion or its error (it
+    # reads that field again), in the same order, so the first bad one is reported.
+    data = payload if type(payload) is dict else Reader(payload, "body").data
+    get = data.get
+    kind = get("event")
+    if type(kind) is not str or not kind:
+        kind = Reader(data, "body").kind("event")
     cls: type[KourierEvent] = _DOCUMENTED.get(kind, KourierEvent)
     documented = cls is not KourierEvent
-    status = body.required_text("status") if cls is DeliveryUpdated else body.text("status")
+    status = get("status")
+    if cls is DeliveryUpdated:
+        if type(status) is not str or not status:
+            status = Reader(data, "body").required_text("status")
+    elif status is not None and type(status) is not str:
+        status = Reader(data, "body").text("status")
+    time = get("timestamp")
+    timestamp = None if time is None else to_datetime(time) or Reader(data, "body").time("timestamp")
+    delivery_id = get("delivery_id")
+    if documented:
+        if type(delivery_id) is not str or not delivery_id:
+            delivery_id = Reader(data, "body").required_text("delivery_id")
+    elif delivery_id is not None and type(delivery_id) is not str:
+        delivery_id = Reader(data, "body").text("delivery_id")
     return _NEW[cls](
         provider="kourier",
         type=kind,
-        timestamp=body.time("timestamp"),
+        timestamp=timestamp,
         payload=payload,
-        delivery_id=body.required_text("delivery_id") if documented else body.text("delivery_id"),
+        delivery_id=delivery_id,
         status=member(DeliveryStatus, status) if status else None,
     )
 

@@ -65,16 +65,38 @@ class Stripe(Provider):
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event per body."""
         body = Reader(payload, "body")
+        # Every request reads these: the usual case (a string, an object, a boolean, or
+        # absent) inline, Reader's method only for a conversion or an error, in the
+        # order of the fields, so the first bad one is still the one reported.
+        get = body.data.get
+        kind = get("type")
+        if type(kind) is not str or not kind:
+            kind = body.kind("type")
+        event_id = get("id")
+        if event_id is not None and type(event_id) is not str:
+            event_id = body.text("id")
+        timestamp = body.time("created")
+        data = get("data")
+        if type(data) is not dict:
+            data = body.mapping("data")
+        found = data.get("object")
+        if type(found) is not dict:
+            found = Reader(data, "body.data").mapping("object")  # body.child("data")'s name
+        livemode = get("livemode")
+        if livemode is not None and type(livemode) is not bool:
+            livemode = body.boolean("livemode")
+        api_version = get("api_version")
+        if api_version is not None and type(api_version) is not str:
+            api_version = body.text("api_version")
         return [
             _new_event(
                 provider=self.name,
-                type=body.kind("type"),
-                id=body.text("id"),
-                timestamp=body.time("created"),
+                type=kind,
+                id=event_id,
+                timestamp=timestamp,
                 payload=payload,
-                # body.child("data").mapping("object"), without formatting the name
-                object=Reader(body.mapping("data"), "body.data").mapping("object"),
-                livemode=body.boolean("livemode"),
-                api_version=body.text("api_version"),
+                object=found,
+                livemode=livemode,
+                api_version=api_version,
             )
         ]
