@@ -225,7 +225,13 @@ class Router:
 
     async def dispatch_async(self, events: Sequence[Event]) -> None:
         """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
-        await self._run_async([(event, self._routes_for(event)[0]) for event in events], offload=True)
+        plan: list[tuple[Event, tuple[_Route, ...]]] = []
+        cache = self._cache
+        for event in events:
+            # _routes_for's usual answer, from its cache, without its call (per event of a batch).
+            found = cache.get((type(event), event.type))
+            plan.append((event, (self._routes_for(event) if found is None else found)[0]))
+        await self._run_async(plan, offload=True)
 
     async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
         failures: list[HandlerFailure] = []

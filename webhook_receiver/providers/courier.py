@@ -197,20 +197,56 @@ _new_audience_calculated = constructor(AudienceCalculated)
 _new_courier_event = constructor(CourierEvent)
 
 
-def _message(data: Reader) -> Message:
+def _message(data: JSONObject) -> Message:
+    # Every message:updated reads these: the usual case (a string, a time, or absent)
+    # inline, and a Reader made only for a field that needs its conversion or its
+    # error (it reads that field again), in the same order, so the first bad one is
+    # reported.
+    get = data.get
+    message_id = get("id")
+    if type(message_id) is not str or not message_id:
+        message_id = Reader(data, "body.data").required_text("id")
+    status = get("status")
+    if type(status) is not str or not status:
+        status = Reader(data, "body.data").required_text("status")
+    recipient = get("recipient")
+    if recipient is not None and type(recipient) is not str:
+        recipient = Reader(data, "body.data").text("recipient")
+    event = get("event")
+    if event is not None and type(event) is not str:
+        event = Reader(data, "body.data").text("event")
+    notification = get("notification")
+    if notification is not None and type(notification) is not str:
+        notification = Reader(data, "body.data").text("notification")
+    time = get("enqueued")
+    enqueued = None if time is None else to_datetime(time) or Reader(data, "body.data").time("enqueued")
+    time = get("sent")
+    sent = None if time is None else to_datetime(time) or Reader(data, "body.data").time("sent")
+    time = get("delivered")
+    delivered = None if time is None else to_datetime(time) or Reader(data, "body.data").time("delivered")
+    time = get("opened")
+    opened = None if time is None else to_datetime(time) or Reader(data, "body.data").time("opened")
+    time = get("clicked")
+    clicked = None if time is None else to_datetime(time) or Reader(data, "body.data").time("clicked")
+    error = get("error")
+    if error is not None and type(error) is not str:
+        error = Reader(data, "body.data").text("error")
+    reason = get("reason")
+    if reason is not None and type(reason) is not str:
+        reason = Reader(data, "body.data").text("reason")
     return _new_message(
-        id=data.required_text("id"),
-        status=member(MessageStatus, data.required_text("status")),
-        recipient=data.text("recipient"),
-        event=data.text("event"),
-        notification=data.text("notification"),
-        enqueued=data.time("enqueued"),
-        sent=data.time("sent"),
-        delivered=data.time("delivered"),
-        opened=data.time("opened"),
-        clicked=data.time("clicked"),
-        error=data.text("error"),
-        reason=data.text("reason"),
+        id=message_id,
+        status=member(MessageStatus, status),
+        recipient=recipient,
+        event=event,
+        notification=notification,
+        enqueued=enqueued,
+        sent=sent,
+        delivered=delivered,
+        opened=opened,
+        clicked=clicked,
+        error=error,
+        reason=reason,
     )
 
 
@@ -236,11 +272,23 @@ _NEW_AUDIENCE_USER = {
 
 def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> CourierEvent:
     """The typed event for one Courier event-webhook body."""
-    body = Reader(payload, "body")
-    kind = body.kind("type")
-    fields = body.mapping("data")
-    data = Reader(fields, "body.data")  # body.child("data"), without formatting the name
-    audience_id = data.text("audience_id") or data.text("id")
+    # Every request reads these: the usual case (a string, an object, or absent) inline,
+    # and a Reader made only for a field that needs its conversion or its error (it
+    # reads that field again), in the same order, so the first bad one is reported.
+    body = payload if type(payload) is dict else Reader(payload, "body").data
+    kind = body.get("type")
+    if type(kind) is not str or not kind:
+        kind = Reader(body, "body").kind("type")
+    fields = body.get("data")
+    if type(fields) is not dict:
+        fields = Reader(body, "body").mapping("data")
+    audience_id = fields.get("audience_id")
+    if audience_id is not None and type(audience_id) is not str:
+        audience_id = Reader(fields, "body.data").text("audience_id")
+    if not audience_id:
+        audience_id = fields.get("id")
+        if audience_id is not None and type(audience_id) is not str:
+            audience_id = Reader(fields, "body.data").text("id")
     if kind == "message:updated":
         return _new_message_updated(
             provider="courier",
@@ -248,8 +296,9 @@ def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> Cour
             timestamp=timestamp,
             payload=payload,
             data=fields,
-            message=_message(data),
+            message=_message(fields),
         )
+    data = Reader(fields, "body.data")  # body.child("data"), without formatting the name
     if kind in _NOTIFICATIONS:
         notification_id = data.text("notification_id") or data.text("id")
         return _NEW_NOTIFICATION[kind](

@@ -57,7 +57,11 @@ class GitHub(Provider):
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event typed by the (unsigned) ``X-GitHub-Event`` header."""
-        body = Reader(payload, "body")
+        data = payload if type(payload) is dict else Reader(payload, "body").data
+        # The usual action (a string, or absent) inline; a Reader only to convert or refuse it.
+        action = data.get("action")
+        if action is not None and type(action) is not str:
+            action = Reader(data, "body").text("action")
         kind = headers.getlist("X-GitHub-Event")
         delivery = headers.getlist("X-GitHub-Delivery")
         hook_id = headers.getlist("X-GitHub-Hook-ID")
@@ -67,7 +71,7 @@ class GitHub(Provider):
                 type=kind[0] if len(kind) == 1 and kind[0] else CUSTOM,
                 id=delivery[0] if len(delivery) == 1 else None,
                 payload=payload,
-                action=body.text("action"),
+                action=action,
                 hook_id=hook_id[0] if len(hook_id) == 1 else None,
             )
         ]

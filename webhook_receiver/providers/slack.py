@@ -50,7 +50,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .._errors import PayloadError
-from .._events import Event, JSONObject, JSONValue, Reader, constructor, decode_json
+from .._events import Event, JSONObject, JSONValue, Reader, constructor, decode_json, to_datetime
 from .._forms import MAX_FORM_FIELDS as MAX_FORM_FIELDS
 from .._forms import slack_form as _decode_form
 from .._headers import Headers
@@ -210,27 +210,49 @@ class Slack(Provider):
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event per body, its class decided by the payload alone (see the module)."""
-        body = Reader(payload, "body")
-        data = body.data
-        if data.get("type") is None:
+        data = payload if type(payload) is dict else Reader(payload, "body").data
+        get = data.get
+        kind = get("type")
+        if kind is None:
             if "ssl_check" in data:
                 return [_new_event(provider=self.name, type=SSL_CHECK, payload=payload)]
             if "command" in data:
-                return [self._slash_command(body, payload)]
-        kind = body.kind("type")
+                return [self._slash_command(Reader(data, "body"), payload)]
+        # Every Events API request reads these: the usual case (a string, an object, a
+        # time, or absent) inline, and a Reader made only for a field that needs its
+        # conversion or its error (it reads that field again), in the same order, so
+        # the first bad one is reported.
+        if type(kind) is not str or not kind:
+            kind = Reader(data, "body").kind("type")
         if kind in INTERACTION_TYPES:
             return [self._interaction(kind, Reader(payload, "payload"), payload)]
-        inner = body.child("event")
+        inner = get("event")
+        if type(inner) is not dict:
+            inner = Reader(data, "body").mapping("event")
+        event_id = get("event_id")
+        if event_id is not None and type(event_id) is not str:
+            event_id = Reader(data, "body").text("event_id")
+        time = get("event_time")
+        timestamp = None if time is None else to_datetime(time) or Reader(data, "body").time("event_time")
+        event_type = inner.get("type")
+        if event_type is not None and type(event_type) is not str:
+            event_type = Reader(inner, "body.event").text("type")  # body.child("event")'s name
+        team_id = get("team_id")
+        if team_id is not None and type(team_id) is not str:
+            team_id = Reader(data, "body").text("team_id")
+        challenge = get("challenge")
+        if challenge is not None and type(challenge) is not str:
+            challenge = Reader(data, "body").text("challenge")
         return [
             _new_event(
                 provider=self.name,
                 type=kind,
-                id=body.text("event_id"),
-                timestamp=body.time("event_time"),
+                id=event_id,
+                timestamp=timestamp,
                 payload=payload,
-                event_type=inner.text("type"),
-                team_id=body.text("team_id"),
-                challenge=body.text("challenge"),
+                event_type=event_type,
+                team_id=team_id,
+                challenge=challenge,
             )
         ]
 

@@ -328,19 +328,26 @@ class StandardWebhooks(Provider):
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event; the id is the signed ``webhook-id`` (``svix-id`` in events stored by 0.1)."""
-        body = Reader(payload, "body")
-        msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
-        header_time = next(
-            (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v),
-            None,
-        )
+        data = payload if type(payload) is dict else Reader(payload, "body").data
+        # The first of the two names that is present, without a generator per request.
+        ids = headers.getlist("webhook-id") or headers.getlist("svix-id")
+        times = headers.getlist("webhook-timestamp") or headers.getlist("svix-timestamp")
+        # Every request reads these: the usual case (a string, a time, or absent) inline,
+        # and a Reader made only for a field that needs its conversion or its error (it
+        # reads that field again), in the same order, so the first bad one is reported.
+        get = data.get
+        kind = get("type")
+        if type(kind) is not str or not kind:
+            kind = Reader(data, "body").kind("type")
+        time = get("timestamp")
+        timestamp = None if time is None else to_datetime(time) or Reader(data, "body").time("timestamp")
         return [
             _new_event(
                 provider=self.name,
-                type=body.kind("type"),
-                id=msg_id,
-                timestamp=body.time("timestamp") or to_datetime(header_time),
+                type=kind,
+                id=ids[0] if ids else None,
+                timestamp=timestamp or to_datetime(times[0] if times else None),
                 payload=payload,
-                data=body.raw("data"),
+                data=get("data"),
             )
         ]
