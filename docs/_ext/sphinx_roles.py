@@ -37,15 +37,11 @@ _BORDER = re.compile(r"^ *=+(?: +=+)+ *$")
 def _identifier(obj: griffe.Object, target: str) -> str:
     """The full dotted path ``target`` names when written in ``obj``'s docstring."""
     head, _, rest = target.lstrip(".").partition(".")
-    scope: griffe.Object | None = obj
-    while scope is not None:  # a method's docstring may name a sibling method: try each scope
-        try:
-            resolved = scope.resolve(head)
-        except griffe.NameResolutionError:
-            scope = scope.parent
-            continue
-        return f"{resolved}.{rest}" if rest else resolved
-    return target
+    try:
+        resolved = obj.resolve(head)  # Griffe looks in obj's scope, then in each parent's
+    except griffe.NameResolutionError:
+        return target
+    return f"{resolved}.{rest}" if rest else resolved
 
 
 def _roles(obj: griffe.Object, text: str) -> str:
