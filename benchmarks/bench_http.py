@@ -91,10 +91,11 @@ sys.path.insert(0, str(BENCHMARKS))
 import http_apps  # noqa: E402
 import httpx2  # noqa: E402
 import loadtest  # noqa: E402 - the load generator, server helpers and stats, reused
+from _targets import HTTP  # noqa: E402
 from http_apps import BARE_PATH, HOOK_PATH, STUB_PATH, TOKEN  # noqa: E402
 
 FRAMEWORKS = ("asgi", "flask", "django")
-TARGET = 0.9
+TARGET = HTTP
 """Adapter requests/s at least this fraction of the bare endpoint's, for every framework."""
 MAX_SECONDS = 240.0
 """``--seconds`` (per round) at most this."""

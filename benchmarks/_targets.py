@@ -1,0 +1,38 @@
+"""The benchmarks' targets, in one place: the scripts print against them, ``run.py``
+judges them and ``charts.py`` draws them (issue 8's, then issue 18's)."""
+
+from __future__ import annotations
+
+__all__ = [
+    "COUNTS_HANDLE",
+    "COUNTS_VERIFY",
+    "HTTP",
+    "MEMORY",
+    "PARSE",
+    "VERIFY_LARGE",
+    "VERIFY_LARGE_FROM",
+    "VERIFY_SMALL",
+    "VERIFY_SMALL_SIZE",
+    "WRK",
+]
+
+# Issue 8's.
+VERIFY_SMALL, VERIFY_SMALL_SIZE = 1.15, 1024
+"""Verification at 1 KiB at most this many times the raw HMAC floor's time."""
+VERIFY_LARGE, VERIFY_LARGE_FROM = 1.03, 256 * 1024
+"""From 256 KiB up, at most this many times the floor's time."""
+PARSE = 1.5
+"""Verify + parse + typed events at most this many times ``json.loads`` alone."""
+HTTP = 0.9
+"""``bench_http.py``: the adapter's requests/s at least this fraction of the bare endpoint's."""
+MEMORY = 1.1
+"""Peak extra memory to receive a body at most this many times its size."""
+
+# Issue 18's.
+WRK = 0.9
+"""``bench_wrk.py``: our requests/s at least this fraction of a bare endpoint plus ``json.loads``'s."""
+COUNTS_VERIFY = 1.15
+"""``count_targets.py``: verification's instructions at most this many times the floor's."""
+COUNTS_HANDLE = 1.3
+"""``count_targets.py``: ``Receiver.handle``'s instructions at most this many times the
+floor's plus ``json.loads``'s."""
