@@ -37,6 +37,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal, Protocol, TypeAlias
 
+from . import _accel
 from ._errors import (
     ConfigurationError,
     InvalidCredentials,
@@ -71,6 +72,7 @@ __all__ = [
     "TokenValidator",
     "Unverified",
     "Verified",
+    "compiled_checker",
     "system_clock",
 ]
 
@@ -506,6 +508,28 @@ class HmacScheme:
         """The headers the sender would attach to ``body`` at time ``now``."""
         raise NotImplementedError
 
+    def compiled_options(self) -> dict[str, object] | None:
+        """What ``_speedups.Verifier`` needs to serve this scheme, or ``None`` when it
+        cannot (see :func:`compiled_checker`)."""
+        return None
+
+    def _common_options(self) -> dict[str, object] | None:
+        if self._unit == "rfc3339":
+            return None
+        expires = self._keyring.expires
+        return {
+            "fallback": self.verify,
+            "pads": self._pads,
+            "expires": None if expires is None else tuple(float(until) for until in expires),
+            "digest_size": self._pads[0][0].digest_size,
+            "tolerance": float(self._tolerance),
+            "seconds_below": float(self._seconds_below),
+            "verified_type": Verified,
+            "nothing_signed": NOTHING_SIGNED,
+            "headers_type": Headers,
+            "compare_digest": hmac.compare_digest,
+        }
+
     def timestamp_text(self, now: float) -> str:
         """``now`` written the way this scheme's sender writes timestamps."""
         if self._unit == "rfc3339":
@@ -515,6 +539,9 @@ class HmacScheme:
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._keyring!r}, tolerance={self._tolerance:g})"
 
+
+# The kinds of _speedups.Verifier (its KIND_* constants).
+_KIND_KEYED, _KIND_SINGLE, _KIND_STANDARD = 1, 2, 3
 
 _TEMPLATE_FIELDS = frozenset({"timestamp"})
 
@@ -655,6 +682,21 @@ class HmacSignature(HmacScheme):
             now,
         )
         return _verified(timestamp, signed_at, None)
+
+    def compiled_options(self) -> dict[str, object] | None:
+        """The compiled path serves a signature header (and a timestamp header), not signed headers."""
+        options = self._common_options()
+        if options is None or self._fields:
+            return None
+        return options | {
+            "kind": _KIND_SINGLE,
+            "header": self._header,
+            "timestamp_header": self._timestamp_header or None,
+            "prefix": self._prefix,
+            "base64": not self._hex,
+            "before_parts": tuple(self._before_parts),
+            "after_parts": tuple(self._after_parts),
+        }
 
     def _verify_fields(self, pairs: Pairs, candidate: bytes, body: bytes, now: float) -> Verified:
         """Verification when the template signs headers besides the timestamp."""
@@ -803,6 +845,20 @@ class KeyedListSignature(HmacScheme):
             )
         return timestamp, candidates
 
+    def compiled_options(self) -> dict[str, object] | None:
+        """The compiled path serves one-character entry separators (all the providers')."""
+        options = self._common_options()
+        if options is None or len(self._entry_separator) != 1:
+            return None
+        return options | {
+            "kind": _KIND_KEYED,
+            "header": self._header,
+            "timestamp_label": self._timestamp_label,
+            "entry_label": self._entry_label,
+            "entry_separator": self._entry_separator,
+            "separator": self._separator,
+        }
+
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``t=<timestamp>,<key>=<hex>`` for ``body``."""
         timestamp = self.timestamp_text(now)
@@ -892,6 +948,11 @@ class StandardWebhooksSignature(HmacScheme):
         signed_prefix = wire_bytes(f"{msg_id}.{timestamp}.")
         signed_at = self.check(timestamp, names[1], signed_prefix, body, b"", candidates, now)
         return _verified(timestamp, signed_at, msg_id)
+
+    def compiled_options(self) -> dict[str, object] | None:
+        """The compiled path serves this scheme as it is."""
+        options = self._common_options()
+        return None if options is None else options | {"kind": _KIND_STANDARD}
 
     def sign(self, body: bytes, now: float, msg_id: str | None = None) -> dict[str, str]:
         """``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` for ``body``."""
@@ -1110,3 +1171,30 @@ the request's headers in :class:`Headers` first (the ``Scheme`` protocol promise
 only :class:`Headers`). Exact classes: a subclass may override ``verify``. A scheme
 class elsewhere says the same of itself with ``reads_any_headers = True`` in its own
 body (not inherited, for the same reason)."""
+
+
+_COMPILED_SCHEMES: frozenset[type] = frozenset({HmacSignature, KeyedListSignature, StandardWebhooksSignature})
+
+
+def compiled_checker(scheme: object) -> Callable[[HeadersLike, bytes, float], Verified] | None:
+    """``scheme.verify`` through the compiled fast path, or ``None`` without one.
+
+    ``None`` when ``webhook_receiver._speedups`` is not built or is switched off
+    (``_accel``), when ``scheme`` is not exactly one of the three schemes it serves
+    (a subclass may override ``verify``), or when its configuration is one the
+    compiled code does not read (RFC 3339 timestamps, signed headers, a multi-character
+    entry separator, names beyond ASCII). The callable returned takes the same
+    ``(headers, body, now)`` as ``verify``: it accepts the usual request itself and
+    calls ``scheme.verify`` for everything else, so every error is the Python scheme's.
+    """
+    compiled = _accel.compiled
+    if compiled is None or type(scheme) not in _COMPILED_SCHEMES:
+        return None
+    options = scheme.compiled_options()  # type: ignore[attr-defined]
+    if options is None:
+        return None
+    try:
+        verifier: Callable[[HeadersLike, bytes, float], Verified] = compiled.Verifier(**options)
+    except ValueError:  # a name or label beyond ASCII, or longer than the compiled code takes
+        return None
+    return verifier

@@ -30,6 +30,7 @@ from .._schemes import (
     SecretInput,
     Unverified,
     Verified,
+    compiled_checker,
     encode_secret,
     encode_secrets,
     expiry_of,
@@ -148,7 +149,10 @@ class Provider:
         self._clock: Clock = clock or system_clock
         # The library's own schemes read any HeadersLike; another Scheme gets Headers.
         self._check: Callable[[HeadersLike, bytes, float], Verified | None] = (
-            cast(Callable[[HeadersLike, bytes, float], Verified | None], scheme.verify)
+            (
+                compiled_checker(scheme)
+                or cast(Callable[[HeadersLike, bytes, float], Verified | None], scheme.verify)
+            )
             if type(scheme) in BUILTIN_SCHEMES or vars(type(scheme)).get("reads_any_headers") is True
             else _wrapped(scheme)
         )

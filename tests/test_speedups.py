@@ -1,0 +1,328 @@
+"""The compiled verification fast path (``webhook_receiver._speedups``) against the Python schemes.
+
+The compiled ``Verifier`` may only *accept*: whatever it accepts, the Python scheme
+accepts with an equal ``Verified``; everything else it hands to the Python scheme,
+so the full call (``verifier(headers, body, now)``) answers exactly as
+``scheme.verify`` does, error type and message included. These tests hold it to that
+for every provider it serves, on valid requests in every header shape the library
+takes and on hypothesis-mutated ones (names, values, whitespace, repeats, non-ASCII
+text, clocks, containers), and check that it is really used: the usual request is
+accepted by the compiled code itself, not by the fallback.
+
+Without the extension built these tests skip, unless ``WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1``
+(set by ``.ci/run``) makes that a failure. ``.ci/run`` also runs the verification
+tests once more with ``WEBHOOK_RECEIVER_PURE_PYTHON=1``, so both paths are tested.
+"""
+
+from __future__ import annotations
+
+import gc
+import math
+import os
+import subprocess
+import sys
+import tracemalloc
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, event, example, given, settings
+from hypothesis import strategies as st
+
+from webhook_receiver import Headers, Secret, VerificationError, _accel, providers
+from webhook_receiver._schemes import Verified, compiled_checker
+from webhook_receiver.testing import make_provider
+
+if _accel.compiled is None:
+    if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS") == "1":
+        pytest.fail(
+            "webhook_receiver._speedups is required (WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1) but not built",
+            pytrace=False,
+        )
+    pytest.skip(
+        "webhook_receiver._speedups is not built (no C compiler at install) or "
+        "WEBHOOK_RECEIVER_PURE_PYTHON is set",
+        allow_module_level=True,
+    )
+
+NOW = 1_700_000_000
+BODY = (
+    b'{"type":"message:updated","data":{"id":"1-5e2b2615","status":"DELIVERED"},"pad":"' + b"x" * 900 + b'"}'
+)
+
+SERVED = sorted(
+    name for name in providers.PROVIDERS if compiled_checker(make_provider(name).scheme) is not None
+)
+"""Every provider ``providers.create`` knows whose scheme the compiled path serves."""
+
+
+def test_the_timestamped_providers_of_the_speed_targets_are_served() -> None:
+    assert {"courier", "stripe", "slack", "standard-webhooks", "github", "customerio"} <= set(SERVED)
+    # and the ones it cannot serve are refused at construction, not mis-served
+    assert compiled_checker(make_provider("twitch").scheme) is None  # signed headers besides the body
+    assert compiled_checker(make_provider("kourier").scheme) is None  # a token, no MAC
+
+
+def test_providers_verify_through_it() -> None:
+    provider = make_provider("stripe")
+    assert type(provider._check).__name__ == "Verifier"
+    assert provider.verify(provider.sign(BODY, now=NOW), BODY, now=NOW).timestamp == str(NOW)
+
+
+def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
+    try:
+        return ("ok", call())
+    except VerificationError as exc:
+        return ("error", type(exc), str(exc), exc.status)
+    except TypeError as exc:
+        return ("type error", str(exc))
+
+
+def shapes(headers: dict[str, str]) -> dict[str, Any]:
+    """The same request in every header container the library takes."""
+    pairs = list(headers.items())
+    asgi = [(b"host", b"hooks.example.com"), (b"content-type", b"application/json")] + [
+        (name.lower().encode(), value.encode()) for name, value in pairs
+    ]
+    return {
+        "dict": dict(headers),
+        "title-case dict": {name.title(): value for name, value in pairs},
+        "upper-case dict": {name.upper(): value for name, value in pairs},
+        "list of str": pairs,
+        "tuple": tuple(pairs),
+        "asgi bytes": asgi,
+        "Headers(dict)": Headers(dict(headers)),
+        "Headers(asgi)": Headers(asgi),
+        "optional whitespace": {name: f" \t{value}\t " for name, value in pairs},
+    }
+
+
+@pytest.mark.parametrize("name", SERVED)
+def test_the_usual_request_is_accepted_by_the_compiled_code_in_every_shape(name: str) -> None:
+    provider = make_provider(name)
+    verifier = compiled_checker(provider.scheme)
+    assert verifier is not None
+    signed = provider.sign(BODY, now=NOW)
+    expected = provider.scheme.verify(signed, BODY, NOW)
+    for shape, headers in shapes(signed).items():
+        fast = verifier.try_fast(headers, BODY, NOW)  # type: ignore[attr-defined]
+        assert fast == expected, shape
+        assert type(fast) is Verified
+        for body in (bytearray(BODY), memoryview(BODY)):
+            assert verifier.try_fast(headers, body, NOW) == expected, shape  # type: ignore[attr-defined]
+    assert verifier.try_fast(signed, BODY, float(NOW)) == expected  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("name", SERVED)
+def test_a_large_body_and_the_edges_of_the_tolerance(name: str) -> None:
+    provider = make_provider(name)
+    scheme = provider.scheme
+    verifier = compiled_checker(scheme)
+    assert verifier is not None
+    body = b"{" + b" " * (1 << 20) + b"}"  # hashing this releases the GIL
+    signed = provider.sign(body, now=NOW)
+    assert verifier.try_fast(signed, body, NOW) == scheme.verify(signed, body, NOW)  # type: ignore[attr-defined]
+    tolerance = getattr(scheme, "tolerance", 300.0)
+    for now in (NOW - tolerance, NOW + tolerance, NOW - tolerance - 0.001, NOW + tolerance + 1, math.nan):
+        assert outcome(lambda now=now: verifier(signed, body, now)) == outcome(
+            lambda now=now: scheme.verify(signed, body, now)
+        )
+
+
+def test_an_expired_secret_is_not_used_by_the_compiled_code() -> None:
+    until = datetime.fromtimestamp(NOW - 1, UTC)
+    old = make_provider("stripe", secret="whsec_old")
+    both = make_provider("stripe", secret=[Secret("whsec_old", expires_at=until), "whsec_new"])
+    verifier = compiled_checker(both.scheme)
+    assert verifier is not None
+    signed_with_old = old.sign(BODY, now=NOW)
+    assert verifier.try_fast(signed_with_old, BODY, NOW) is None  # type: ignore[attr-defined]
+    assert verifier.try_fast(signed_with_old, BODY, NOW - 2) is not None  # type: ignore[attr-defined]
+    assert outcome(lambda: verifier(signed_with_old, BODY, NOW)) == outcome(
+        lambda: both.scheme.verify(signed_with_old, BODY, NOW)
+    )
+    assert outcome(lambda: verifier(signed_with_old, BODY, NOW))[0] == "error"
+    signed_with_new = make_provider("stripe", secret="whsec_new").sign(BODY, now=NOW)
+    assert verifier.try_fast(signed_with_new, BODY, NOW) is not None  # type: ignore[attr-defined]
+
+
+def test_its_repr_shows_no_secret() -> None:
+    provider = make_provider("stripe", secret="whsec_do_not_print_me")
+    text = repr(provider._check)
+    assert "do_not_print_me" not in text and "1 secret(s)" in text
+
+
+def test_pure_python_switch() -> None:
+    code = (
+        "from webhook_receiver import _accel; from webhook_receiver.testing import make_provider;"
+        "print(_accel.compiled is None, type(make_provider('stripe')._check).__name__)"
+    )
+    env = dict(os.environ, WEBHOOK_RECEIVER_PURE_PYTHON="1")
+    shown = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["True", "method"]
+
+
+def test_no_reference_is_leaked() -> None:
+    provider = make_provider("standard-webhooks")
+    verifier = compiled_checker(provider.scheme)
+    assert verifier is not None
+    signed = provider.sign(BODY, now=NOW)
+    requests = [signed, {**signed, "webhook-signature": "v1,AAAA"}, list(signed.items()), Headers(signed)]
+
+    def run(times: int) -> None:
+        for _ in range(times):
+            for headers in requests:
+                outcome(lambda headers=headers: verifier(headers, BODY, NOW))
+
+    run(200)
+    gc.collect()
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        run(3000)
+        gc.collect()
+        grown = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    # 12,000 calls: a leaked object per call would be several hundred KiB.
+    assert grown < 64 * 1024
+
+
+# ------------------------------------------------------------------ the property
+
+KELVIN = "\u212a"  # lower-cases to "k", as in "x-slack-signature" and "webhook-id"
+TEXT_BITS = [
+    "",
+    " ",
+    "\t",
+    "\xa0",
+    "\v",
+    ",",
+    ";",
+    "=",
+    "t=",
+    "v1,",
+    "v1=",
+    "  ",
+    "é",
+    KELVIN,
+    "0",
+    "a",
+    "A",
+    "/",
+]
+
+
+@st.composite
+def requests(draw: st.DrawFn) -> tuple[str, Any, Any, Any]:
+    name = draw(st.sampled_from(SERVED))
+    provider = make_provider(name)
+    headers = dict(provider.sign(BODY, now=NOW))
+    items: list[tuple[str, str]] = list(headers.items())
+    as_bytes: set[int] = set()
+    for _ in range(draw(st.integers(0, 4))):
+        if not items:
+            break
+        index = draw(st.integers(0, len(items) - 1))
+        key, value = items[index]
+        change = draw(
+            st.sampled_from(
+                [
+                    "case",
+                    "edit",
+                    "insert",
+                    "cut",
+                    "repeat",
+                    "drop",
+                    "kelvin name",
+                    "bytes",
+                    "other header",
+                    "same name",
+                ]
+            )
+        )
+        if change == "case":
+            key = draw(st.sampled_from([key.upper(), key.title(), key.swapcase()]))
+        elif change in ("edit", "insert", "cut") and value:
+            at = draw(st.integers(0, len(value)))
+            bit = draw(st.sampled_from(TEXT_BITS))
+            if change == "edit":
+                value = value[:at] + bit + value[at + 1 :]
+            elif change == "insert":
+                value = value[:at] + bit + value[at:]
+            else:
+                value = value[:at] + value[at + draw(st.integers(1, 8)) :]
+        elif change == "repeat":
+            items.append((draw(st.sampled_from([key, key.upper()])), value))
+        elif change == "drop":
+            del items[index]
+            continue
+        elif change == "kelvin name" and "k" in key.lower():
+            items.append((key.lower().replace("k", KELVIN, 1), value))
+        elif change == "bytes":
+            as_bytes.add(index)
+        elif change == "other header":
+            items.append((draw(st.sampled_from(["X-Other", "content-type", "é" * len(key)])), value))
+        elif change == "same name":
+            value = draw(st.sampled_from([v for _, v in items]))
+        items[index] = (key, value)
+    pairs: list[tuple[Any, Any]] = [
+        (key.lower().encode("latin-1", "replace"), value.encode("latin-1", "replace"))
+        if index in as_bytes
+        else (key, value)
+        for index, (key, value) in enumerate(items)
+    ]
+    container = draw(st.sampled_from(["dict", "list", "tuple", "Headers", "dict subclass"]))
+    if container == "dict":
+        shaped: Any = {k.decode("latin-1") if isinstance(k, bytes) else k: v for k, v in pairs}
+    elif container == "list":
+        shaped = pairs
+    elif container == "tuple":
+        shaped = tuple(pairs)
+    elif container == "Headers":
+        shaped = Headers(pairs)
+    else:
+        shaped = type("Mapping", (dict,), {})(
+            {k if isinstance(k, str) else k.decode("latin-1"): v for k, v in pairs}
+        )
+    offset = draw(st.sampled_from([0, 1, -1, 299, -299, 300, -300, 301, -301, 10**6, 0.5]))
+    now: Any = draw(st.sampled_from([NOW + offset, float(NOW + offset), math.inf, math.nan, 10**30, True]))
+    body = draw(st.sampled_from([BODY, BODY[:-1], bytearray(BODY), b""]))
+    return name, shaped, body, now
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=requests())
+@example(request=("slack", {"x-slac\u212a-signature": "v0=00", "X-Slack-Signature": "v0=00"}, BODY, NOW))
+def test_whatever_the_compiled_code_accepts_python_accepts_and_errors_are_pythons(
+    request: tuple[str, Any, Any, Any],
+) -> None:
+    name, headers, body, now = request
+    scheme = make_provider(name).scheme
+    verifier = compiled_checker(scheme)
+    assert verifier is not None
+    expected = outcome(lambda: scheme.verify(headers, body, now))
+    fast = verifier.try_fast(headers, body, now) if type(now) in (int, float) else None  # type: ignore[attr-defined]
+    event("accepted by the compiled code" if fast is not None else f"left to Python: {expected[0]}")
+    if fast is not None:
+        assert expected == ("ok", fast)
+    assert outcome(lambda: verifier(headers, body, now)) == expected
+
+
+def test_mutated_requests_reach_both_paths() -> None:
+    """The property above is not vacuous: among mutated valid requests some are
+    accepted by the compiled code and some are left to Python, for each provider."""
+    for name in SERVED:
+        provider = make_provider(name)
+        verifier = compiled_checker(provider.scheme)
+        signed = provider.sign(BODY, now=NOW)
+        accepted = sum(
+            verifier.try_fast({key: value + pad for key, value in signed.items()}, BODY, NOW) is not None  # type: ignore[union-attr]
+            for pad in ("", " ", "\t")
+        )
+        refused = sum(
+            verifier.try_fast({key: value + pad for key, value in signed.items()}, BODY, NOW) is None  # type: ignore[union-attr]
+            for pad in ("\xa0", "0", "é")
+        )
+        assert (accepted, refused) == (3, 3), name

@@ -1,0 +1,1211 @@
+/*
+ * webhook_receiver._speedups: the compiled fast path of HMAC verification.
+ *
+ * Optional, as markupsafe's speedups are: built when a C compiler is at hand, the
+ * pure-Python schemes otherwise (webhook_receiver/_accel.py decides). It serves the
+ * three schemes the timestamped providers use (KeyedListSignature: Stripe, Courier,
+ * Paddle, Calendly; HmacSignature without signed headers: GitHub, Slack, Customer.io,
+ * Shopify and others; StandardWebhooksSignature) and it only ever *accepts*.
+ *
+ * A Verifier reads the request's headers, parses them, checks the timestamp and the
+ * MAC, and returns the same Verified the Python scheme would. Whenever anything is
+ * unusual (a missing, repeated, non-ASCII or malformed header, a timestamp out of
+ * tolerance, no matching signature, a header container or a clock value of another
+ * type), it does not decide: it calls the Python scheme's verify(), which raises the
+ * precise error. So there is one source of every error and every message, and the
+ * compiled code only needs one property, which tests/test_speedups.py checks against
+ * the Python schemes: whatever it accepts, Python accepts, with an equal Verified.
+ *
+ * The MAC is the Python scheme's: the same padded-key hashlib states copied per
+ * request, compared with hmac.compare_digest, called from here instead of from
+ * bytecode. What this file saves is the interpreter around them.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stddef.h>
+#include <string.h>
+
+#define MAX_SIGNATURES 64      /* _schemes.MAX_SIGNATURES */
+#define MAX_TIMESTAMP_DIGITS 16 /* _events.MAX_TIMESTAMP_DIGITS */
+#define MAX_NAME 64             /* longest header name or label a Verifier takes */
+#define MAX_DIGEST 64           /* SHA-512 */
+#define EXACT_DOUBLE 9007199254740992.0 /* 2**53: integers below it are exact doubles */
+
+enum { KIND_KEYED = 1, KIND_SINGLE = 2, KIND_STANDARD = 3 };
+
+/* Result of a step: go on, or leave the decision to Python (no exception set). */
+#define DECIDE_IN_PYTHON 0
+#define GO_ON 1
+/* A step failed with a Python exception set (MemoryError and the like). */
+#define FAILED (-1)
+
+typedef struct {
+    char text[MAX_NAME + 1];
+    Py_ssize_t len;
+} Name;
+
+/* A header value (or part of one): ASCII, borrowed from an object that outlives it. */
+typedef struct {
+    const char *data;
+    Py_ssize_t len;
+    PyObject *owner; /* the str or bytes the data lies in */
+} Text;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    int kind;
+    /* the header names read, lower-case ASCII; KIND_STANDARD: webhook-{id,timestamp,
+       signature} then svix-{id,timestamp,signature} */
+    Name names[6];
+    int name_count;
+    /* KIND_KEYED */
+    Name timestamp_label;
+    Name entry_label;
+    char entry_separator;
+    PyObject *separator; /* bytes signed between the timestamp and the body */
+    /* KIND_SINGLE */
+    Name prefix; /* lower-case ASCII, may be empty */
+    int base64;
+    int has_timestamp;
+    PyObject *before_parts; /* tuple of bytes, joined by the timestamp */
+    PyObject *after_parts;
+    /* all */
+    PyObject *pads;    /* tuple of (inner, outer) hashlib states */
+    double *expires;   /* one per pad, or NULL when no secret expires */
+    Py_ssize_t pad_count;
+    Py_ssize_t digest_size;
+    double tolerance;
+    double seconds_below;
+    PyObject *verified_type;
+    PyObject *nothing_signed;
+    PyObject *headers_type;
+    PyObject *compare_digest;
+    PyObject *fallback;
+} Verifier;
+
+static PyObject *str_copy, *str_update, *str_digest, *str_pairs;
+static PyObject *str_timestamp, *str_signed_at, *str_message_id, *empty_bytes;
+
+/* ------------------------------------------------------------------ text helpers */
+
+static int
+is_ows(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+static Text
+trim(Text t)
+{
+    while (t.len > 0 && is_ows(t.data[0])) {
+        t.data++;
+        t.len--;
+    }
+    while (t.len > 0 && is_ows(t.data[t.len - 1])) {
+        t.len--;
+    }
+    return t;
+}
+
+static int
+all_ascii(const char *data, Py_ssize_t len)
+{
+    for (Py_ssize_t i = 0; i < len; i++) {
+        if ((unsigned char)data[i] >= 0x80) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* The ASCII text of an exact str or bytes; 0 for anything else (or not ASCII). */
+static int
+ascii_text(PyObject *obj, Text *out)
+{
+    if (PyUnicode_CheckExact(obj)) {
+        if (!PyUnicode_IS_ASCII(obj)) {
+            return 0;
+        }
+        out->data = (const char *)PyUnicode_1BYTE_DATA(obj);
+        out->len = PyUnicode_GET_LENGTH(obj);
+    }
+    else if (PyBytes_CheckExact(obj)) {
+        out->data = PyBytes_AS_STRING(obj);
+        out->len = PyBytes_GET_SIZE(obj);
+        if (!all_ascii(out->data, out->len)) {
+            return 0;
+        }
+    }
+    else {
+        return 0;
+    }
+    out->owner = obj;
+    return 1;
+}
+
+static int
+equal_lower(const char *data, Py_ssize_t len, const Name *name)
+{
+    if (len != name->len) {
+        return 0;
+    }
+    for (Py_ssize_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + ('a' - 'A'));
+        }
+        if (c != (unsigned char)name->text[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static int
+equal_exact(Text t, const Name *name)
+{
+    return t.len == name->len && memcmp(t.data, name->text, (size_t)t.len) == 0;
+}
+
+/* A str for text: the owner itself when it is a str and all of it, else a new str. */
+static PyObject *
+text_str(Text t)
+{
+    if (PyUnicode_CheckExact(t.owner) && t.len == PyUnicode_GET_LENGTH(t.owner)) {
+        Py_INCREF(t.owner);
+        return t.owner;
+    }
+    return PyUnicode_DecodeASCII(t.data, t.len, NULL);
+}
+
+/* -------------------------------------------------------------- reading headers */
+
+/*
+ * Which of the wanted names a header name is: its index, -1 for none, -2 to leave
+ * the request to Python (a name of another type, or a non-ASCII name as long as a
+ * wanted one: Python lower-cases Unicode, and "\u212a" lower-cases to "k").
+ */
+static int
+which_name(const Verifier *self, PyObject *name)
+{
+    Text t;
+    if (PyUnicode_CheckExact(name)) {
+        t.len = PyUnicode_GET_LENGTH(name);
+        if (!PyUnicode_IS_ASCII(name)) {
+            for (int i = 0; i < self->name_count; i++) {
+                if (self->names[i].len == t.len) {
+                    return -2;
+                }
+            }
+            return -1;
+        }
+        t.data = (const char *)PyUnicode_1BYTE_DATA(name);
+    }
+    else if (PyBytes_CheckExact(name)) {
+        t.data = PyBytes_AS_STRING(name);
+        t.len = PyBytes_GET_SIZE(name);
+    }
+    else {
+        return -2;
+    }
+    for (int i = 0; i < self->name_count; i++) {
+        if (self->names[i].len == t.len) {
+            if (!all_ascii(t.data, t.len)) {
+                return -2;
+            }
+            if (equal_lower(t.data, t.len, &self->names[i])) {
+                return i;
+            }
+        }
+    }
+    return -1;
+}
+
+/* Record one (name, value) pair; DECIDE_IN_PYTHON on a repeat or an unusual value. */
+static int
+take_pair(const Verifier *self, PyObject *name, PyObject *value, Text *found)
+{
+    int index = which_name(self, name);
+    if (index == -1) {
+        return GO_ON;
+    }
+    if (index == -2 || found[index].owner != NULL) {
+        return DECIDE_IN_PYTHON; /* a repeated header is malformed: Python says so */
+    }
+    Text t;
+    if (!ascii_text(value, &t)) {
+        return DECIDE_IN_PYTHON;
+    }
+    found[index] = trim(t);
+    return GO_ON;
+}
+
+static int
+scan_sequence(const Verifier *self, PyObject *seq, Text *found)
+{
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
+    PyObject **items = PySequence_Fast_ITEMS(seq);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *pair = items[i];
+        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+            return DECIDE_IN_PYTHON;
+        }
+        if (take_pair(self, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found) != GO_ON) {
+            return DECIDE_IN_PYTHON;
+        }
+    }
+    return GO_ON;
+}
+
+static int
+scan_dict(const Verifier *self, PyObject *dict, Text *found)
+{
+    Py_ssize_t pos = 0;
+    PyObject *name, *value;
+    while (PyDict_Next(dict, &pos, &name, &value)) {
+        if (take_pair(self, name, value, found) != GO_ON) {
+            return DECIDE_IN_PYTHON;
+        }
+    }
+    return GO_ON;
+}
+
+static int
+scan_items_view(const Verifier *self, PyObject *view, Text *found)
+{
+#if PY_VERSION_HEX < 0x030D0000
+    return scan_dict(self, (PyObject *)((_PyDictViewObject *)view)->dv_dict, found);
+#else
+    /* The view's dict is private from 3.13 on: iterate. The values stay alive in the
+       dict, which the view holds, after each item tuple is released. */
+    PyObject *iterator = PyObject_GetIter(view);
+    if (iterator == NULL) {
+        return FAILED;
+    }
+    PyObject *pair;
+    int result = GO_ON;
+    while ((pair = PyIter_Next(iterator)) != NULL) {
+        result = take_pair(self, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found);
+        Py_DECREF(pair);
+        if (result != GO_ON) {
+            break;
+        }
+    }
+    Py_DECREF(iterator);
+    if (result == GO_ON && PyErr_Occurred()) {
+        return FAILED;
+    }
+    return result;
+#endif
+}
+
+/*
+ * Find the wanted headers in a dict, a list or tuple of pairs, or a Headers over one
+ * of those (or over a dict's items). found[i].owner stays NULL for an absent name.
+ */
+static int
+scan_headers(const Verifier *self, PyObject *headers, Text *found)
+{
+    for (int i = 0; i < self->name_count; i++) {
+        found[i].owner = NULL;
+        found[i].data = NULL;
+        found[i].len = 0;
+    }
+    if (PyDict_CheckExact(headers)) {
+        return scan_dict(self, headers, found);
+    }
+    if (PyList_CheckExact(headers) || PyTuple_CheckExact(headers)) {
+        return scan_sequence(self, headers, found);
+    }
+    if ((PyObject *)Py_TYPE(headers) != self->headers_type) {
+        return DECIDE_IN_PYTHON;
+    }
+    /* The Headers keeps its pairs alive as long as the request. */
+    PyObject *pairs = PyObject_GetAttr(headers, str_pairs);
+    if (pairs == NULL) {
+        return FAILED;
+    }
+    int result;
+    if (Py_IS_TYPE(pairs, &PyDictItems_Type)) {
+        result = scan_items_view(self, pairs, found);
+    }
+    else if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
+        result = scan_sequence(self, pairs, found);
+    }
+    else {
+        result = DECIDE_IN_PYTHON;
+    }
+    Py_DECREF(pairs);
+    return result;
+}
+
+/* ------------------------------------------------------------ decoding signatures */
+
+static int
+hex_value(unsigned char c)
+{
+    if (c >= '0' && c <= '9') {
+        return c - '0';
+    }
+    if (c >= 'a' && c <= 'f') {
+        return c - 'a' + 10;
+    }
+    if (c >= 'A' && c <= 'F') {
+        return c - 'A' + 10;
+    }
+    return -1;
+}
+
+/* binascii.a2b_hex: the decoded length, or -1 when it is not hex. */
+static Py_ssize_t
+decode_hex(Text t, unsigned char *out, Py_ssize_t room)
+{
+    if (t.len % 2 != 0 || t.len / 2 > room) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < t.len; i += 2) {
+        int high = hex_value((unsigned char)t.data[i]);
+        int low = hex_value((unsigned char)t.data[i + 1]);
+        if (high < 0 || low < 0) {
+            return -1;
+        }
+        out[i / 2] = (unsigned char)(high << 4 | low);
+    }
+    return t.len / 2;
+}
+
+static int
+base64_value(unsigned char c)
+{
+    if (c >= 'A' && c <= 'Z') {
+        return c - 'A';
+    }
+    if (c >= 'a' && c <= 'z') {
+        return c - 'a' + 26;
+    }
+    if (c >= '0' && c <= '9') {
+        return c - '0' + 52;
+    }
+    if (c == '+') {
+        return 62;
+    }
+    if (c == '/') {
+        return 63;
+    }
+    return -1;
+}
+
+/*
+ * Canonical base64 only: whole quanta, the alphabet, one or two '=' at the very end,
+ * unused bits zero. Stricter than binascii.a2b_base64(strict_mode=True), so whatever
+ * it reads, binascii reads the same; the rest goes to Python. -1 when not read.
+ */
+static Py_ssize_t
+decode_base64(Text t, unsigned char *out, Py_ssize_t room)
+{
+    if (t.len == 0 || t.len % 4 != 0) {
+        return -1;
+    }
+    Py_ssize_t padding = 0;
+    if (t.data[t.len - 1] == '=') {
+        padding = t.data[t.len - 2] == '=' ? 2 : 1;
+    }
+    Py_ssize_t size = t.len / 4 * 3 - padding;
+    if (size > room) {
+        return -1;
+    }
+    Py_ssize_t written = 0;
+    for (Py_ssize_t i = 0; i < t.len; i += 4) {
+        int v[4];
+        int last = i + 4 == t.len;
+        for (int j = 0; j < 4; j++) {
+            unsigned char c = (unsigned char)t.data[i + j];
+            if (c == '=' && last && j >= 4 - padding) {
+                v[j] = 0;
+            }
+            else if ((v[j] = base64_value(c)) < 0) {
+                return -1;
+            }
+        }
+        unsigned long quantum = (unsigned long)v[0] << 18 | (unsigned long)v[1] << 12
+                                | (unsigned long)v[2] << 6 | (unsigned long)v[3];
+        unsigned char bytes[3] = {(unsigned char)(quantum >> 16), (unsigned char)(quantum >> 8),
+                                  (unsigned char)quantum};
+        int take = last ? 3 - (int)padding : 3;
+        /* non-zero unused bits are not canonical */
+        if (last && padding == 1 && (quantum & 0xFF) != 0) {
+            return -1;
+        }
+        if (last && padding == 2 && (quantum & 0xFFFF) != 0) {
+            return -1;
+        }
+        memcpy(out + written, bytes, (size_t)take);
+        written += take;
+    }
+    return written;
+}
+
+/* --------------------------------------------------------------- time and MACs */
+
+/* Python's check(): ASCII digits, the unit, the two-sided tolerance. */
+static int
+check_timestamp(const Verifier *self, Text t, double now, double *signed_at)
+{
+    if (t.len < 1 || t.len > MAX_TIMESTAMP_DIGITS || self->seconds_below < 0) {
+        return DECIDE_IN_PYTHON;
+    }
+    double value = 0;
+    unsigned long long digits = 0;
+    for (Py_ssize_t i = 0; i < t.len; i++) {
+        unsigned char c = (unsigned char)t.data[i];
+        if (c < '0' || c > '9') {
+            return DECIDE_IN_PYTHON;
+        }
+        digits = digits * 10 + (unsigned long long)(c - '0');
+    }
+    value = (double)digits;
+    if (value >= EXACT_DOUBLE) {
+        return DECIDE_IN_PYTHON;
+    }
+    /* float(value) or value / 1000, both correctly rounded, as Python computes them */
+    *signed_at = value < self->seconds_below ? value : value / 1000.0;
+    double age = now - *signed_at;
+    if (!(-self->tolerance <= age && age <= self->tolerance)) {
+        return DECIDE_IN_PYTHON;
+    }
+    return GO_ON;
+}
+
+/* The request's clock value as a double, when it is exactly one (else Python decides). */
+static int
+read_now(PyObject *now, double *out)
+{
+    if (PyFloat_CheckExact(now)) {
+        *out = PyFloat_AS_DOUBLE(now);
+        return GO_ON;
+    }
+    if (PyLong_CheckExact(now)) {
+        int overflow;
+        long long value = PyLong_AsLongLongAndOverflow(now, &overflow);
+        if (overflow || (value == -1 && PyErr_Occurred())) {
+            PyErr_Clear();
+            return DECIDE_IN_PYTHON;
+        }
+        if (value >= (long long)EXACT_DOUBLE || value <= -(long long)EXACT_DOUBLE) {
+            return DECIDE_IN_PYTHON;
+        }
+        *out = (double)value;
+        return GO_ON;
+    }
+    return DECIDE_IN_PYTHON;
+}
+
+static PyObject *
+call_method(PyObject *obj, PyObject *name, PyObject *arg)
+{
+    PyObject *args[2] = {obj, arg};
+    return PyObject_VectorcallMethod(name, args, (arg == NULL ? 1 : 2) | PY_VECTORCALL_ARGUMENTS_OFFSET,
+                                     NULL);
+}
+
+static int
+feed(PyObject *state, PyObject *data)
+{
+    PyObject *result = call_method(state, str_update, data);
+    if (result == NULL) {
+        return FAILED;
+    }
+    Py_DECREF(result);
+    return GO_ON;
+}
+
+/* HMAC(pad, prefix + body + suffix), as Keyring.mac(): a new bytes, or NULL. */
+static PyObject *
+mac(PyObject *pad, PyObject *prefix, PyObject *body, PyObject *suffix)
+{
+    PyObject *inner = call_method(PyTuple_GET_ITEM(pad, 0), str_copy, NULL);
+    if (inner == NULL) {
+        return NULL;
+    }
+    PyObject *outer = NULL, *inner_digest = NULL, *result = NULL;
+    if ((PyBytes_GET_SIZE(prefix) && feed(inner, prefix) != GO_ON) || feed(inner, body) != GO_ON
+        || (PyBytes_GET_SIZE(suffix) && feed(inner, suffix) != GO_ON)) {
+        goto done;
+    }
+    if ((inner_digest = call_method(inner, str_digest, NULL)) == NULL) {
+        goto done;
+    }
+    if ((outer = call_method(PyTuple_GET_ITEM(pad, 1), str_copy, NULL)) == NULL) {
+        goto done;
+    }
+    if (feed(outer, inner_digest) != GO_ON) {
+        goto done;
+    }
+    result = call_method(outer, str_digest, NULL);
+done:
+    Py_XDECREF(outer);
+    Py_XDECREF(inner_digest);
+    Py_DECREF(inner);
+    return result;
+}
+
+/*
+ * GO_ON when a live secret's MAC over prefix + body + suffix equals one of the
+ * candidates (hmac.compare_digest), DECIDE_IN_PYTHON when none does, FAILED on error.
+ */
+static int
+any_mac_matches(const Verifier *self, PyObject *prefix, PyObject *body, PyObject *suffix,
+                PyObject **candidates, int candidate_count, double now)
+{
+    for (Py_ssize_t i = 0; i < self->pad_count; i++) {
+        if (self->expires != NULL && !(now <= self->expires[i])) {
+            continue;
+        }
+        PyObject *expected = mac(PyTuple_GET_ITEM(self->pads, i), prefix, body, suffix);
+        if (expected == NULL) {
+            return FAILED;
+        }
+        for (int j = 0; j < candidate_count; j++) {
+            PyObject *args[2] = {expected, candidates[j]};
+            PyObject *same = PyObject_Vectorcall(self->compare_digest, args, 2, NULL);
+            if (same == NULL) {
+                Py_DECREF(expected);
+                return FAILED;
+            }
+            int matched = same == Py_True;
+            Py_DECREF(same);
+            if (matched) {
+                Py_DECREF(expected);
+                return GO_ON;
+            }
+        }
+        Py_DECREF(expected);
+    }
+    return DECIDE_IN_PYTHON;
+}
+
+/* A candidate signature as bytes; wrong-sized ones are dropped (they cannot match). */
+static int
+add_candidate(const Verifier *self, const unsigned char *data, Py_ssize_t len, PyObject **candidates,
+              int *count)
+{
+    if (len != self->digest_size || *count >= MAX_SIGNATURES + 1) {
+        return GO_ON;
+    }
+    PyObject *candidate = PyBytes_FromStringAndSize((const char *)data, len);
+    if (candidate == NULL) {
+        return FAILED;
+    }
+    candidates[(*count)++] = candidate;
+    return GO_ON;
+}
+
+/* A Verified(timestamp, signed_at, message_id), made as object.__setattr__ would. */
+static PyObject *
+make_verified(const Verifier *self, PyObject *stamp, double signed_at, PyObject *message_id)
+{
+    PyTypeObject *type = (PyTypeObject *)self->verified_type;
+    PyObject *made = type->tp_alloc(type, 0);
+    if (made == NULL) {
+        return NULL;
+    }
+    PyObject *when = PyFloat_FromDouble(signed_at);
+    if (when == NULL || PyObject_GenericSetAttr(made, str_timestamp, stamp) < 0
+        || PyObject_GenericSetAttr(made, str_signed_at, when) < 0
+        || PyObject_GenericSetAttr(made, str_message_id, message_id) < 0) {
+        Py_CLEAR(made);
+    }
+    Py_XDECREF(when);
+    return made;
+}
+
+/* ---------------------------------------------------------------- the schemes */
+
+/*
+ * The MAC check and the result, once the headers are read: the texts the result
+ * holds become str objects first, because hashing a large body lets other threads
+ * run, and one of them could change the headers the texts point into.
+ */
+static PyObject *
+match_and_verify(const Verifier *self, PyObject *prefix, PyObject *body, PyObject *suffix,
+                 PyObject **candidates, int count, double now, const Text *stamp, double signed_at,
+                 const Text *message_id)
+{
+    PyObject *stamp_text = NULL, *id_text = NULL, *result = NULL;
+    if (stamp != NULL && (stamp_text = text_str(*stamp)) == NULL) {
+        return NULL;
+    }
+    if (message_id != NULL && (id_text = text_str(*message_id)) == NULL) {
+        goto done;
+    }
+    int matched = any_mac_matches(self, prefix, body, suffix, candidates, count, now);
+    if (matched == GO_ON) {
+        result = stamp == NULL ? Py_NewRef(self->nothing_signed)
+                               : make_verified(self, stamp_text, signed_at, id_text == NULL ? Py_None : id_text);
+    }
+    else if (matched == DECIDE_IN_PYTHON) {
+        result = Py_NewRef(Py_None);
+    }
+done:
+    Py_XDECREF(stamp_text);
+    Py_XDECREF(id_text);
+    return result;
+}
+
+static void
+release(PyObject **candidates, int count)
+{
+    for (int j = 0; j < count; j++) {
+        Py_DECREF(candidates[j]);
+    }
+}
+
+/* KeyedListSignature: "t=<digits>,<label>=<hex>[,...]" in one header. */
+static PyObject *
+verify_keyed(Verifier *self, PyObject *headers, PyObject *body, double now)
+{
+    Text found[1];
+    int scanned = scan_headers(self, headers, found);
+    if (scanned != GO_ON) {
+        return scanned == FAILED ? NULL : Py_NewRef(Py_None);
+    }
+    Text value = found[0];
+    if (value.owner == NULL || value.len == 0) {
+        Py_RETURN_NONE;
+    }
+    int entries = 1;
+    for (Py_ssize_t i = 0; i < value.len; i++) {
+        entries += value.data[i] == self->entry_separator;
+    }
+    if (entries > MAX_SIGNATURES + 1) {
+        Py_RETURN_NONE;
+    }
+    PyObject *candidates[MAX_SIGNATURES + 1];
+    int count = 0;
+    Text timestamp = {NULL, 0, NULL};
+    Py_ssize_t start = 0;
+    while (start <= value.len) {
+        Py_ssize_t end = start;
+        while (end < value.len && value.data[end] != self->entry_separator) {
+            end++;
+        }
+        Text entry = {value.data + start, end - start, value.owner};
+        start = end + 1;
+        const char *equals = memchr(entry.data, '=', (size_t)entry.len);
+        if (equals == NULL) {
+            if (trim(entry).len == 0) {
+                continue; /* a stray separator */
+            }
+            release(candidates, count);
+            Py_RETURN_NONE; /* not key=value: malformed */
+        }
+        Text key = trim((Text){entry.data, equals - entry.data, value.owner});
+        Text item = trim((Text){equals + 1, entry.data + entry.len - equals - 1, value.owner});
+        if (equal_exact(key, &self->timestamp_label)) {
+            if (timestamp.owner != NULL) {
+                release(candidates, count);
+                Py_RETURN_NONE; /* two timestamps: malformed */
+            }
+            timestamp = item;
+        }
+        else if (equal_exact(key, &self->entry_label)) {
+            unsigned char decoded[MAX_DIGEST];
+            Py_ssize_t len = decode_hex(item, decoded, MAX_DIGEST);
+            if (len >= 0 && add_candidate(self, decoded, len, candidates, &count) != GO_ON) {
+                release(candidates, count);
+                return NULL;
+            }
+        }
+    }
+    double signed_at;
+    if (timestamp.owner == NULL || count == 0 || check_timestamp(self, timestamp, now, &signed_at) != GO_ON) {
+        release(candidates, count);
+        Py_RETURN_NONE;
+    }
+    /* "<timestamp><separator>" */
+    Py_ssize_t separator_len = PyBytes_GET_SIZE(self->separator);
+    PyObject *prefix = PyBytes_FromStringAndSize(NULL, timestamp.len + separator_len);
+    PyObject *result = NULL;
+    if (prefix != NULL) {
+        memcpy(PyBytes_AS_STRING(prefix), timestamp.data, (size_t)timestamp.len);
+        memcpy(PyBytes_AS_STRING(prefix) + timestamp.len, PyBytes_AS_STRING(self->separator),
+               (size_t)separator_len);
+        result = match_and_verify(self, prefix, body, empty_bytes, candidates, count, now, &timestamp,
+                                  signed_at, NULL);
+        Py_DECREF(prefix);
+    }
+    release(candidates, count);
+    return result;
+}
+
+/* parts[0] + stamp + parts[1] + stamp + ... as bytes. */
+static PyObject *
+join_parts(PyObject *parts, Text stamp)
+{
+    Py_ssize_t n = PyTuple_GET_SIZE(parts);
+    if (n == 1) {
+        return Py_NewRef(PyTuple_GET_ITEM(parts, 0));
+    }
+    Py_ssize_t size = stamp.len * (n - 1);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        size += PyBytes_GET_SIZE(PyTuple_GET_ITEM(parts, i));
+    }
+    PyObject *joined = PyBytes_FromStringAndSize(NULL, size);
+    if (joined == NULL) {
+        return NULL;
+    }
+    char *out = PyBytes_AS_STRING(joined);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *part = PyTuple_GET_ITEM(parts, i);
+        if (i > 0) {
+            memcpy(out, stamp.data, (size_t)stamp.len);
+            out += stamp.len;
+        }
+        memcpy(out, PyBytes_AS_STRING(part), (size_t)PyBytes_GET_SIZE(part));
+        out += PyBytes_GET_SIZE(part);
+    }
+    return joined;
+}
+
+/* HmacSignature without signed headers: "<prefix><hex or base64>", maybe a timestamp. */
+static PyObject *
+verify_single(Verifier *self, PyObject *headers, PyObject *body, double now)
+{
+    Text found[2];
+    int scanned = scan_headers(self, headers, found);
+    if (scanned != GO_ON) {
+        return scanned == FAILED ? NULL : Py_NewRef(Py_None);
+    }
+    Text value = found[0];
+    if (value.owner == NULL || value.len == 0 || value.len < self->prefix.len
+        || !equal_lower(value.data, self->prefix.len, &self->prefix)) {
+        Py_RETURN_NONE;
+    }
+    value.data += self->prefix.len;
+    value.len -= self->prefix.len;
+    unsigned char decoded[MAX_DIGEST];
+    Py_ssize_t len = self->base64 ? decode_base64(value, decoded, MAX_DIGEST) : decode_hex(value, decoded, MAX_DIGEST);
+    if (len != self->digest_size) {
+        Py_RETURN_NONE;
+    }
+    Text stamp = {"", 0, NULL};
+    double signed_at = 0;
+    if (self->has_timestamp) {
+        stamp = found[1];
+        if (stamp.owner == NULL || check_timestamp(self, stamp, now, &signed_at) != GO_ON) {
+            Py_RETURN_NONE;
+        }
+    }
+    PyObject *candidate = PyBytes_FromStringAndSize((const char *)decoded, len);
+    PyObject *prefix = candidate == NULL ? NULL : join_parts(self->before_parts, stamp);
+    PyObject *suffix = prefix == NULL ? NULL : join_parts(self->after_parts, stamp);
+    PyObject *result = NULL;
+    if (suffix != NULL) {
+        result = match_and_verify(self, prefix, body, suffix, &candidate, 1, now,
+                                  self->has_timestamp ? &stamp : NULL, signed_at, NULL);
+    }
+    Py_XDECREF(candidate);
+    Py_XDECREF(prefix);
+    Py_XDECREF(suffix);
+    return result;
+}
+
+/* StandardWebhooksSignature: webhook-id, -timestamp, -signature (or svix-). */
+static PyObject *
+verify_standard(Verifier *self, PyObject *headers, PyObject *body, double now)
+{
+    Text found[6];
+    int scanned = scan_headers(self, headers, found);
+    if (scanned != GO_ON) {
+        return scanned == FAILED ? NULL : Py_NewRef(Py_None);
+    }
+    /* webhook- names unless only svix-signature was sent (standard_headers()) */
+    Text *sent = found[2].owner == NULL && found[5].owner != NULL ? found + 3 : found;
+    Text id = sent[0], stamp = sent[1], signature = sent[2];
+    if (id.owner == NULL || stamp.owner == NULL || signature.owner == NULL || id.len == 0 || stamp.len == 0
+        || signature.len == 0) {
+        Py_RETURN_NONE;
+    }
+    int entries = 1;
+    for (Py_ssize_t i = 0; i < signature.len; i++) {
+        entries += is_ows(signature.data[i]);
+    }
+    double signed_at;
+    if (entries > MAX_SIGNATURES || check_timestamp(self, stamp, now, &signed_at) != GO_ON) {
+        Py_RETURN_NONE;
+    }
+    PyObject *candidates[MAX_SIGNATURES + 1];
+    int count = 0;
+    Py_ssize_t start = 0;
+    while (start <= signature.len) {
+        Py_ssize_t end = start;
+        while (end < signature.len && !is_ows(signature.data[end])) {
+            end++;
+        }
+        Text entry = {signature.data + start, end - start, signature.owner};
+        start = end + 1;
+        if (entry.len > 3 && memcmp(entry.data, "v1,", 3) == 0) {
+            unsigned char decoded[MAX_DIGEST];
+            Py_ssize_t len = decode_base64((Text){entry.data + 3, entry.len - 3, entry.owner}, decoded, MAX_DIGEST);
+            if (len >= 0 && add_candidate(self, decoded, len, candidates, &count) != GO_ON) {
+                release(candidates, count);
+                return NULL;
+            }
+        }
+    }
+    if (count == 0) {
+        Py_RETURN_NONE;
+    }
+    /* "<id>.<timestamp>." */
+    PyObject *prefix = PyBytes_FromStringAndSize(NULL, id.len + stamp.len + 2);
+    PyObject *result = NULL;
+    if (prefix != NULL) {
+        char *out = PyBytes_AS_STRING(prefix);
+        memcpy(out, id.data, (size_t)id.len);
+        out[id.len] = '.';
+        memcpy(out + id.len + 1, stamp.data, (size_t)stamp.len);
+        out[id.len + 1 + stamp.len] = '.';
+        result = match_and_verify(self, prefix, body, empty_bytes, candidates, count, now, &stamp, signed_at,
+                                  &id);
+        Py_DECREF(prefix);
+    }
+    release(candidates, count);
+    return result;
+}
+
+/* The fast path alone: a Verified, or None to leave the request to Python. */
+static PyObject *
+try_fast(Verifier *self, PyObject *headers, PyObject *body, PyObject *now_obj)
+{
+    double now;
+    if (read_now(now_obj, &now) != GO_ON) {
+        Py_RETURN_NONE;
+    }
+    switch (self->kind) {
+    case KIND_KEYED:
+        return verify_keyed(self, headers, body, now);
+    case KIND_SINGLE:
+        return verify_single(self, headers, body, now);
+    default:
+        return verify_standard(self, headers, body, now);
+    }
+}
+
+static PyObject *
+verifier_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Verifier *self = (Verifier *)callable;
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if (nargs != 3 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+    }
+    PyObject *result = try_fast(self, args[0], args[1], args[2]);
+    if (result != Py_None) {
+        return result;
+    }
+    Py_DECREF(result);
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+verifier_try_fast(Verifier *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "try_fast(headers, body, now)");
+        return NULL;
+    }
+    return try_fast(self, args[0], args[1], args[2]);
+}
+
+/* ------------------------------------------------------------ the Verifier type */
+
+static int
+copy_name(Name *name, PyObject *text, const char *what)
+{
+    if (!PyUnicode_Check(text) || !PyUnicode_IS_ASCII(text) || PyUnicode_GET_LENGTH(text) > MAX_NAME) {
+        PyErr_Format(PyExc_ValueError, "%s must be ASCII text of at most %d characters", what, MAX_NAME);
+        return -1;
+    }
+    name->len = PyUnicode_GET_LENGTH(text);
+    memcpy(name->text, PyUnicode_1BYTE_DATA(text), (size_t)name->len);
+    name->text[name->len] = '\0';
+    return 0;
+}
+
+static int
+copy_lower_name(Name *name, PyObject *text, const char *what)
+{
+    if (copy_name(name, text, what) < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < name->len; i++) {
+        if (name->text[i] >= 'A' && name->text[i] <= 'Z') {
+            name->text[i] = (char)(name->text[i] + ('a' - 'A'));
+        }
+    }
+    return 0;
+}
+
+static int
+bytes_tuple(PyObject *obj, const char *what)
+{
+    if (!PyTuple_CheckExact(obj) || PyTuple_GET_SIZE(obj) < 1) {
+        PyErr_Format(PyExc_TypeError, "%s must be a non-empty tuple of bytes", what);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(obj); i++) {
+        if (!PyBytes_CheckExact(PyTuple_GET_ITEM(obj, i))) {
+            PyErr_Format(PyExc_TypeError, "%s must be a non-empty tuple of bytes", what);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static PyObject *
+verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"kind", "fallback", "pads", "expires", "digest_size", "tolerance",
+                               "seconds_below", "verified_type", "nothing_signed", "headers_type",
+                               "compare_digest", "header", "timestamp_header", "timestamp_label",
+                               "entry_label", "entry_separator", "separator", "prefix", "base64",
+                               "before_parts", "after_parts", NULL};
+    int kind, base64 = 0;
+    Py_ssize_t digest_size;
+    double tolerance, seconds_below;
+    PyObject *fallback, *pads, *expires, *verified_type, *nothing_signed, *headers_type, *compare_digest;
+    PyObject *header = Py_None, *timestamp_header = Py_None, *timestamp_label = Py_None,
+             *entry_label = Py_None, *entry_separator = Py_None, *separator = Py_None, *prefix = Py_None,
+             *before_parts = Py_None, *after_parts = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOnddOOOO|OOOOOOOpOO:Verifier", keywords, &kind,
+                                     &fallback, &pads, &expires, &digest_size, &tolerance, &seconds_below,
+                                     &verified_type, &nothing_signed, &headers_type, &compare_digest,
+                                     &header, &timestamp_header, &timestamp_label, &entry_label,
+                                     &entry_separator, &separator, &prefix, &base64, &before_parts,
+                                     &after_parts)) {
+        return NULL;
+    }
+    if (kind < KIND_KEYED || kind > KIND_STANDARD) {
+        PyErr_SetString(PyExc_ValueError, "kind must be 1 (keyed list), 2 (single) or 3 (standard)");
+        return NULL;
+    }
+    if (!PyCallable_Check(fallback) || !PyCallable_Check(compare_digest)) {
+        PyErr_SetString(PyExc_TypeError, "fallback and compare_digest must be callable");
+        return NULL;
+    }
+    if (!PyType_Check(verified_type) || !PyType_Check(headers_type)) {
+        PyErr_SetString(PyExc_TypeError, "verified_type and headers_type must be classes");
+        return NULL;
+    }
+    if (digest_size < 1 || digest_size > MAX_DIGEST) {
+        PyErr_SetString(PyExc_ValueError, "digest_size must be 1-64");
+        return NULL;
+    }
+    if (!PyTuple_CheckExact(pads) || PyTuple_GET_SIZE(pads) < 1) {
+        PyErr_SetString(PyExc_TypeError, "pads must be a non-empty tuple of (inner, outer) pairs");
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pads); i++) {
+        PyObject *pad = PyTuple_GET_ITEM(pads, i);
+        if (!PyTuple_CheckExact(pad) || PyTuple_GET_SIZE(pad) != 2) {
+            PyErr_SetString(PyExc_TypeError, "pads must be a non-empty tuple of (inner, outer) pairs");
+            return NULL;
+        }
+    }
+    if (expires != Py_None
+        && (!PyTuple_CheckExact(expires) || PyTuple_GET_SIZE(expires) != PyTuple_GET_SIZE(pads))) {
+        PyErr_SetString(PyExc_TypeError, "expires must be None or a tuple of floats, one per pad");
+        return NULL;
+    }
+    Verifier *self = (Verifier *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = verifier_vectorcall;
+    self->kind = kind;
+    self->pad_count = PyTuple_GET_SIZE(pads);
+    self->digest_size = digest_size;
+    self->tolerance = tolerance;
+    self->seconds_below = seconds_below;
+    self->pads = Py_NewRef(pads);
+    self->fallback = Py_NewRef(fallback);
+    self->verified_type = Py_NewRef(verified_type);
+    self->nothing_signed = Py_NewRef(nothing_signed);
+    self->headers_type = Py_NewRef(headers_type);
+    self->compare_digest = Py_NewRef(compare_digest);
+    if (expires != Py_None) {
+        self->expires = PyMem_Calloc((size_t)self->pad_count, sizeof(double));
+        if (self->expires == NULL) {
+            PyErr_NoMemory();
+            goto error;
+        }
+        for (Py_ssize_t i = 0; i < self->pad_count; i++) {
+            self->expires[i] = PyFloat_AsDouble(PyTuple_GET_ITEM(expires, i));
+            if (self->expires[i] == -1.0 && PyErr_Occurred()) {
+                goto error;
+            }
+        }
+    }
+    if (kind == KIND_STANDARD) {
+        const char *names[6] = {"webhook-id", "webhook-timestamp", "webhook-signature",
+                                "svix-id", "svix-timestamp", "svix-signature"};
+        for (int i = 0; i < 6; i++) {
+            self->names[i].len = (Py_ssize_t)strlen(names[i]);
+            memcpy(self->names[i].text, names[i], (size_t)self->names[i].len + 1);
+        }
+        self->name_count = 6;
+        return (PyObject *)self;
+    }
+    if (copy_lower_name(&self->names[0], header, "header") < 0) {
+        goto error;
+    }
+    self->name_count = 1;
+    if (kind == KIND_KEYED) {
+        Name entry_separator_name;
+        if (copy_name(&self->timestamp_label, timestamp_label, "timestamp_label") < 0
+            || copy_name(&self->entry_label, entry_label, "entry_label") < 0
+            || copy_name(&entry_separator_name, entry_separator, "entry_separator") < 0) {
+            goto error;
+        }
+        if (entry_separator_name.len != 1 || !PyBytes_CheckExact(separator)) {
+            PyErr_SetString(PyExc_ValueError, "entry_separator must be one character, separator bytes");
+            goto error;
+        }
+        self->entry_separator = entry_separator_name.text[0];
+        self->separator = Py_NewRef(separator);
+        return (PyObject *)self;
+    }
+    if (copy_lower_name(&self->prefix, prefix, "prefix") < 0 || bytes_tuple(before_parts, "before_parts") < 0
+        || bytes_tuple(after_parts, "after_parts") < 0) {
+        goto error;
+    }
+    self->base64 = base64;
+    self->before_parts = Py_NewRef(before_parts);
+    self->after_parts = Py_NewRef(after_parts);
+    if (timestamp_header != Py_None) {
+        if (copy_lower_name(&self->names[1], timestamp_header, "timestamp_header") < 0) {
+            goto error;
+        }
+        self->name_count = 2;
+        self->has_timestamp = 1;
+    }
+    else if (PyTuple_GET_SIZE(before_parts) != 1 || PyTuple_GET_SIZE(after_parts) != 1) {
+        PyErr_SetString(PyExc_ValueError, "without a timestamp, the parts are one piece each");
+        goto error;
+    }
+    return (PyObject *)self;
+error:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static int
+verifier_traverse(Verifier *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->pads);
+    Py_VISIT(self->fallback);
+    Py_VISIT(self->verified_type);
+    Py_VISIT(self->nothing_signed);
+    Py_VISIT(self->headers_type);
+    Py_VISIT(self->compare_digest);
+    Py_VISIT(self->separator);
+    Py_VISIT(self->before_parts);
+    Py_VISIT(self->after_parts);
+    return 0;
+}
+
+static int
+verifier_clear(Verifier *self)
+{
+    Py_CLEAR(self->pads);
+    Py_CLEAR(self->fallback);
+    Py_CLEAR(self->verified_type);
+    Py_CLEAR(self->nothing_signed);
+    Py_CLEAR(self->headers_type);
+    Py_CLEAR(self->compare_digest);
+    Py_CLEAR(self->separator);
+    Py_CLEAR(self->before_parts);
+    Py_CLEAR(self->after_parts);
+    return 0;
+}
+
+static void
+verifier_dealloc(Verifier *self)
+{
+    PyObject_GC_UnTrack(self);
+    verifier_clear(self);
+    PyMem_Free(self->expires);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+verifier_repr(Verifier *self)
+{
+    /* counts only: the pads are secrets */
+    static const char *kinds[] = {"", "keyed list", "single", "standard"};
+    return PyUnicode_FromFormat("<webhook_receiver._speedups.Verifier %s, %zd secret(s)>", kinds[self->kind],
+                                self->pad_count);
+}
+
+static PyMethodDef verifier_methods[] = {
+    {"try_fast", (PyCFunction)(void (*)(void))verifier_try_fast, METH_FASTCALL,
+     "try_fast(headers, body, now): the Verified the fast path accepts, or None (Python decides)."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject VerifierType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.Verifier",
+    .tp_doc = "A scheme's verify(headers, body, now), compiled for the usual request; "
+              "anything else goes to the scheme's own verify.",
+    .tp_basicsize = sizeof(Verifier),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = verifier_new,
+    .tp_dealloc = (destructor)verifier_dealloc,
+    .tp_traverse = (traverseproc)verifier_traverse,
+    .tp_clear = (inquiry)verifier_clear,
+    .tp_repr = (reprfunc)verifier_repr,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Verifier, vectorcall),
+    .tp_methods = verifier_methods,
+};
+
+static struct PyModuleDef speedups_module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "webhook_receiver._speedups",
+    .m_doc = "The compiled fast path of HMAC verification (optional; see webhook_receiver._accel).",
+    .m_size = -1,
+};
+
+PyMODINIT_FUNC
+PyInit__speedups(void)
+{
+    if (PyType_Ready(&VerifierType) < 0) {
+        return NULL;
+    }
+#define INTERN(var, text)                                                                                   \
+    if ((var = PyUnicode_InternFromString(text)) == NULL) {                                                 \
+        return NULL;                                                                                        \
+    }
+    INTERN(str_copy, "copy");
+    INTERN(str_update, "update");
+    INTERN(str_digest, "digest");
+    INTERN(str_pairs, "_pairs");
+    INTERN(str_timestamp, "timestamp");
+    INTERN(str_signed_at, "signed_at");
+    INTERN(str_message_id, "message_id");
+#undef INTERN
+    if ((empty_bytes = PyBytes_FromStringAndSize(NULL, 0)) == NULL) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&speedups_module);
+    if (module == NULL) {
+        return NULL;
+    }
+    if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0) {
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

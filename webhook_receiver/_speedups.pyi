@@ -1,0 +1,30 @@
+from collections.abc import Callable
+from typing import Any
+
+class Verifier:
+    def __init__(
+        self,
+        kind: int,
+        fallback: Callable[[Any, Any, float], Any],
+        pads: tuple[tuple[Any, Any], ...],
+        expires: tuple[float, ...] | None,
+        digest_size: int,
+        tolerance: float,
+        seconds_below: float,
+        verified_type: type,
+        nothing_signed: object,
+        headers_type: type,
+        compare_digest: Callable[[bytes, bytes], bool],
+        header: str | None = None,
+        timestamp_header: str | None = None,
+        timestamp_label: str | None = None,
+        entry_label: str | None = None,
+        entry_separator: str | None = None,
+        separator: bytes | None = None,
+        prefix: str | None = None,
+        base64: bool = False,
+        before_parts: tuple[bytes, ...] | None = None,
+        after_parts: tuple[bytes, ...] | None = None,
+    ) -> None: ...
+    def __call__(self, headers: Any, body: Any, now: float) -> Any: ...
+    def try_fast(self, headers: Any, body: Any, now: float) -> Any: ...
