@@ -9,6 +9,7 @@ __all__ = [
     "HTTP",
     "MEMORY",
     "PARSE",
+    "VERIFY_COMPILED",
     "VERIFY_LARGE",
     "VERIFY_LARGE_FROM",
     "VERIFY_SMALL",
@@ -31,6 +32,8 @@ MEMORY = 1.1
 # Issue 18's.
 WRK = 0.9
 """``bench_wrk.py``: our requests/s at least this fraction of a bare endpoint plus ``json.loads``'s."""
+VERIFY_COMPILED = 1.0
+"""``bench_verify.py``: with the compiled fast path, verification at 1 KiB at most the floor's time."""
 COUNTS_VERIFY = 1.15
 """``count_targets.py``: verification's instructions at most this many times the floor's."""
 COUNTS_HANDLE = 1.3

@@ -13,7 +13,10 @@ slack_sdk) are measured as anchors where installed.
 ``webhook_receiver`` is given the signature headers as a ``dict``; ``ours, asgi list``
 gets the same request as an ASGI server hands it over: ``(bytes, bytes)`` pairs with
 lower-case names, five ordinary headers (host, user-agent, content-type,
-content-length, accept) first and the signature headers after them.
+content-length, accept) first and the signature headers after them. Both use the
+compiled fast path (``webhook_receiver._speedups``) when it is built; then ``pure
+python`` and ``pure, asgi list`` are the same two with it switched off, so the two
+paths are compared in the same rounds.
 
     python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576] [--json PATH]
 """
@@ -32,7 +35,7 @@ from datetime import UTC, datetime
 
 from _machine import machine
 
-from webhook_receiver import providers
+from webhook_receiver import _accel, providers
 
 NOW = 1_700_000_000
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-32-bytes-long!!").decode()
@@ -74,10 +77,16 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
         provider = providers.create(name, **options)
         headers = provider.sign(body, now=NOW)
         pairs = asgi_list(headers, body)
-        return {
+        made = {
             "webhook_receiver": lambda: provider.verify(headers, body, now=NOW),
             "ours, asgi list": lambda: provider.verify(pairs, body, now=NOW),
         }
+        if _accel.compiled is not None:
+            with _accel.pure_python():
+                pure = providers.create(name, **options)
+            made["pure python"] = lambda: pure.verify(headers, body, now=NOW)
+            made["pure, asgi list"] = lambda: pure.verify(pairs, body, now=NOW)
+        return made
 
     for name, key, digest, signed in (
         ("courier", SECRET.encode(), "sha256", f"{NOW * 1000}".encode() + body),
@@ -120,6 +129,11 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
         ours_pairs = asgi_list(ours_headers, body)
         out["standard-webhooks"]["webhook_receiver"] = lambda: provider.verify(ours_headers, body, now=NOW)
         out["standard-webhooks"]["ours, asgi list"] = lambda: provider.verify(ours_pairs, body, now=NOW)
+        if _accel.compiled is not None:
+            with _accel.pure_python():
+                pure = providers.create("standard-webhooks", secret=SECRET)
+            out["standard-webhooks"]["pure python"] = lambda: pure.verify(ours_headers, body, now=NOW)
+            out["standard-webhooks"]["pure, asgi list"] = lambda: pure.verify(ours_pairs, body, now=NOW)
     except ImportError:
         pass
     try:
@@ -158,6 +172,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print(f"# {machine()}")
     print(f"# {args.rounds} interleaved rounds; ratio = candidate time / floor time in the same round")
+    compiled = _accel.compiled is not None
+    print(f"# compiled fast path: {'built and used' if compiled else 'not built (pure Python only)'}")
     print(f"{'provider':<18} {'size':>8} {'candidate':<18} {'median us':>10} {'ratio':>7} {'spread':>13}")
     rng = random.Random(1)
     for size in sizes:
@@ -190,7 +206,7 @@ def main() -> None:
                 )
     if args.json:
         with open(args.json, "w", encoding="utf-8") as out:
-            json.dump({"rounds": args.rounds, "rows": rows}, out)
+            json.dump({"rounds": args.rounds, "compiled": compiled, "rows": rows}, out)
 
 
 if __name__ == "__main__":

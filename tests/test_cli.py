@@ -23,7 +23,7 @@ import standardwebhooks
 import stripe
 from freezegun import freeze_time
 
-from webhook_receiver import Receiver, providers
+from webhook_receiver import Receiver, _accel, providers
 from webhook_receiver.adapters.wsgi import WebhookMiddleware
 from webhook_receiver.cli import main
 from webhook_receiver.testing import DEMO_OPTIONS, make_provider, sample
@@ -33,7 +33,9 @@ NOW = 1_700_000_000
 SCRIPT = Path(sys.executable).parent / "webhook-receiver"
 
 
-def run(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, stdin: bytes | None = None, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "webhook_receiver", *args],
         input=stdin.decode() if stdin is not None else None,
@@ -41,6 +43,7 @@ def run(*args: str, stdin: bytes | None = None, timeout: float = 120) -> subproc
         text=True,
         timeout=timeout,
         check=False,
+        env=None if env is None else {**os.environ, **env},
     )
 
 
@@ -73,6 +76,10 @@ def test_version() -> None:
     result = run("--version")
     assert result.returncode == 0
     assert result.stdout.startswith("webhook-receiver ")
+    compiled = "used" if _accel.compiled is not None else "not built"
+    assert f"(compiled verification path: {compiled}; orjson: " in result.stdout
+    switched_off = run("--version", env={"WEBHOOK_RECEIVER_PURE_PYTHON": "1"})
+    assert "compiled verification path: switched off;" in switched_off.stdout
 
 
 class TestSign:

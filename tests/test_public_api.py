@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -183,8 +184,18 @@ def test_core_modules_do_not_import_frameworks() -> None:
 
 def test_package_ships_py_typed() -> None:
     assert (ROOT / "webhook_receiver" / "py.typed").is_file()
-    pyproject = (ROOT / "pyproject.toml").read_text()
-    assert 'webhook_receiver = ["py.typed"]' in pyproject
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    # py.typed, and the compiled module's stub for type checkers
+    assert set(setuptools["package-data"]["webhook_receiver"]) == {"py.typed", "*.pyi"}
+    assert (ROOT / "webhook_receiver" / "_speedups.pyi").is_file()
+
+
+def test_the_compiled_path_is_an_optional_extension() -> None:
+    """Built at install when it can be, skipped (not an error) when it cannot."""
+    setuptools = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert setuptools["ext-modules"] == [
+        {"name": "webhook_receiver._speedups", "sources": ["webhook_receiver/_speedups.c"], "optional": True}
+    ]
 
 
 def test_core_has_no_runtime_dependencies() -> None:

@@ -6,9 +6,11 @@ without it otherwise, as markupsafe's speedups do. When it is importable, the
 providers whose scheme is one of ``KeyedListSignature`` (Stripe, Courier, Paddle,
 Calendly), ``HmacSignature`` without signed headers (GitHub, Slack, Customer.io,
 Shopify, ...) or ``StandardWebhooksSignature`` verify through it
-(``_schemes.compiled_checker``).
+(``_schemes.compiled_checker``), and every ``Receiver`` prechecks the usual request
+through it (a known method, one ``Content-Length`` within the limit, one accepted
+``Content-Type``: ``_speedups.Prechecker``).
 
-It only ever accepts: for the usual, well-formed request it reads the headers, checks
+Both only ever accept: for the usual, well-formed request the verifier reads the headers, checks
 the timestamp and the MAC (the same precomputed ``hashlib`` states, the same
 :func:`hmac.compare_digest`) and returns the same ``Verified`` the Python scheme
 would; anything else, every error included, is decided by the Python scheme, so
@@ -23,17 +25,23 @@ where it was never built.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import import_module
 from types import ModuleType
 
-__all__ = ["PURE_PYTHON_VARIABLE", "compiled"]
+__all__ = ["PURE_PYTHON_VARIABLE", "compiled", "pure_python", "status"]
 
 PURE_PYTHON_VARIABLE = "WEBHOOK_RECEIVER_PURE_PYTHON"
 """The environment variable that, set to anything but ``""`` or ``"0"``, ignores the extension."""
 
 
+def _switched_off() -> bool:
+    return os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0")
+
+
 def _load() -> ModuleType | None:
-    if os.environ.get(PURE_PYTHON_VARIABLE, "") not in ("", "0"):
+    if _switched_off():
         return None
     try:
         # By name: a C module has no source for import-linter to place in a layer.
@@ -44,3 +52,28 @@ def _load() -> ModuleType | None:
 
 compiled: ModuleType | None = _load()
 """``webhook_receiver._speedups``, or ``None`` when it is not built or switched off."""
+
+
+def status() -> str:
+    """``"used"``, ``"switched off"`` (by the environment variable) or ``"not built"``."""
+    if compiled is not None:
+        return "used"
+    if _switched_off():
+        return "switched off"
+    return "not built"
+
+
+@contextmanager
+def pure_python() -> Iterator[None]:
+    """Providers and schemes created inside the block use the pure-Python code only.
+
+    For tests and benchmarks that compare the two paths in one process; what was
+    created before or after keeps the compiled path. Not thread-safe: it swaps this
+    module's global.
+    """
+    global compiled
+    saved, compiled = compiled, None
+    try:
+        yield
+    finally:
+        compiled = saved

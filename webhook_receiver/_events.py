@@ -34,6 +34,7 @@ __all__ = [
     "constructor",
     "decode_json",
     "member",
+    "orjson_installed",
     "to_datetime",
 ]
 
@@ -112,6 +113,12 @@ except ImportError:
     _orjson = None
 else:
     _orjson = _orjson_module
+
+
+def orjson_installed() -> bool:
+    """Whether the ``orjson`` extra is installed, so bodies decode with it."""
+    return _orjson is not None
+
 
 _UNDECIDED = object()
 _SCAN = bytes(0x30 if 0x30 <= byte <= 0x39 else 0x5B if byte in b"[{" else 0x20 for byte in range(256))

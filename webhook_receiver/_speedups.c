@@ -44,6 +44,12 @@ typedef struct {
     Py_ssize_t len;
 } Name;
 
+/* The header names a scan looks for, lower-case ASCII. */
+typedef struct {
+    Name names[6];
+    int count;
+} NameSet;
+
 /* A header value (or part of one): ASCII, borrowed from an object that outlives it. */
 typedef struct {
     const char *data;
@@ -55,10 +61,9 @@ typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     int kind;
-    /* the header names read, lower-case ASCII; KIND_STANDARD: webhook-{id,timestamp,
-       signature} then svix-{id,timestamp,signature} */
-    Name names[6];
-    int name_count;
+    /* the header names read; KIND_STANDARD: webhook-{id,timestamp,signature} then
+       svix-{id,timestamp,signature} */
+    NameSet wanted;
     /* KIND_KEYED */
     Name timestamp_label;
     Name entry_label;
@@ -187,14 +192,14 @@ text_str(Text t)
  * wanted one: Python lower-cases Unicode, and "\u212a" lower-cases to "k").
  */
 static int
-which_name(const Verifier *self, PyObject *name)
+which_name(const NameSet *wanted, PyObject *name)
 {
     Text t;
     if (PyUnicode_CheckExact(name)) {
         t.len = PyUnicode_GET_LENGTH(name);
         if (!PyUnicode_IS_ASCII(name)) {
-            for (int i = 0; i < self->name_count; i++) {
-                if (self->names[i].len == t.len) {
+            for (int i = 0; i < wanted->count; i++) {
+                if (wanted->names[i].len == t.len) {
                     return -2;
                 }
             }
@@ -209,12 +214,12 @@ which_name(const Verifier *self, PyObject *name)
     else {
         return -2;
     }
-    for (int i = 0; i < self->name_count; i++) {
-        if (self->names[i].len == t.len) {
+    for (int i = 0; i < wanted->count; i++) {
+        if (wanted->names[i].len == t.len) {
             if (!all_ascii(t.data, t.len)) {
                 return -2;
             }
-            if (equal_lower(t.data, t.len, &self->names[i])) {
+            if (equal_lower(t.data, t.len, &wanted->names[i])) {
                 return i;
             }
         }
@@ -224,9 +229,9 @@ which_name(const Verifier *self, PyObject *name)
 
 /* Record one (name, value) pair; DECIDE_IN_PYTHON on a repeat or an unusual value. */
 static int
-take_pair(const Verifier *self, PyObject *name, PyObject *value, Text *found)
+take_pair(const NameSet *wanted, PyObject *name, PyObject *value, Text *found)
 {
-    int index = which_name(self, name);
+    int index = which_name(wanted, name);
     if (index == -1) {
         return GO_ON;
     }
@@ -242,7 +247,7 @@ take_pair(const Verifier *self, PyObject *name, PyObject *value, Text *found)
 }
 
 static int
-scan_sequence(const Verifier *self, PyObject *seq, Text *found)
+scan_sequence(const NameSet *wanted, PyObject *seq, Text *found)
 {
     Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
     PyObject **items = PySequence_Fast_ITEMS(seq);
@@ -251,7 +256,7 @@ scan_sequence(const Verifier *self, PyObject *seq, Text *found)
         if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
             return DECIDE_IN_PYTHON;
         }
-        if (take_pair(self, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found) != GO_ON) {
+        if (take_pair(wanted, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found) != GO_ON) {
             return DECIDE_IN_PYTHON;
         }
     }
@@ -259,12 +264,12 @@ scan_sequence(const Verifier *self, PyObject *seq, Text *found)
 }
 
 static int
-scan_dict(const Verifier *self, PyObject *dict, Text *found)
+scan_dict(const NameSet *wanted, PyObject *dict, Text *found)
 {
     Py_ssize_t pos = 0;
     PyObject *name, *value;
     while (PyDict_Next(dict, &pos, &name, &value)) {
-        if (take_pair(self, name, value, found) != GO_ON) {
+        if (take_pair(wanted, name, value, found) != GO_ON) {
             return DECIDE_IN_PYTHON;
         }
     }
@@ -272,10 +277,10 @@ scan_dict(const Verifier *self, PyObject *dict, Text *found)
 }
 
 static int
-scan_items_view(const Verifier *self, PyObject *view, Text *found)
+scan_items_view(const NameSet *wanted, PyObject *view, Text *found)
 {
 #if PY_VERSION_HEX < 0x030D0000
-    return scan_dict(self, (PyObject *)((_PyDictViewObject *)view)->dv_dict, found);
+    return scan_dict(wanted, (PyObject *)((_PyDictViewObject *)view)->dv_dict, found);
 #else
     /* The view's dict is private from 3.13 on: iterate. The values stay alive in the
        dict, which the view holds, after each item tuple is released. */
@@ -286,7 +291,7 @@ scan_items_view(const Verifier *self, PyObject *view, Text *found)
     PyObject *pair;
     int result = GO_ON;
     while ((pair = PyIter_Next(iterator)) != NULL) {
-        result = take_pair(self, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found);
+        result = take_pair(wanted, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found);
         Py_DECREF(pair);
         if (result != GO_ON) {
             break;
@@ -304,38 +309,49 @@ scan_items_view(const Verifier *self, PyObject *view, Text *found)
  * Find the wanted headers in a dict, a list or tuple of pairs, or a Headers over one
  * of those (or over a dict's items). found[i].owner stays NULL for an absent name.
  */
-static int
-scan_headers(const Verifier *self, PyObject *headers, Text *found)
+static void
+clear_found(const NameSet *wanted, Text *found)
 {
-    for (int i = 0; i < self->name_count; i++) {
+    for (int i = 0; i < wanted->count; i++) {
         found[i].owner = NULL;
         found[i].data = NULL;
         found[i].len = 0;
     }
-    if (PyDict_CheckExact(headers)) {
-        return scan_dict(self, headers, found);
+}
+
+/* The pairs of a dict, list or tuple, or of its items view: GO_ON, or not read. */
+static int
+scan_pairs(const NameSet *wanted, PyObject *pairs, Text *found)
+{
+    if (PyDict_CheckExact(pairs)) {
+        return scan_dict(wanted, pairs, found);
     }
-    if (PyList_CheckExact(headers) || PyTuple_CheckExact(headers)) {
-        return scan_sequence(self, headers, found);
+    if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
+        return scan_sequence(wanted, pairs, found);
     }
-    if ((PyObject *)Py_TYPE(headers) != self->headers_type) {
-        return DECIDE_IN_PYTHON;
+    if (Py_IS_TYPE(pairs, &PyDictItems_Type)) {
+        return scan_items_view(wanted, pairs, found);
+    }
+    return DECIDE_IN_PYTHON;
+}
+
+/*
+ * Find the wanted headers in a dict, a list or tuple of pairs, or a Headers over one
+ * of those (or over a dict's items). found[i].owner stays NULL for an absent name.
+ */
+static int
+scan_headers(const NameSet *wanted, PyObject *headers_type, PyObject *headers, Text *found)
+{
+    clear_found(wanted, found);
+    if ((PyObject *)Py_TYPE(headers) != headers_type) {
+        return Py_IS_TYPE(headers, &PyDictItems_Type) ? DECIDE_IN_PYTHON : scan_pairs(wanted, headers, found);
     }
     /* The Headers keeps its pairs alive as long as the request. */
     PyObject *pairs = PyObject_GetAttr(headers, str_pairs);
     if (pairs == NULL) {
         return FAILED;
     }
-    int result;
-    if (Py_IS_TYPE(pairs, &PyDictItems_Type)) {
-        result = scan_items_view(self, pairs, found);
-    }
-    else if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
-        result = scan_sequence(self, pairs, found);
-    }
-    else {
-        result = DECIDE_IN_PYTHON;
-    }
+    int result = scan_pairs(wanted, pairs, found);
     Py_DECREF(pairs);
     return result;
 }
@@ -666,7 +682,7 @@ static PyObject *
 verify_keyed(Verifier *self, PyObject *headers, PyObject *body, double now)
 {
     Text found[1];
-    int scanned = scan_headers(self, headers, found);
+    int scanned = scan_headers(&self->wanted, self->headers_type, headers, found);
     if (scanned != GO_ON) {
         return scanned == FAILED ? NULL : Py_NewRef(Py_None);
     }
@@ -674,8 +690,10 @@ verify_keyed(Verifier *self, PyObject *headers, PyObject *body, double now)
     if (value.owner == NULL || value.len == 0) {
         Py_RETURN_NONE;
     }
-    int entries = 1;
-    for (Py_ssize_t i = 0; i < value.len; i++) {
+    /* Py_ssize_t, and no further than the limit: an int wrapped negative past
+       INT_MAX separators, under the limit (tests/test_speedups.py) */
+    Py_ssize_t entries = 1;
+    for (Py_ssize_t i = 0; i < value.len && entries <= MAX_SIGNATURES + 1; i++) {
         entries += value.data[i] == self->entry_separator;
     }
     if (entries > MAX_SIGNATURES + 1) {
@@ -773,7 +791,7 @@ static PyObject *
 verify_single(Verifier *self, PyObject *headers, PyObject *body, double now)
 {
     Text found[2];
-    int scanned = scan_headers(self, headers, found);
+    int scanned = scan_headers(&self->wanted, self->headers_type, headers, found);
     if (scanned != GO_ON) {
         return scanned == FAILED ? NULL : Py_NewRef(Py_None);
     }
@@ -816,7 +834,7 @@ static PyObject *
 verify_standard(Verifier *self, PyObject *headers, PyObject *body, double now)
 {
     Text found[6];
-    int scanned = scan_headers(self, headers, found);
+    int scanned = scan_headers(&self->wanted, self->headers_type, headers, found);
     if (scanned != GO_ON) {
         return scanned == FAILED ? NULL : Py_NewRef(Py_None);
     }
@@ -827,8 +845,8 @@ verify_standard(Verifier *self, PyObject *headers, PyObject *body, double now)
         || signature.len == 0) {
         Py_RETURN_NONE;
     }
-    int entries = 1;
-    for (Py_ssize_t i = 0; i < signature.len; i++) {
+    Py_ssize_t entries = 1; /* as in verify_keyed: no int to wrap, counted up to the limit */
+    for (Py_ssize_t i = 0; i < signature.len && entries <= MAX_SIGNATURES; i++) {
         entries += is_ows(signature.data[i]);
     }
     double signed_at;
@@ -896,6 +914,10 @@ static PyObject *
 verifier_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Verifier *self = (Verifier *)callable;
+    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
+        PyErr_SetString(PyExc_RuntimeError, "this Verifier was cleared");
+        return NULL;
+    }
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     if (nargs != 3 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
         return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
@@ -913,6 +935,10 @@ verifier_try_fast(Verifier *self, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 3) {
         PyErr_SetString(PyExc_TypeError, "try_fast(headers, body, now)");
+        return NULL;
+    }
+    if (self->fallback == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this Verifier was cleared");
         return NULL;
     }
     return try_fast(self, args[0], args[1], args[2]);
@@ -1051,16 +1077,16 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         const char *names[6] = {"webhook-id", "webhook-timestamp", "webhook-signature",
                                 "svix-id", "svix-timestamp", "svix-signature"};
         for (int i = 0; i < 6; i++) {
-            self->names[i].len = (Py_ssize_t)strlen(names[i]);
-            memcpy(self->names[i].text, names[i], (size_t)self->names[i].len + 1);
+            self->wanted.names[i].len = (Py_ssize_t)strlen(names[i]);
+            memcpy(self->wanted.names[i].text, names[i], (size_t)self->wanted.names[i].len + 1);
         }
-        self->name_count = 6;
+        self->wanted.count = 6;
         return (PyObject *)self;
     }
-    if (copy_lower_name(&self->names[0], header, "header") < 0) {
+    if (copy_lower_name(&self->wanted.names[0], header, "header") < 0) {
         goto error;
     }
-    self->name_count = 1;
+    self->wanted.count = 1;
     if (kind == KIND_KEYED) {
         Name entry_separator_name;
         if (copy_name(&self->timestamp_label, timestamp_label, "timestamp_label") < 0
@@ -1084,10 +1110,10 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->before_parts = Py_NewRef(before_parts);
     self->after_parts = Py_NewRef(after_parts);
     if (timestamp_header != Py_None) {
-        if (copy_lower_name(&self->names[1], timestamp_header, "timestamp_header") < 0) {
+        if (copy_lower_name(&self->wanted.names[1], timestamp_header, "timestamp_header") < 0) {
             goto error;
         }
-        self->name_count = 2;
+        self->wanted.count = 2;
         self->has_timestamp = 1;
     }
     else if (PyTuple_GET_SIZE(before_parts) != 1 || PyTuple_GET_SIZE(after_parts) != 1) {
@@ -1171,6 +1197,213 @@ static PyTypeObject VerifierType = {
     .tp_methods = verifier_methods,
 };
 
+/* ------------------------------------------------------------ the Prechecker type */
+
+/*
+ * Receiver.precheck for the usual request: a method the receiver takes, one
+ * Content-Length of ASCII digits within the limit, one Content-Type exactly as
+ * accepted (or none). It returns the checked Headers view, as the Python precheck
+ * builds it; anything else is None, and the Python precheck decides (and raises).
+ */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *receiver;
+    PyObject *methods;  /* tuple of str */
+    PyObject *accepted; /* frozenset of str, or None: every content type */
+    PyObject *headers_type;
+    unsigned long long max_body_size;
+} Prechecker;
+
+static PyObject *str_items, *str_checked_by, *str_content_length;
+
+static const NameSet PRECHECKED = {{{"content-length", 14}, {"content-type", 12}}, 2};
+
+static PyObject *
+prechecked_view(Prechecker *self, PyObject *pairs, PyObject *length)
+{
+    PyTypeObject *type = (PyTypeObject *)self->headers_type;
+    PyObject *view = type->tp_alloc(type, 0);
+    if (view == NULL) {
+        return NULL;
+    }
+    if (PyObject_GenericSetAttr(view, str_pairs, pairs) < 0
+        || PyObject_GenericSetAttr(view, str_checked_by, self->receiver) < 0
+        || PyObject_GenericSetAttr(view, str_content_length, length) < 0) {
+        Py_CLEAR(view);
+    }
+    return view;
+}
+
+static PyObject *
+precheck_fast(Prechecker *self, PyObject *method, PyObject *headers)
+{
+    if (!PyUnicode_CheckExact(method)) {
+        Py_RETURN_NONE;
+    }
+    int known = PySequence_Contains(self->methods, method);
+    if (known <= 0) {
+        return known < 0 ? NULL : Py_NewRef(Py_None);
+    }
+    PyObject *pairs;
+    if (PyDict_CheckExact(headers)) {
+        pairs = PyObject_CallMethodNoArgs(headers, str_items); /* Headers(dict) keeps dict.items() */
+        if (pairs == NULL) {
+            return NULL;
+        }
+    }
+    else if (PyList_CheckExact(headers) || PyTuple_CheckExact(headers)) {
+        pairs = Py_NewRef(headers);
+    }
+    else if ((PyObject *)Py_TYPE(headers) == self->headers_type) {
+        /* already checked by this receiver: handle() after the adapter's precheck() */
+        PyObject *by = PyObject_GetAttr(headers, str_checked_by);
+        if (by == NULL) {
+            return NULL;
+        }
+        int same = by == self->receiver;
+        Py_DECREF(by);
+        return Py_NewRef(same ? headers : Py_None);
+    }
+    else {
+        Py_RETURN_NONE;
+    }
+    Text found[2];
+    clear_found(&PRECHECKED, found);
+    PyObject *length = NULL, *media = NULL, *result = NULL;
+    int scanned = scan_pairs(&PRECHECKED, PyDict_CheckExact(headers) ? headers : pairs, found);
+    if (scanned != GO_ON) {
+        result = scanned == FAILED ? NULL : Py_NewRef(Py_None);
+        goto done;
+    }
+    if (found[0].owner != NULL) {
+        Text digits = found[0];
+        unsigned long long value = 0;
+        if (digits.len < 1 || digits.len > 19) {
+            goto decline;
+        }
+        for (Py_ssize_t i = 0; i < digits.len; i++) {
+            unsigned char c = (unsigned char)digits.data[i];
+            if (c < '0' || c > '9') {
+                goto decline;
+            }
+            value = value * 10 + (unsigned long long)(c - '0');
+        }
+        if (value > self->max_body_size) {
+            goto decline;
+        }
+        if ((length = PyLong_FromUnsignedLongLong(value)) == NULL) {
+            goto done;
+        }
+    }
+    if (found[1].owner != NULL && self->accepted != Py_None) {
+        if ((media = text_str(found[1])) == NULL) {
+            goto done;
+        }
+        int accepted = PySet_Contains(self->accepted, media);
+        if (accepted < 0) {
+            goto done;
+        }
+        if (!accepted) {
+            goto decline;
+        }
+    }
+    result = prechecked_view(self, pairs, length == NULL ? Py_None : length);
+    goto done;
+decline:
+    result = Py_NewRef(Py_None);
+done:
+    Py_XDECREF(length);
+    Py_XDECREF(media);
+    Py_DECREF(pairs);
+    return result;
+}
+
+static PyObject *
+prechecker_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    if (PyVectorcall_NARGS(nargsf) != 2 || (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0)) {
+        PyErr_SetString(PyExc_TypeError, "Prechecker(method, headers)");
+        return NULL;
+    }
+    Prechecker *self = (Prechecker *)callable;
+    if (self->receiver == NULL) { /* cleared by the garbage collector (tp_clear) */
+        Py_RETURN_NONE;
+    }
+    return precheck_fast(self, args[0], args[1]);
+}
+
+static PyObject *
+prechecker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"receiver", "methods", "accepted", "max_body_size", "headers_type", NULL};
+    PyObject *receiver, *methods, *accepted, *headers_type;
+    unsigned long long max_body_size;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOOKO:Prechecker", keywords, &receiver, &methods,
+                                     &accepted, &max_body_size, &headers_type)) {
+        return NULL;
+    }
+    if (!PyTuple_CheckExact(methods) || (accepted != Py_None && !PyFrozenSet_CheckExact(accepted))
+        || !PyType_Check(headers_type)) {
+        PyErr_SetString(PyExc_TypeError, "methods: a tuple; accepted: a frozenset or None; headers_type: a class");
+        return NULL;
+    }
+    Prechecker *self = (Prechecker *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = prechecker_vectorcall;
+    self->receiver = Py_NewRef(receiver);
+    self->methods = Py_NewRef(methods);
+    self->accepted = Py_NewRef(accepted);
+    self->headers_type = Py_NewRef(headers_type);
+    self->max_body_size = max_body_size;
+    return (PyObject *)self;
+}
+
+static int
+prechecker_traverse(Prechecker *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->receiver);
+    Py_VISIT(self->methods);
+    Py_VISIT(self->accepted);
+    Py_VISIT(self->headers_type);
+    return 0;
+}
+
+static int
+prechecker_clear(Prechecker *self)
+{
+    Py_CLEAR(self->receiver);
+    Py_CLEAR(self->methods);
+    Py_CLEAR(self->accepted);
+    Py_CLEAR(self->headers_type);
+    return 0;
+}
+
+static void
+prechecker_dealloc(Prechecker *self)
+{
+    PyObject_GC_UnTrack(self);
+    prechecker_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject PrecheckerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.Prechecker",
+    .tp_doc = "Receiver.precheck(method, headers) for the usual request: the checked Headers, "
+              "or None to leave the request to the Python precheck.",
+    .tp_basicsize = sizeof(Prechecker),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = prechecker_new,
+    .tp_dealloc = (destructor)prechecker_dealloc,
+    .tp_traverse = (traverseproc)prechecker_traverse,
+    .tp_clear = (inquiry)prechecker_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(Prechecker, vectorcall),
+};
+
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "webhook_receiver._speedups",
@@ -1181,7 +1414,7 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    if (PyType_Ready(&VerifierType) < 0) {
+    if (PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0) {
         return NULL;
     }
 #define INTERN(var, text)                                                                                   \
@@ -1195,6 +1428,9 @@ PyInit__speedups(void)
     INTERN(str_timestamp, "timestamp");
     INTERN(str_signed_at, "signed_at");
     INTERN(str_message_id, "message_id");
+    INTERN(str_items, "items");
+    INTERN(str_checked_by, "_checked_by");
+    INTERN(str_content_length, "content_length");
 #undef INTERN
     if ((empty_bytes = PyBytes_FromStringAndSize(NULL, 0)) == NULL) {
         return NULL;
@@ -1203,7 +1439,8 @@ PyInit__speedups(void)
     if (module == NULL) {
         return NULL;
     }
-    if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0) {
+    if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0
+        || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -33,7 +33,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from . import __version__
+from . import __version__, _accel, _events
 from ._cli_inbox import add_parsers as _inbox_parsers
 from ._cli_inbox import run_db, run_inbox, run_worker
 from ._cli_shared import PROG, Parser, UsageError
@@ -76,9 +76,23 @@ def _credentials(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _Version(argparse.Action):
+    """``--version``, printed on one line (argparse's own wraps it at the terminal's width)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *args: object, **kwargs: object) -> None:
+        print(_version())
+        parser.exit()
+
+
+def _version() -> str:
+    """The version, and which optional speedups this installation runs with."""
+    orjson = "installed" if _events.orjson_installed() else "not installed"
+    return f"{PROG} {__version__} (compiled verification path: {_accel.status()}; orjson: {orjson})"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = Parser(prog=PROG, description="Receive webhooks safely: sign, verify, send and demo.")
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show the version and exit")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=Parser)
 
     demo = commands.add_parser(
