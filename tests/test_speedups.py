@@ -495,3 +495,65 @@ def test_the_usual_request_is_prechecked_by_the_compiled_code() -> None:
         assert view.content_length == (1024 if len(headers) > 1 else None)
     reply = receiver.handle("POST", {"Content-Type": "application/json"}, b"{}")
     assert reply.status == 401  # and on through verification as before
+
+
+# ------------------------------------------------------------------ the compiled times
+
+from webhook_receiver import _events  # noqa: E402
+
+
+def test_event_times_are_converted_by_the_compiled_code() -> None:
+    assert type(_events.to_datetime).__name__ == "TimeConverter"
+    assert type(_events._time_from_number).__name__ == "TimeConverter"
+
+
+TIME_EDGES = [
+    0,
+    1,
+    59,
+    86_399,
+    86_400,
+    951_782_400,  # 2000-02-29
+    4_107_542_400,  # 2100-03-01
+    _events.MILLISECONDS_FROM - 1,
+    _events.MILLISECONDS_FROM,
+    1_706_160_867_123,
+    2**32 * 1000 - 1,  # the last millisecond the compiled code converts
+    2**32 * 1000,
+    -1,
+    -(_events.MILLISECONDS_FROM),
+    10**16,
+    10**30,
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    value=st.one_of(
+        st.sampled_from(TIME_EDGES),
+        st.integers(0, _events.MILLISECONDS_FROM),
+        st.integers(_events.MILLISECONDS_FROM, 2**32 * 1000 + 10**6),
+        st.integers(-(10**13), 10**20),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.booleans(),
+        st.text(max_size=30),
+        st.sampled_from([None, "1706160867123", "2024-01-25T05:34:27.123Z", [], {}]),
+    )
+)
+def test_compiled_times_are_pythons(value: Any) -> None:
+    """Exactly datetime.fromtimestamp's answer (same fields, same UTC tzinfo) or the same None."""
+    python = _events._to_datetime(value)
+    compiled = _events.to_datetime(value)
+    assert compiled == python and type(compiled) is type(python) and repr(compiled) == repr(python)
+    if python is not None:
+        assert compiled.tzinfo is python.tzinfo  # type: ignore[union-attr]
+    if type(value) is int or type(value) is float:
+        assert _events._time_from_number(value) == _events._time_from_number_python(value)
+
+
+def test_every_millisecond_remainder_near_the_end_of_the_range() -> None:
+    """fromtimestamp rounds value / 1000 to the microsecond; near 2**32 s the float is
+    furthest from the exact milliseconds, and the compiled code must still agree."""
+    last = 2**32 * 1000 - 1
+    for value in range(last - 20_000, last + 2):
+        assert _events.to_datetime(value) == _events._to_datetime(value), value

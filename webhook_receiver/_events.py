@@ -15,6 +15,7 @@ from enum import StrEnum
 from types import ModuleType
 from typing import Self, TypeVar
 
+from . import _accel
 from ._errors import PayloadError
 from ._event import CUSTOM, Event, JSONObject, JSONValue
 from ._records import constructor
@@ -300,7 +301,7 @@ _fromtimestamp = datetime.fromtimestamp
 _fromisoformat = datetime.fromisoformat
 
 
-def to_datetime(value: object) -> datetime | None:
+def _to_datetime(value: object) -> datetime | None:
     """A UTC datetime from an ISO 8601 string or a unix time in seconds or milliseconds.
 
     Returns ``None`` when ``value`` is ``None`` or cannot be read as a time.
@@ -327,7 +328,7 @@ def to_datetime(value: object) -> datetime | None:
 _OUT_OF_RANGE = (OverflowError, OSError, ValueError)
 
 
-def _time_from_number(value: float) -> datetime | None:
+def _time_from_number_python(value: float) -> datetime | None:
     try:
         seconds = value / 1000 if abs(value) >= MILLISECONDS_FROM else value
         # tz positionally: fromtimestamp's keyword parsing costs as much as the rest.
@@ -350,6 +351,17 @@ def _time_from_text(value: str) -> datetime | None:
         return parsed.replace(tzinfo=UTC) if zone is None else parsed.astimezone(UTC)
     except _OUT_OF_RANGE:
         return None
+
+
+to_datetime: Callable[[object], datetime | None] = _to_datetime
+"""A UTC datetime from an ISO 8601 string or a unix time in seconds or milliseconds;
+``None`` when ``value`` is ``None`` or cannot be read as a time. With the compiled path
+(``_accel``), an int of seconds or milliseconds in 1970-2106 is converted in C, with
+the same result as ``datetime.fromtimestamp``; everything else by the Python code."""
+_time_from_number: Callable[[float], datetime | None] = _time_from_number_python
+if _accel.compiled is not None:
+    to_datetime = _accel.compiled.TimeConverter(_to_datetime)
+    _time_from_number = _accel.compiled.TimeConverter(_time_from_number_python)
 
 
 _RFC3339 = re.compile(

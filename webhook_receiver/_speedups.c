@@ -22,6 +22,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <datetime.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -1404,6 +1405,127 @@ static PyTypeObject PrecheckerType = {
     .tp_vectorcall_offset = offsetof(Prechecker, vectorcall),
 };
 
+/* ------------------------------------------------------------- the TimeConverter type */
+
+/*
+ * _events.to_datetime (and _time_from_number) for the usual event time: an exact int,
+ * unix seconds below 10**11 or milliseconds from there, in the years 1970-2106. The
+ * datetime is built from its fields, as datetime.fromtimestamp(value or value / 1000,
+ * UTC) would make it: in that range a millisecond's float division is within 0.24 µs
+ * of the exact value, so fromtimestamp's rounding to the microsecond gives the exact
+ * milliseconds. Anything else (floats, text, negative or later times, bools) goes to
+ * the Python function given.
+ */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *fallback;
+} TimeConverter;
+
+#define MILLISECONDS_FROM 100000000000LL        /* _events.MILLISECONDS_FROM */
+#define LAST_MILLISECOND 4294967295999LL         /* 2**32 seconds, in ms, less one */
+
+static PyObject *
+utc_datetime(long long seconds, int microseconds)
+{
+    /* days to a civil date (proleptic Gregorian; Howard Hinnant's days_from_civil inverse) */
+    long long days = seconds / 86400, rest = seconds % 86400;
+    long long z = days + 719468;
+    long long era = z / 146097;
+    long long doe = z - era * 146097;
+    long long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    long long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    long long mp = (5 * doy + 2) / 153;
+    int day = (int)(doy - (153 * mp + 2) / 5 + 1);
+    int month = (int)(mp < 10 ? mp + 3 : mp - 9);
+    int year = (int)(yoe + era * 400 + (month <= 2));
+    return PyDateTimeAPI->DateTime_FromDateAndTime(year, month, day, (int)(rest / 3600), (int)(rest % 3600 / 60),
+                                                   (int)(rest % 60), microseconds, PyDateTime_TimeZone_UTC,
+                                                   PyDateTimeAPI->DateTimeType);
+}
+
+static PyObject *
+time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    TimeConverter *self = (TimeConverter *)callable;
+    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
+        PyErr_SetString(PyExc_RuntimeError, "this TimeConverter was cleared");
+        return NULL;
+    }
+    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyLong_CheckExact(args[0])) {
+        int overflow;
+        long long value = PyLong_AsLongLongAndOverflow(args[0], &overflow);
+        if (value == -1 && PyErr_Occurred()) {
+            return NULL;
+        }
+        if (!overflow && value >= 0 && value <= LAST_MILLISECOND) {
+            if (value < MILLISECONDS_FROM) {
+                return utc_datetime(value, 0);
+            }
+            return utc_datetime(value / 1000, (int)(value % 1000) * 1000);
+        }
+    }
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+time_converter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"fallback", NULL};
+    PyObject *fallback;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:TimeConverter", keywords, &fallback)) {
+        return NULL;
+    }
+    if (!PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "fallback must be callable");
+        return NULL;
+    }
+    TimeConverter *self = (TimeConverter *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = time_converter_vectorcall;
+    self->fallback = Py_NewRef(fallback);
+    return (PyObject *)self;
+}
+
+static int
+time_converter_traverse(TimeConverter *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->fallback);
+    return 0;
+}
+
+static int
+time_converter_clear(TimeConverter *self)
+{
+    Py_CLEAR(self->fallback);
+    return 0;
+}
+
+static void
+time_converter_dealloc(TimeConverter *self)
+{
+    PyObject_GC_UnTrack(self);
+    time_converter_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject TimeConverterType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.TimeConverter",
+    .tp_doc = "fallback(value) for any value; an exact int of unix seconds or milliseconds in "
+              "1970-2106 made into its UTC datetime here.",
+    .tp_basicsize = sizeof(TimeConverter),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = time_converter_new,
+    .tp_dealloc = (destructor)time_converter_dealloc,
+    .tp_traverse = (traverseproc)time_converter_traverse,
+    .tp_clear = (inquiry)time_converter_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(TimeConverter, vectorcall),
+};
+
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "webhook_receiver._speedups",
@@ -1414,7 +1536,9 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
-    if (PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0) {
+    PyDateTime_IMPORT;
+    if (PyDateTimeAPI == NULL || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
+        || PyType_Ready(&TimeConverterType) < 0) {
         return NULL;
     }
 #define INTERN(var, text)                                                                                   \
@@ -1440,7 +1564,8 @@ PyInit__speedups(void)
         return NULL;
     }
     if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0
-        || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0) {
+        || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0
+        || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -27,7 +27,6 @@ from .._errors import VerificationError
 from .._events import (
     CUSTOM,
     MAX_TIMESTAMP_DIGITS,
-    MILLISECONDS_FROM,
     Event,
     JSONObject,
     JSONValue,
@@ -451,8 +450,8 @@ def _signed_time(headers: Headers) -> datetime | None:
     # 10**11 on); anything else is None, not an error: here it is only a hint.
     if text is None or len(text) > MAX_TIMESTAMP_DIGITS or not (text.isascii() and text.isdigit()):
         return None
-    value = int(text)
-    return to_datetime(value / 1000 if value >= MILLISECONDS_FROM else value)
+    # to_datetime tells milliseconds from seconds itself, by the same rule
+    return to_datetime(int(text))
 
 
 class CourierChannel(Provider):
