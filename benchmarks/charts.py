@@ -54,7 +54,7 @@ ROW = 18
 LABEL_WIDTH = 190
 PLOT_WIDTH = 420
 VALUE_WIDTH = 60
-COLOURS = ("#3f51b5", "#009688", "#ff9800", "#9c27b0", "#607d8b")
+COLOURS = ("#3f51b5", "#009688", "#ff9800", "#9c27b0", "#607d8b", "#e91e63", "#795548", "#8bc34a")
 """One colour per series, in the legend's order (Material's indigo, teal, orange, purple, grey)."""
 NOTE_LINE = 14
 """Height of each note line after the first, in pixels."""
