@@ -557,3 +557,20 @@ def test_every_millisecond_remainder_near_the_end_of_the_range() -> None:
     last = 2**32 * 1000 - 1
     for value in range(last - 20_000, last + 2):
         assert _events.to_datetime(value) == _events._to_datetime(value), value
+
+
+def test_a_subclass_with_its_own_precheck_sees_every_request() -> None:
+    seen: list[str] = []
+
+    class Counting(Receiver):
+        def precheck(self, method: str, headers: Any) -> Headers:
+            seen.append(method)
+            return super().precheck(method, headers)
+
+    provider = make_provider("stripe")
+    receiver = Counting(provider)
+    receiver.on_any(lambda event: None)
+    assert receiver._compiled_precheck is None
+    signed = {"Content-Type": "application/json", **provider.sign(BODY, now=NOW)}
+    assert receiver.handle("POST", signed, BODY, now=NOW).status == 200
+    assert seen == ["POST"]

@@ -277,11 +277,12 @@ class Receiver(Router):
         self._accepted_status = status
         self._inbox = inbox
         self._handshakes = frozenset(provider.handshake_methods) & frozenset(self._methods)
-        # The compiled precheck of the usual request (_accel), or None: precheck() decides the rest.
+        # The compiled precheck of the usual request (_accel), or None: precheck() decides
+        # the rest. Not for a subclass with a precheck() of its own, which must see every request.
         compiled = _accel.compiled
         self._compiled_precheck: Callable[[str, HeadersLike], Headers | None] | None = (
             None
-            if compiled is None
+            if compiled is None or type(self).precheck is not Receiver.precheck
             else compiled.Prechecker(self, self._methods, self._content_types, max_body_size, Headers)
         )
         # Every provider but Slack answers the same {"ok":true}: encoded once, here,
