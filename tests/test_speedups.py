@@ -24,7 +24,7 @@ import subprocess
 import sys
 import tracemalloc
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
@@ -505,6 +505,10 @@ from webhook_receiver import _events  # noqa: E402
 def test_event_times_are_converted_by_the_compiled_code() -> None:
     assert type(_events.to_datetime).__name__ == "TimeConverter"
     assert type(_events._time_from_number).__name__ == "TimeConverter"
+    # text only through to_datetime: _time_from_number is given numbers, and refuses text as before
+    with pytest.raises(TypeError):
+        _events._time_from_number("2024-01-25T05:34:27Z")  # type: ignore[arg-type]
+    assert _events.to_datetime("2024-01-25T05:34:27Z") == datetime(2024, 1, 25, 5, 34, 27, tzinfo=UTC)
 
 
 TIME_EDGES = [
@@ -527,6 +531,25 @@ TIME_EDGES = [
 ]
 
 
+@st.composite
+def iso_texts(draw: st.DrawFn) -> str:
+    """ISO 8601 times as senders write them (UTC as Z or +00:00, other offsets, none),
+    some with JSON whitespace or a stray character around or inside."""
+    zone = draw(
+        st.sampled_from([None, UTC, timezone(timedelta(hours=2)), timezone(timedelta(hours=-5, minutes=-30))])
+    )
+    moment = draw(st.datetimes(timezones=st.just(zone) if zone is not None else st.none()))
+    text = moment.isoformat(
+        timespec=draw(st.sampled_from(["seconds", "milliseconds", "microseconds", "auto"]))
+    )
+    if draw(st.booleans()):
+        text = text.replace("+00:00", "Z")
+    if draw(st.integers(0, 4)) == 0:
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from([" ", "\n", "\t", "x", "é", "", "+", "T"])) + text[at:]
+    return text
+
+
 @settings(max_examples=3000, deadline=None)
 @given(
     value=st.one_of(
@@ -538,6 +561,7 @@ TIME_EDGES = [
         st.booleans(),
         st.text(max_size=30),
         st.sampled_from([None, "1706160867123", "2024-01-25T05:34:27.123Z", [], {}]),
+        iso_texts(),
     )
 )
 def test_compiled_times_are_pythons(value: Any) -> None:
@@ -574,3 +598,31 @@ def test_a_subclass_with_its_own_precheck_sees_every_request() -> None:
     signed = {"Content-Type": "application/json", **provider.sign(BODY, now=NOW)}
     assert receiver.handle("POST", signed, BODY, now=NOW).status == 200
     assert seen == ["POST"]
+
+
+def test_which_times_the_compiled_code_converts_itself() -> None:
+    """UTC ISO text and ints of 1970-2106 without the Python fallback; the rest through it."""
+    asked: list[object] = []
+
+    def fallback(value: object) -> str:
+        asked.append(value)
+        return "python"
+
+    convert = _accel.compiled.TimeConverter(fallback, read_text=True)  # type: ignore[union-attr]
+    itself = ["2024-09-14T14:31:00.000Z", "2024-09-14T14:31:00+00:00", 1_706_160_867, 1_706_160_867_123]
+    for value in itself:
+        assert isinstance(convert(value), datetime)
+    others = [
+        "2024-09-14T14:31:00+02:00",
+        "2024-09-14T14:31:00",
+        " 2024-09-14T14:31:00Z",
+        "1706160867",
+        "nope",
+        1.5,
+        True,
+        -1,
+    ]
+    for value in others:
+        assert convert(value) == "python"
+    assert asked == others
+    assert _accel.compiled.TimeConverter(fallback)("2024-09-14T14:31:00Z") == "python"  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ Shopify, ...) or ``StandardWebhooksSignature`` verify through it
 (``_schemes.compiled_checker``), and every ``Receiver`` prechecks the usual request
 through it (a known method, one ``Content-Length`` within the limit, one accepted
 ``Content-Type``: ``_speedups.Prechecker``), and event times that are an int of unix
-seconds or milliseconds become datetimes in C (``_events.to_datetime``:
+seconds or milliseconds, or ISO 8601 text in UTC, become datetimes in C (``_events.to_datetime``:
 ``_speedups.TimeConverter``, the same datetime ``datetime.fromtimestamp`` makes).
 
 Both only ever accept: for the usual, well-formed request the verifier reads the headers, checks

@@ -357,10 +357,11 @@ to_datetime: Callable[[object], datetime | None] = _to_datetime
 """A UTC datetime from an ISO 8601 string or a unix time in seconds or milliseconds;
 ``None`` when ``value`` is ``None`` or cannot be read as a time. With the compiled path
 (``_accel``), an int of seconds or milliseconds in 1970-2106 is converted in C, with
-the same result as ``datetime.fromtimestamp``; everything else by the Python code."""
+the same result as ``datetime.fromtimestamp``, and so is ISO 8601 text in UTC (the same
+``datetime.fromisoformat`` call); everything else by the Python code."""
 _time_from_number: Callable[[float], datetime | None] = _time_from_number_python
 if _accel.compiled is not None:
-    to_datetime = _accel.compiled.TimeConverter(_to_datetime)
+    to_datetime = _accel.compiled.TimeConverter(_to_datetime, read_text=True)
     _time_from_number = _accel.compiled.TimeConverter(_time_from_number_python)
 
 

@@ -1408,18 +1408,20 @@ static PyTypeObject PrecheckerType = {
 /* ------------------------------------------------------------- the TimeConverter type */
 
 /*
- * _events.to_datetime (and _time_from_number) for the usual event time: an exact int,
- * unix seconds below 10**11 or milliseconds from there, in the years 1970-2106. The
+ * _events.to_datetime (and _time_from_number) for the usual event time: ISO 8601 text
+ * in UTC (from_iso_text), or an exact int, unix seconds below 10**11 or milliseconds
+ * from there, in the years 1970-2106. The
  * datetime is built from its fields, as datetime.fromtimestamp(value or value / 1000,
  * UTC) would make it: in that range a millisecond's float division is within 0.24 µs
  * of the exact value, so fromtimestamp's rounding to the microsecond gives the exact
- * milliseconds. Anything else (floats, text, negative or later times, bools) goes to
- * the Python function given.
+ * milliseconds. Anything else (floats, other text, negative or later times, bools)
+ * goes to the Python function given.
  */
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
     PyObject *fallback;
+    int read_text; /* ISO 8601 text too (to_datetime), or ints only (_time_from_number) */
 } TimeConverter;
 
 #define MILLISECONDS_FROM 100000000000LL        /* _events.MILLISECONDS_FROM */
@@ -1444,6 +1446,50 @@ utc_datetime(long long seconds, int microseconds)
                                                    PyDateTimeAPI->DateTimeType);
 }
 
+static PyObject *from_iso_format; /* datetime.fromisoformat */
+
+static int
+is_json_space(Py_UCS1 c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * _time_from_text's usual case: ISO 8601 text with nothing around it, which
+ * datetime.fromisoformat reads as a UTC time ("...Z", "...+00:00"): that very
+ * datetime. NULL (no exception set) for anything else, which the Python code reads:
+ * other offsets, no offset, digits, text it refuses, JSON whitespace around it.
+ */
+static PyObject *
+from_iso_text(PyObject *text)
+{
+    Py_ssize_t len = PyUnicode_GET_LENGTH(text);
+    if (!PyUnicode_IS_ASCII(text) || len < 1) {
+        return NULL;
+    }
+    const Py_UCS1 *data = PyUnicode_1BYTE_DATA(text);
+    if (is_json_space(data[0]) || is_json_space(data[len - 1])) {
+        return NULL;
+    }
+    int digits = 1;
+    for (Py_ssize_t i = 0; i < len && digits; i++) {
+        digits = data[i] >= '0' && data[i] <= '9';
+    }
+    if (digits) {
+        return NULL; /* a unix time as text: the Python code's number path */
+    }
+    PyObject *parsed = PyObject_Vectorcall(from_iso_format, &text, 1, NULL);
+    if (parsed == NULL) {
+        PyErr_Clear(); /* the Python code raises or answers None, as it decides */
+        return NULL;
+    }
+    if (!PyDateTime_CheckExact(parsed) || PyDateTime_DATE_GET_TZINFO(parsed) != PyDateTime_TimeZone_UTC) {
+        Py_DECREF(parsed);
+        return NULL;
+    }
+    return parsed;
+}
+
 static PyObject *
 time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1452,7 +1498,13 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
         PyErr_SetString(PyExc_RuntimeError, "this TimeConverter was cleared");
         return NULL;
     }
-    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyLong_CheckExact(args[0])) {
+    if (self->read_text && PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
+        PyObject *parsed = from_iso_text(args[0]);
+        if (parsed != NULL) {
+            return parsed;
+        }
+    }
+    else if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyLong_CheckExact(args[0])) {
         int overflow;
         long long value = PyLong_AsLongLongAndOverflow(args[0], &overflow);
         if (value == -1 && PyErr_Occurred()) {
@@ -1471,9 +1523,10 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
 static PyObject *
 time_converter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = {"fallback", NULL};
+    static char *keywords[] = {"fallback", "read_text", NULL};
     PyObject *fallback;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O:TimeConverter", keywords, &fallback)) {
+    int read_text = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:TimeConverter", keywords, &fallback, &read_text)) {
         return NULL;
     }
     if (!PyCallable_Check(fallback)) {
@@ -1486,6 +1539,7 @@ time_converter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     self->vectorcall = time_converter_vectorcall;
     self->fallback = Py_NewRef(fallback);
+    self->read_text = read_text;
     return (PyObject *)self;
 }
 
@@ -1537,7 +1591,9 @@ PyMODINIT_FUNC
 PyInit__speedups(void)
 {
     PyDateTime_IMPORT;
-    if (PyDateTimeAPI == NULL || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
+    if (PyDateTimeAPI == NULL
+        || (from_iso_format = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat")) == NULL
+        || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
         || PyType_Ready(&TimeConverterType) < 0) {
         return NULL;
     }
