@@ -344,10 +344,14 @@ class Receiver(Router):
         compiled = self._compiled_precheck
         if compiled is not None:
             # The usual request (a known method, one Content-Length within the limit,
-            # one accepted Content-Type), checked in C; None leaves it to the code below.
+            # one accepted Content-Type), checked in C; None leaves it to the Python code.
             checked = compiled(method, headers)
             if checked is not None:
                 return checked
+        return self._precheck_in_python(method, headers)
+
+    def _precheck_in_python(self, method: str, headers: HeadersLike) -> Headers:
+        """:meth:`precheck` without its compiled path: every request the C code declined."""
         methods = self._methods
         # The method as sent is usually upper-case already: found without upper()
         # (the methods are upper-cased, and upper() of an upper-cased string is itself).
@@ -406,11 +410,14 @@ class Receiver(Router):
         and the inbox entries (deferred) or the events' keys (with a store; ``None``
         without one). An event that cannot be keyed or written out raises its
         ``PayloadError`` here, a 400, never a 503 the sender would retry forever."""
-        # precheck()'s compiled path without precheck()'s own call, on every request.
+        # precheck() without its own call: the compiled path, then (once) the Python code
+        # for what it declined; a subclass's own precheck() (no compiled path) as it is.
         compiled = self._compiled_precheck
-        view = None if compiled is None else compiled(method, headers)
-        if view is None:
+        if compiled is None:
             view = self.precheck(method, headers)
+        else:
+            checked = compiled(method, headers)  # not `or`: an empty Headers is falsy
+            view = self._precheck_in_python(method, headers) if checked is None else checked
         if len(body) > self._max_body_size:
             raise BodyTooLarge(f"body of {len(body)} bytes is over the limit of {self._max_body_size}")
         provider = self._provider
