@@ -465,14 +465,16 @@ decode_base64(Text t, unsigned char *out, Py_ssize_t room)
 
 /* --------------------------------------------------------------- time and MACs */
 
-/* Python's check(): ASCII digits, the unit, the two-sided tolerance. */
+/*
+ * 1 to max_digits ASCII digits (max_digits at most 19, which a 64-bit value holds) as
+ * their value: GO_ON, or DECIDE_IN_PYTHON for anything else.
+ */
 static int
-check_timestamp(const Verifier *self, Text t, double now, double *signed_at)
+read_digits(Text t, Py_ssize_t max_digits, unsigned long long *value)
 {
-    if (t.len < 1 || t.len > MAX_TIMESTAMP_DIGITS || self->seconds_below < 0) {
+    if (t.len < 1 || t.len > max_digits) {
         return DECIDE_IN_PYTHON;
     }
-    double value = 0;
     unsigned long long digits = 0;
     for (Py_ssize_t i = 0; i < t.len; i++) {
         unsigned char c = (unsigned char)t.data[i];
@@ -481,7 +483,19 @@ check_timestamp(const Verifier *self, Text t, double now, double *signed_at)
         }
         digits = digits * 10 + (unsigned long long)(c - '0');
     }
-    value = (double)digits;
+    *value = digits;
+    return GO_ON;
+}
+
+/* Python's check(): ASCII digits, the unit, the two-sided tolerance. */
+static int
+check_timestamp(const Verifier *self, Text t, double now, double *signed_at)
+{
+    unsigned long long digits;
+    if (self->seconds_below < 0 || read_digits(t, MAX_TIMESTAMP_DIGITS, &digits) != GO_ON) {
+        return DECIDE_IN_PYTHON;
+    }
+    double value = (double)digits;
     if (value >= EXACT_DOUBLE) {
         return DECIDE_IN_PYTHON;
     }
@@ -1278,19 +1292,8 @@ precheck_fast(Prechecker *self, PyObject *method, PyObject *headers)
         goto done;
     }
     if (found[0].owner != NULL) {
-        Text digits = found[0];
-        unsigned long long value = 0;
-        if (digits.len < 1 || digits.len > 19) {
-            goto decline;
-        }
-        for (Py_ssize_t i = 0; i < digits.len; i++) {
-            unsigned char c = (unsigned char)digits.data[i];
-            if (c < '0' || c > '9') {
-                goto decline;
-            }
-            value = value * 10 + (unsigned long long)(c - '0');
-        }
-        if (value > self->max_body_size) {
+        unsigned long long value;
+        if (read_digits(found[0], 19, &value) != GO_ON || value > self->max_body_size) {
             goto decline;
         }
         if ((length = PyLong_FromUnsignedLongLong(value)) == NULL) {
