@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+from collections.abc import Sequence
 
 import pytest
 
@@ -271,3 +272,58 @@ def test_a_plain_function_returning_an_awaitable_is_awaited_and_other_results_ig
     router.dispatch([ev("x")])
     asyncio.run(router.dispatch_async([ev("x")]))
     assert calls == ["awaited x", "awaited x"]
+
+
+def test_a_batch_of_mixed_types_and_classes_routes_each_event_by_its_own() -> None:
+    """Router._dispatch reuses the last event's routes for a run of one (class, type):
+    a change of either must be noticed."""
+    router = Router()
+    calls: list[tuple[str, str]] = []
+    router.on("delivery.updated")(lambda e: calls.append(("updated", e.type)))
+    router.on(kourier.DeliveryUpdated)(lambda e: calls.append(("class", e.type)))
+    router.on("delivery.*")(lambda e: calls.append(("wildcard", e.type)))
+    batch = [
+        delivery(),
+        delivery(),
+        ev("delivery.updated"),  # the same type, another class
+        delivery("delivery.other"),  # the same class, another type
+        ev("other"),
+        delivery(),
+    ]
+    router.dispatch(batch)
+    assert calls == [
+        ("updated", "delivery.updated"),
+        ("class", "delivery.updated"),
+        ("wildcard", "delivery.updated"),
+        ("updated", "delivery.updated"),
+        ("class", "delivery.updated"),
+        ("wildcard", "delivery.updated"),
+        ("updated", "delivery.updated"),
+        ("wildcard", "delivery.updated"),
+        ("class", "delivery.other"),
+        ("wildcard", "delivery.other"),
+        ("updated", "delivery.updated"),
+        ("class", "delivery.updated"),
+        ("wildcard", "delivery.updated"),
+    ]
+
+
+def test_a_receiver_subclass_with_its_own_dispatch_has_it_called_by_handle() -> None:
+    from webhook_receiver import Receiver
+    from webhook_receiver.testing import make_provider, sample
+
+    seen: list[str] = []
+
+    class Audited(Receiver):
+        def dispatch(self, events: Sequence[Event]) -> None:
+            seen.extend(event.type for event in events)
+            super().dispatch(events)
+
+    provider = make_provider("kourier")
+    receiver = Audited(provider)
+    handled: list[str] = []
+    receiver.on_any(lambda event: handled.append(event.type))
+    made = sample("kourier")
+    headers = {"Content-Type": "application/json", **made.headers, **provider.sign(made.body)}
+    assert receiver.handle("POST", headers, made.body).status == 200
+    assert seen == handled == ["delivery.created"]

@@ -1,4 +1,4 @@
-"""The optional compiled fast path of HMAC verification, and the switch that turns it off.
+"""The optional compiled fast path of verification and events, and the switch that turns it off.
 
 ``webhook_receiver._speedups`` is a small C extension (``_speedups.c``) built at
 install time when a C compiler and Python's headers are at hand; the install goes on
@@ -10,9 +10,13 @@ Shopify, ...) or ``StandardWebhooksSignature`` verify through it
 through it (a known method, one ``Content-Length`` within the limit, one accepted
 ``Content-Type``: ``_speedups.Prechecker``), and event times that are an int of unix
 seconds or milliseconds, or ISO 8601 text in UTC, become datetimes in C (``_events.to_datetime``:
-``_speedups.TimeConverter``, the same datetime ``datetime.fromtimestamp`` makes).
+``_speedups.TimeConverter``, the same datetime ``datetime.fromtimestamp`` makes). Bearer
+tokens verify through it too; events are constructed through it (``_events.constructor``:
+``_speedups.RecordMaker``), Kourier's and Customer.io's typed events are built from the
+usual payload by it (``_events.event_builder``: ``_speedups.EventBuilder``), and with orjson
+installed the check before orjson decodes a body is its ``json_fits``.
 
-Both only ever accept: for the usual, well-formed request the verifier reads the headers, checks
+Each only ever accepts: for the usual, well-formed request the verifier reads the headers, checks
 the timestamp and the MAC (the same precomputed ``hashlib`` states, the same
 :func:`hmac.compare_digest`) and returns the same ``Verified`` the Python scheme
 would; anything else, every error included, is decided by the Python scheme, so

@@ -291,6 +291,9 @@ class Receiver(Router):
             provider, "__dict__", ()
         )
         self._constant_answer = None if own_answer else _answer_body(provider.answer(()))
+        # handle() has asked the telemetry already: Router._dispatch skips asking again,
+        # unless a subclass has its own dispatch() to call.
+        self._own_dispatch = type(self).dispatch is Router.dispatch
         # A provider's own answer usually repeats too (Slack's {"ok": true}): the last
         # one's JSON is kept, by its repr (a snapshot, and unlike ==, True is not 1).
         self._last_answer: tuple[str, bytes] = ("", b"")
@@ -467,7 +470,10 @@ class Receiver(Router):
             return self._accepted(events)
         if keys is None:
             try:
-                self.dispatch(events)
+                if self._own_dispatch:
+                    self._dispatch(events, telemetry if telemetry is not None and telemetry.live else None)
+                else:
+                    self.dispatch(events)
             except HandlerError as exc:
                 return self._failed(events, exc)
             return self._succeeded(events)

@@ -190,22 +190,32 @@ class Router:
         Raises:
             HandlerError: one or more handlers raised; all of them still ran.
         """
+        telemetry = _telemetry.active
+        self._dispatch(events, None if telemetry is None or not telemetry.awake() else telemetry)
+
+    def _dispatch(self, events: Sequence[Event], telemetry: _telemetry.Telemetry | None) -> None:
+        """:meth:`dispatch` with the telemetry already asked whether it records (``None``
+        if not): ``Receiver.handle`` asks once, when the request arrives."""
         plan: list[tuple[Event, tuple[_Route, ...]]] = []
         needs_loop = self._async_hooks
         cache = self._cache
+        last_class: type[Event] | None = None
+        last_type = ""
+        routes: tuple[_Route, ...] = ()
         for event in events:
-            # _routes_for's usual answer, from its cache, without its call (per event of a batch).
-            found = cache.get((type(event), event.type))
-            routes, any_async = self._routes_for(event) if found is None else found
+            kind = event.type
+            # The events of a batch are mostly of one type: the last one's routes again;
+            # else _routes_for's usual answer, from its cache, without its call.
+            if type(event) is not last_class or kind != last_type:
+                found = cache.get((type(event), kind))
+                routes, any_async = self._routes_for(event) if found is None else found
+                needs_loop = needs_loop or any_async
+                last_class, last_type = type(event), kind
             plan.append((event, routes))
-            needs_loop = needs_loop or any_async
         if needs_loop:
             run_coroutine(self._run_async(plan, offload=False))
             return
         failures: list[HandlerFailure] = []
-        telemetry = _telemetry.active
-        if telemetry is not None and not telemetry.awake():
-            telemetry = None
         for event, routes in plan:
             handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
             for route in routes:

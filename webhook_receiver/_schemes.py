@@ -541,7 +541,7 @@ class HmacScheme:
 
 
 # The kinds of _speedups.Verifier (its KIND_* constants).
-_KIND_KEYED, _KIND_SINGLE, _KIND_STANDARD = 1, 2, 3
+_KIND_KEYED, _KIND_SINGLE, _KIND_STANDARD, _KIND_TOKEN = 1, 2, 3, 4
 
 _TEMPLATE_FIELDS = frozenset({"timestamp"})
 
@@ -1022,6 +1022,25 @@ class BearerToken:
             raise InvalidCredentials("bearer token does not match")
         return NOTHING_SIGNED
 
+    def compiled_options(self) -> dict[str, object] | None:
+        """What ``_speedups.Verifier`` needs to serve this scheme (see :func:`compiled_checker`)."""
+        expires = self._tokens.expires
+        return {
+            "kind": _KIND_TOKEN,
+            "fallback": self.verify,
+            "pads": tuple(self._tokens),
+            "expires": None if expires is None else tuple(float(until) for until in expires),
+            "digest_size": 1,  # not read: a token is compared whole
+            "tolerance": 0.0,
+            "seconds_below": 0.0,
+            "verified_type": Verified,
+            "nothing_signed": NOTHING_SIGNED,
+            "headers_type": Headers,
+            "compare_digest": hmac.compare_digest,
+            "header": self._header,
+            "prefix": "Bearer",
+        }
+
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Bearer <first token>``."""
         return {self._header: "Bearer " + self._tokens[0].decode("utf-8", "surrogateescape")}
@@ -1173,7 +1192,9 @@ class elsewhere says the same of itself with ``reads_any_headers = True`` in its
 body (not inherited, for the same reason)."""
 
 
-_COMPILED_SCHEMES: frozenset[type] = frozenset({HmacSignature, KeyedListSignature, StandardWebhooksSignature})
+_COMPILED_SCHEMES: frozenset[type] = frozenset(
+    {BearerToken, HmacSignature, KeyedListSignature, StandardWebhooksSignature}
+)
 
 
 def compiled_checker(scheme: object) -> Callable[[HeadersLike, bytes, float], Verified] | None:

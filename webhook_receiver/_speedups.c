@@ -1,11 +1,14 @@
 /*
- * webhook_receiver._speedups: the compiled fast path of HMAC verification.
+ * webhook_receiver._speedups: the compiled fast path of a request's verification and events.
  *
  * Optional, as markupsafe's speedups are: built when a C compiler is at hand, the
- * pure-Python schemes otherwise (webhook_receiver/_accel.py decides). It serves the
+ * pure-Python code otherwise (webhook_receiver/_accel.py decides). It serves the
  * three schemes the timestamped providers use (KeyedListSignature: Stripe, Courier,
  * Paddle, Calendly; HmacSignature without signed headers: GitHub, Slack, Customer.io,
- * Shopify and others; StandardWebhooksSignature) and it only ever *accepts*.
+ * Shopify and others; StandardWebhooksSignature) and BearerToken, the receiver's
+ * precheck, event times, event construction (RecordMaker, EventBuilder) and the check
+ * before orjson decodes a body (json_fits); and like the verifier described here, each
+ * only ever *accepts*.
  *
  * A Verifier reads the request's headers, parses them, checks the timestamp and the
  * MAC, and returns the same Verified the Python scheme would. Whenever anything is
@@ -24,6 +27,7 @@
 #include <Python.h>
 #include <datetime.h>
 #include <stddef.h>
+#include <structmember.h>
 #include <string.h>
 
 #define MAX_SIGNATURES 64      /* _schemes.MAX_SIGNATURES */
@@ -32,7 +36,7 @@
 #define MAX_DIGEST 64           /* SHA-512 */
 #define EXACT_DOUBLE 9007199254740992.0 /* 2**53: integers below it are exact doubles */
 
-enum { KIND_KEYED = 1, KIND_SINGLE = 2, KIND_STANDARD = 3 };
+enum { KIND_KEYED = 1, KIND_SINGLE = 2, KIND_STANDARD = 3, KIND_TOKEN = 4 };
 
 /* Result of a step: go on, or leave the decision to Python (no exception set). */
 #define DECIDE_IN_PYTHON 0
@@ -70,14 +74,14 @@ typedef struct {
     Name entry_label;
     char entry_separator;
     PyObject *separator; /* bytes signed between the timestamp and the body */
-    /* KIND_SINGLE */
+    /* KIND_SINGLE; KIND_TOKEN: the scheme word ("bearer") */
     Name prefix; /* lower-case ASCII, may be empty */
     int base64;
     int has_timestamp;
     PyObject *before_parts; /* tuple of bytes, joined by the timestamp */
     PyObject *after_parts;
     /* all */
-    PyObject *pads;    /* tuple of (inner, outer) hashlib states */
+    PyObject *pads;    /* tuple of (inner, outer) hashlib states; KIND_TOKEN: of token bytes */
     double *expires;   /* one per pad, or NULL when no secret expires */
     Py_ssize_t pad_count;
     Py_ssize_t digest_size;
@@ -907,6 +911,56 @@ verify_standard(Verifier *self, PyObject *headers, PyObject *body, double now)
     return result;
 }
 
+/*
+ * BearerToken: "<word> <token>" in one header (the word case-insensitive, the token
+ * trimmed of OWS), equal to a live configured token. Every live token is compared,
+ * without stopping at a match, as the Python scheme does.
+ */
+static PyObject *
+verify_token(Verifier *self, PyObject *headers, double now)
+{
+    Text found[1];
+    int scanned = scan_headers(&self->wanted, self->headers_type, headers, found);
+    if (scanned != GO_ON) {
+        return scanned == FAILED ? NULL : Py_NewRef(Py_None);
+    }
+    Text value = found[0];
+    if (value.owner == NULL) {
+        Py_RETURN_NONE;
+    }
+    Py_ssize_t space = 0;
+    while (space < value.len && value.data[space] != ' ') {
+        space++;
+    }
+    if (space == value.len || !equal_lower(value.data, space, &self->prefix)) {
+        Py_RETURN_NONE;
+    }
+    Text token = trim((Text){value.data + space + 1, value.len - space - 1, value.owner});
+    if (token.len == 0) {
+        Py_RETURN_NONE;
+    }
+    PyObject *given = PyBytes_FromStringAndSize(token.data, token.len);
+    if (given == NULL) {
+        return NULL;
+    }
+    int matched = 0;
+    for (Py_ssize_t i = 0; i < self->pad_count; i++) {
+        if (self->expires != NULL && !(now <= self->expires[i])) {
+            continue;
+        }
+        PyObject *args[2] = {given, PyTuple_GET_ITEM(self->pads, i)};
+        PyObject *same = PyObject_Vectorcall(self->compare_digest, args, 2, NULL);
+        if (same == NULL) {
+            Py_DECREF(given);
+            return NULL;
+        }
+        matched |= same == Py_True;
+        Py_DECREF(same);
+    }
+    Py_DECREF(given);
+    return Py_NewRef(matched ? self->nothing_signed : Py_None);
+}
+
 /* The fast path alone: a Verified, or None to leave the request to Python. */
 static PyObject *
 try_fast(Verifier *self, PyObject *headers, PyObject *body, PyObject *now_obj)
@@ -920,6 +974,8 @@ try_fast(Verifier *self, PyObject *headers, PyObject *body, PyObject *now_obj)
         return verify_keyed(self, headers, body, now);
     case KIND_SINGLE:
         return verify_single(self, headers, body, now);
+    case KIND_TOKEN:
+        return verify_token(self, headers, now);
     default:
         return verify_standard(self, headers, body, now);
     }
@@ -1027,8 +1083,8 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                                      &after_parts)) {
         return NULL;
     }
-    if (kind < KIND_KEYED || kind > KIND_STANDARD) {
-        PyErr_SetString(PyExc_ValueError, "kind must be 1 (keyed list), 2 (single) or 3 (standard)");
+    if (kind < KIND_KEYED || kind > KIND_TOKEN) {
+        PyErr_SetString(PyExc_ValueError, "kind must be 1 (keyed list), 2 (single), 3 (standard) or 4 (token)");
         return NULL;
     }
     if (!PyCallable_Check(fallback) || !PyCallable_Check(compare_digest)) {
@@ -1049,8 +1105,10 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pads); i++) {
         PyObject *pad = PyTuple_GET_ITEM(pads, i);
-        if (!PyTuple_CheckExact(pad) || PyTuple_GET_SIZE(pad) != 2) {
-            PyErr_SetString(PyExc_TypeError, "pads must be a non-empty tuple of (inner, outer) pairs");
+        if (kind == KIND_TOKEN ? !PyBytes_CheckExact(pad) : !PyTuple_CheckExact(pad) || PyTuple_GET_SIZE(pad) != 2) {
+            PyErr_SetString(PyExc_TypeError, kind == KIND_TOKEN
+                                                 ? "pads must be a non-empty tuple of token bytes"
+                                                 : "pads must be a non-empty tuple of (inner, outer) pairs");
             return NULL;
         }
     }
@@ -1102,6 +1160,16 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         goto error;
     }
     self->wanted.count = 1;
+    if (kind == KIND_TOKEN) {
+        if (copy_lower_name(&self->prefix, prefix, "prefix") < 0) {
+            goto error;
+        }
+        if (self->prefix.len == 0) {
+            PyErr_SetString(PyExc_ValueError, "the token kind needs its scheme word as prefix");
+            goto error;
+        }
+        return (PyObject *)self;
+    }
     if (kind == KIND_KEYED) {
         Name entry_separator_name;
         if (copy_name(&self->timestamp_label, timestamp_label, "timestamp_label") < 0
@@ -1184,7 +1252,7 @@ static PyObject *
 verifier_repr(Verifier *self)
 {
     /* counts only: the pads are secrets */
-    static const char *kinds[] = {"", "keyed list", "single", "standard"};
+    static const char *kinds[] = {"", "keyed list", "single", "standard", "token"};
     return PyUnicode_FromFormat("<webhook_receiver._speedups.Verifier %s, %zd secret(s)>", kinds[self->kind],
                                 self->pad_count);
 }
@@ -1493,6 +1561,30 @@ from_iso_text(PyObject *text)
     return parsed;
 }
 
+/* The datetime for the usual value, or NULL: with an exception set, or none (Python decides). */
+static PyObject *
+fast_time(PyObject *value, int read_text)
+{
+    if (read_text && PyUnicode_CheckExact(value)) {
+        return from_iso_text(value);
+    }
+    if (!PyLong_CheckExact(value)) {
+        return NULL;
+    }
+    int overflow;
+    long long number = PyLong_AsLongLongAndOverflow(value, &overflow);
+    if (number == -1 && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (overflow || number < 0 || number > LAST_MILLISECOND) {
+        return NULL;
+    }
+    if (number < MILLISECONDS_FROM) {
+        return utc_datetime(number, 0);
+    }
+    return utc_datetime(number / 1000, (int)(number % 1000) * 1000);
+}
+
 static PyObject *
 time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1501,23 +1593,10 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
         PyErr_SetString(PyExc_RuntimeError, "this TimeConverter was cleared");
         return NULL;
     }
-    if (self->read_text && PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyUnicode_CheckExact(args[0])) {
-        PyObject *parsed = from_iso_text(args[0]);
-        if (parsed != NULL) {
-            return parsed;
-        }
-    }
-    else if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyLong_CheckExact(args[0])) {
-        int overflow;
-        long long value = PyLong_AsLongLongAndOverflow(args[0], &overflow);
-        if (value == -1 && PyErr_Occurred()) {
-            return NULL;
-        }
-        if (!overflow && value >= 0 && value <= LAST_MILLISECOND) {
-            if (value < MILLISECONDS_FROM) {
-                return utc_datetime(value, 0);
-            }
-            return utc_datetime(value / 1000, (int)(value % 1000) * 1000);
+    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
+        PyObject *made = fast_time(args[0], self->read_text);
+        if (made != NULL || PyErr_Occurred()) {
+            return made;
         }
     }
     return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
@@ -1583,11 +1662,712 @@ static PyTypeObject TimeConverterType = {
     .tp_vectorcall_offset = offsetof(TimeConverter, vectorcall),
 };
 
+/* --------------------------------------------------------- the EventBuilder type */
+
+/*
+ * A provider's typed-event function (kourier_event, customerio_event) for the usual
+ * payload: a JSON object whose event-type field is a non-empty string naming a shape
+ * (or any other type, when there is a default shape), every field the shape reads
+ * being the usual case: a string, an object, a time _events.to_datetime reads here,
+ * a known member of an OpenEnum, or absent. The instance is made as
+ * _records.constructor makes it (allocated, each slot stored once, no __init__).
+ * Anything else, every error included, goes to the Python function given, which
+ * reads it again and says what is wrong: the compiled code only accepts.
+ */
+enum {
+    TAKE_FIXED = 0,         /* a constant: the provider's name, a field's default */
+    TAKE_KIND = 1,          /* the event-type string */
+    TAKE_PAYLOAD = 2,       /* the payload itself */
+    TAKE_TEXT = 3,          /* str, or None when absent or null */
+    TAKE_REQUIRED_TEXT = 4, /* a non-empty str */
+    TAKE_MAPPING = 5,       /* dict, or a new empty dict when absent or null */
+    TAKE_TIME = 6,          /* to_datetime's value, or None when absent or null */
+    TAKE_MEMBER = 7,        /* a known member for a non-empty str, or None when absent or null */
+    TAKE_REQUIRED_MEMBER = 8,
+};
+#define MAX_FIELDS 32
+
+typedef struct {
+    Py_ssize_t offset; /* of the instance's slot */
+    int how;
+    PyObject *key;     /* the payload's key; TAKE_FIXED: the value */
+    PyObject *members; /* TAKE_*MEMBER: the enum's value -> member dict */
+} Take;
+
+typedef struct {
+    PyTypeObject *cls;
+    Py_ssize_t count;
+    Take takes[MAX_FIELDS];
+} Shape;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *fallback;
+    PyObject *kind_key;
+    PyObject *index_of; /* dict: event type -> index into shapes */
+    Py_ssize_t default_index;
+    Py_ssize_t shape_count;
+    Shape *shapes;
+} EventBuilder;
+
+/* The value one take reads from the payload: a new reference, or NULL (an exception
+   set: FAILED; none: DECIDE_IN_PYTHON). */
+static PyObject *
+take_value(const Take *take, PyObject *payload, PyObject *kind)
+{
+    switch (take->how) {
+    case TAKE_FIXED:
+        return Py_NewRef(take->key);
+    case TAKE_KIND:
+        return Py_NewRef(kind);
+    case TAKE_PAYLOAD:
+        return Py_NewRef(payload);
+    default:
+        break;
+    }
+    PyObject *value = PyDict_GetItemWithError(payload, take->key);
+    if (value == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    int absent = value == NULL || value == Py_None;
+    switch (take->how) {
+    case TAKE_TEXT:
+        if (absent) {
+            return Py_NewRef(Py_None);
+        }
+        return PyUnicode_CheckExact(value) ? Py_NewRef(value) : NULL;
+    case TAKE_REQUIRED_TEXT:
+        return !absent && PyUnicode_CheckExact(value) && PyUnicode_GET_LENGTH(value) > 0 ? Py_NewRef(value) : NULL;
+    case TAKE_MAPPING:
+        if (absent) {
+            return PyDict_New();
+        }
+        return PyDict_CheckExact(value) ? Py_NewRef(value) : NULL;
+    case TAKE_TIME:
+        return absent ? Py_NewRef(Py_None) : fast_time(value, 1);
+    case TAKE_MEMBER:
+    case TAKE_REQUIRED_MEMBER: {
+        if (absent) {
+            return take->how == TAKE_MEMBER ? Py_NewRef(Py_None) : NULL;
+        }
+        if (!PyUnicode_CheckExact(value) || PyUnicode_GET_LENGTH(value) == 0) {
+            return NULL;
+        }
+        PyObject *member = PyDict_GetItemWithError(take->members, value);
+        return member == NULL ? NULL : Py_NewRef(member);
+    }
+    default:
+        return NULL;
+    }
+}
+
+/* The event, or NULL: with an exception set (FAILED), or none (Python decides). */
+static PyObject *
+build_fast(EventBuilder *self, PyObject *payload)
+{
+    if (!PyDict_CheckExact(payload)) {
+        return NULL;
+    }
+    PyObject *kind = PyDict_GetItemWithError(payload, self->kind_key);
+    if (kind == NULL || !PyUnicode_CheckExact(kind) || PyUnicode_GET_LENGTH(kind) == 0) {
+        return NULL;
+    }
+    Py_INCREF(kind); /* held while the other fields are read */
+    Py_ssize_t index = self->default_index;
+    PyObject *found = PyDict_GetItemWithError(self->index_of, kind);
+    if (found != NULL) {
+        index = PyLong_AsSsize_t(found);
+    }
+    if (PyErr_Occurred() || index < 0) {
+        Py_DECREF(kind);
+        return NULL;
+    }
+    const Shape *shape = &self->shapes[index];
+    PyObject *values[MAX_FIELDS];
+    Py_ssize_t taken = 0;
+    for (; taken < shape->count; taken++) {
+        values[taken] = take_value(&shape->takes[taken], payload, kind);
+        if (values[taken] == NULL) {
+            break;
+        }
+    }
+    Py_DECREF(kind);
+    PyObject *made = NULL;
+    if (taken == shape->count) {
+        made = shape->cls->tp_alloc(shape->cls, 0);
+    }
+    if (made == NULL) {
+        for (Py_ssize_t i = 0; i < taken; i++) {
+            Py_DECREF(values[i]);
+        }
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < shape->count; i++) {
+        *(PyObject **)((char *)made + shape->takes[i].offset) = values[i];
+    }
+    return made;
+}
+
+static PyObject *
+event_builder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    EventBuilder *self = (EventBuilder *)callable;
+    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
+        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+        return NULL;
+    }
+    if (PyVectorcall_NARGS(nargsf) >= 1) {
+        PyObject *made = build_fast(self, args[0]);
+        if (made != NULL || PyErr_Occurred()) {
+            return made;
+        }
+    }
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+event_builder_try_fast(EventBuilder *self, PyObject *payload)
+{
+    if (self->fallback == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+        return NULL;
+    }
+    PyObject *made = build_fast(self, payload);
+    if (made != NULL || PyErr_Occurred()) {
+        return made;
+    }
+    Py_RETURN_NONE;
+}
+
+/* each(items, where): [self(item, where, index) for index, item in enumerate(items)]. */
+static PyObject *
+event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyList_CheckExact(args[0])) {
+        PyErr_SetString(PyExc_TypeError, "each(items: list, where: str)");
+        return NULL;
+    }
+    if (self->fallback == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+        return NULL;
+    }
+    PyObject *items = args[0];
+    PyObject *events = PyList_New(0);
+    if (events == NULL) {
+        return NULL;
+    }
+    /* The list's length is read again each time: a fallback is Python code. */
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
+        PyObject *item = Py_NewRef(PyList_GET_ITEM(items, i));
+        PyObject *made = build_fast(self, item);
+        if (made == NULL && !PyErr_Occurred()) {
+            PyObject *index = PyLong_FromSsize_t(i);
+            if (index != NULL) {
+                PyObject *call[3] = {item, args[1], index};
+                made = PyObject_Vectorcall(self->fallback, call, 3, NULL);
+                Py_DECREF(index);
+            }
+        }
+        Py_DECREF(item);
+        if (made == NULL || PyList_Append(events, made) < 0) {
+            Py_XDECREF(made);
+            Py_DECREF(events);
+            return NULL;
+        }
+        Py_DECREF(made);
+    }
+    return events;
+}
+
+/* The slot offset of cls's field `name`: a writable object slot of the class's own layout. */
+static Py_ssize_t
+slot_offset(PyTypeObject *cls, PyObject *name)
+{
+    PyObject *descriptor = PyObject_GetAttr((PyObject *)cls, name);
+    if (descriptor == NULL) {
+        return -1;
+    }
+    Py_ssize_t offset = -1;
+    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
+        PyMemberDescrObject *member = (PyMemberDescrObject *)descriptor;
+        if (member->d_member->type == T_OBJECT_EX && !(member->d_member->flags & READONLY)
+            && PyType_IsSubtype(cls, PyDescr_TYPE(member)) && member->d_member->offset > 0
+            && member->d_member->offset <= cls->tp_basicsize - (Py_ssize_t)sizeof(PyObject *)) {
+            offset = member->d_member->offset;
+        }
+    }
+    Py_DECREF(descriptor);
+    if (offset < 0) {
+        PyErr_Format(PyExc_TypeError, "%R is not an object slot of %s", name, cls->tp_name);
+    }
+    return offset;
+}
+
+/* One shape from (cls, ((field, how, key, members), ...)); every slot of cls once. */
+static int
+read_shape(Shape *shape, PyObject *spec)
+{
+    if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 2 || !PyType_Check(PyTuple_GET_ITEM(spec, 0))
+        || !PyTuple_CheckExact(PyTuple_GET_ITEM(spec, 1))) {
+        PyErr_SetString(PyExc_TypeError, "a shape is (class, tuple of takes)");
+        return -1;
+    }
+    PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(spec, 0);
+    PyObject *takes = PyTuple_GET_ITEM(spec, 1);
+    if (cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_alloc == NULL || cls->tp_dictoffset != 0
+        || cls->tp_weaklistoffset != 0 || cls->tp_itemsize != 0) {
+        PyErr_Format(PyExc_TypeError, "%s must be a slotted class made by object.__new__", cls->tp_name);
+        return -1;
+    }
+    Py_ssize_t count = PyTuple_GET_SIZE(takes);
+    /* every object slot of the layout, once: their number is the instance's size */
+    if (count > MAX_FIELDS || (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *)) != cls->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "the takes of %s must fill each of its slots once", cls->tp_name);
+        return -1;
+    }
+    shape->cls = (PyTypeObject *)Py_NewRef(cls);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *take = PyTuple_GET_ITEM(takes, i);
+        Take *out = &shape->takes[i];
+        if (!PyTuple_CheckExact(take) || PyTuple_GET_SIZE(take) != 4 || !PyUnicode_Check(PyTuple_GET_ITEM(take, 0))
+            || !PyLong_CheckExact(PyTuple_GET_ITEM(take, 1))) {
+            PyErr_SetString(PyExc_TypeError, "a take is (field, how, key or value, members or None)");
+            return -1;
+        }
+        long how = PyLong_AsLong(PyTuple_GET_ITEM(take, 1));
+        PyObject *key = PyTuple_GET_ITEM(take, 2), *members = PyTuple_GET_ITEM(take, 3);
+        if (how < TAKE_FIXED || how > TAKE_REQUIRED_MEMBER) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "unknown take");
+            return -1;
+        }
+        if (how > TAKE_PAYLOAD && !PyUnicode_CheckExact(key)) {
+            PyErr_SetString(PyExc_TypeError, "a payload key must be a str");
+            return -1;
+        }
+        if ((how == TAKE_MEMBER || how == TAKE_REQUIRED_MEMBER) != (members != Py_None)
+            || (members != Py_None && !PyDict_CheckExact(members))) {
+            PyErr_SetString(PyExc_TypeError, "members is a dict for a member take, None otherwise");
+            return -1;
+        }
+        out->offset = slot_offset(cls, PyTuple_GET_ITEM(take, 0));
+        if (out->offset < 0) {
+            return -1;
+        }
+        for (Py_ssize_t j = 0; j < i; j++) {
+            if (shape->takes[j].offset == out->offset) {
+                PyErr_Format(PyExc_TypeError, "%R is taken twice", PyTuple_GET_ITEM(take, 0));
+                return -1;
+            }
+        }
+        out->how = (int)how;
+        out->key = Py_NewRef(key);
+        out->members = Py_XNewRef(members == Py_None ? NULL : members);
+        shape->count = i + 1;
+    }
+    return 0;
+}
+
+static PyObject *
+event_builder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"fallback", "kind_key", "shapes", "default", NULL};
+    PyObject *fallback, *kind_key, *shapes, *default_shape = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OUO!|O:EventBuilder", keywords, &fallback, &kind_key,
+                                     &PyDict_Type, &shapes, &default_shape)) {
+        return NULL;
+    }
+    if (!PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "fallback must be callable");
+        return NULL;
+    }
+    EventBuilder *self = (EventBuilder *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = event_builder_vectorcall;
+    self->fallback = Py_NewRef(fallback);
+    self->kind_key = Py_NewRef(kind_key);
+    self->default_index = -1;
+    Py_ssize_t total = PyDict_GET_SIZE(shapes) + (default_shape != Py_None);
+    self->shapes = PyMem_Calloc((size_t)(total > 0 ? total : 1), sizeof(Shape));
+    self->index_of = PyDict_New();
+    if (self->shapes == NULL || self->index_of == NULL) {
+        if (self->shapes == NULL) {
+            PyErr_NoMemory();
+        }
+        goto error;
+    }
+    Py_ssize_t pos = 0;
+    PyObject *kind, *spec;
+    while (PyDict_Next(shapes, &pos, &kind, &spec)) {
+        if (!PyUnicode_CheckExact(kind)) {
+            PyErr_SetString(PyExc_TypeError, "event types must be str");
+            goto error;
+        }
+        PyObject *index = PyLong_FromSsize_t(self->shape_count);
+        int stored = index == NULL ? -1 : PyDict_SetItem(self->index_of, kind, index);
+        Py_XDECREF(index);
+        if (stored < 0) {
+            goto error;
+        }
+        if (read_shape(&self->shapes[self->shape_count++], spec) < 0) {
+            goto error;
+        }
+    }
+    if (default_shape != Py_None) {
+        self->default_index = self->shape_count;
+        if (read_shape(&self->shapes[self->shape_count++], default_shape) < 0) {
+            goto error;
+        }
+    }
+    return (PyObject *)self;
+error:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static int
+event_builder_traverse(EventBuilder *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->fallback);
+    Py_VISIT(self->kind_key);
+    Py_VISIT(self->index_of);
+    for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
+        Py_VISIT(self->shapes[i].cls);
+        for (Py_ssize_t j = 0; j < self->shapes[i].count; j++) {
+            Py_VISIT(self->shapes[i].takes[j].key);
+            Py_VISIT(self->shapes[i].takes[j].members);
+        }
+    }
+    return 0;
+}
+
+static int
+event_builder_clear(EventBuilder *self)
+{
+    Py_CLEAR(self->fallback);
+    Py_CLEAR(self->kind_key);
+    Py_CLEAR(self->index_of);
+    for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
+        Py_CLEAR(self->shapes[i].cls);
+        for (Py_ssize_t j = 0; j < self->shapes[i].count; j++) {
+            Py_CLEAR(self->shapes[i].takes[j].key);
+            Py_CLEAR(self->shapes[i].takes[j].members);
+        }
+        self->shapes[i].count = 0;
+    }
+    self->shape_count = 0;
+    return 0;
+}
+
+static void
+event_builder_dealloc(EventBuilder *self)
+{
+    PyObject_GC_UnTrack(self);
+    event_builder_clear(self);
+    PyMem_Free(self->shapes);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyMethodDef event_builder_methods[] = {
+    {"try_fast", (PyCFunction)event_builder_try_fast, METH_O,
+     "try_fast(payload): the event the fast path builds, or None (the Python function decides)."},
+    {"each", (PyCFunction)(void (*)(void))event_builder_each, METH_FASTCALL,
+     "each(items, where): one event per item of a list, as self(item, where, index) makes it."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject EventBuilderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.EventBuilder",
+    .tp_doc = "A provider's typed-event function, compiled for the usual payload; "
+              "anything else goes to the function itself.",
+    .tp_basicsize = sizeof(EventBuilder),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = event_builder_new,
+    .tp_dealloc = (destructor)event_builder_dealloc,
+    .tp_traverse = (traverseproc)event_builder_traverse,
+    .tp_clear = (inquiry)event_builder_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(EventBuilder, vectorcall),
+    .tp_methods = event_builder_methods,
+};
+
+/* --------------------------------------------------------- the RecordMaker type */
+
+/*
+ * _records.constructor(cls), compiled: cls(...) for a frozen, slotted dataclass,
+ * without __init__ (each slot stored once). It binds the call's arguments as the
+ * dataclass's __init__ would (positional fields in order, any field by keyword,
+ * defaults, default factories called per instance); a call it cannot bind (a missing,
+ * unknown or repeated argument, too many positional ones) goes to the Python
+ * constructor given, which raises the TypeError cls(...) would.
+ */
+enum { FIELD_REQUIRED = 0, FIELD_DEFAULT = 1, FIELD_FACTORY = 2 };
+
+typedef struct {
+    PyObject *name;
+    PyObject *value; /* the default, or the factory */
+    Py_ssize_t offset;
+    int kw_only;
+    int how;
+} RecordField;
+
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyTypeObject *cls;
+    PyObject *fallback;
+    Py_ssize_t count;
+    Py_ssize_t positional; /* how many fields come first and may be given positionally */
+    RecordField fields[MAX_FIELDS];
+} RecordMaker;
+
+static Py_ssize_t
+field_index(const RecordMaker *self, PyObject *name)
+{
+    for (Py_ssize_t i = 0; i < self->count; i++) { /* names are interned: usually the same object */
+        if (self->fields[i].name == name) {
+            return i;
+        }
+    }
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        if (PyUnicode_CheckExact(name) && PyUnicode_Compare(self->fields[i].name, name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static PyObject *
+record_maker_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    RecordMaker *self = (RecordMaker *)callable;
+    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
+        PyErr_SetString(PyExc_RuntimeError, "this RecordMaker was cleared");
+        return NULL;
+    }
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    Py_ssize_t keywords = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    PyObject *values[MAX_FIELDS] = {NULL};
+    int bound = nargs <= self->positional;
+    for (Py_ssize_t i = 0; bound && i < nargs; i++) {
+        values[i] = args[i];
+    }
+    for (Py_ssize_t k = 0; bound && k < keywords; k++) {
+        Py_ssize_t i = field_index(self, PyTuple_GET_ITEM(kwnames, k));
+        bound = i >= 0 && values[i] == NULL;
+        if (bound) {
+            values[i] = args[nargs + k];
+        }
+    }
+    for (Py_ssize_t i = 0; bound && i < self->count; i++) {
+        bound = values[i] != NULL || self->fields[i].how != FIELD_REQUIRED;
+    }
+    if (!bound) {
+        return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+    }
+    /* every value is now a new reference: the factories' results, the others held */
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        const RecordField *field = &self->fields[i];
+        if (values[i] != NULL) {
+            Py_INCREF(values[i]);
+        }
+        else if (field->how == FIELD_DEFAULT) {
+            values[i] = Py_NewRef(field->value);
+        }
+        else if ((values[i] = PyObject_CallNoArgs(field->value)) == NULL) {
+            for (Py_ssize_t j = 0; j < i; j++) {
+                Py_DECREF(values[j]);
+            }
+            return NULL;
+        }
+    }
+    PyObject *made = self->cls->tp_alloc(self->cls, 0);
+    if (made == NULL) {
+        for (Py_ssize_t i = 0; i < self->count; i++) {
+            Py_DECREF(values[i]);
+        }
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        *(PyObject **)((char *)made + self->fields[i].offset) = values[i];
+    }
+    return made;
+}
+
+static PyObject *
+record_maker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"cls", "fields", "fallback", NULL};
+    PyObject *cls, *fields, *fallback;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O!O!O:RecordMaker", keywords, &PyType_Type, &cls, &PyTuple_Type,
+                                     &fields, &fallback)) {
+        return NULL;
+    }
+    PyTypeObject *made_type = (PyTypeObject *)cls;
+    Py_ssize_t count = PyTuple_GET_SIZE(fields);
+    if (!PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "fallback must be callable");
+        return NULL;
+    }
+    if (made_type->tp_new != PyBaseObject_Type.tp_new || made_type->tp_alloc == NULL || made_type->tp_dictoffset != 0
+        || made_type->tp_weaklistoffset != 0 || made_type->tp_itemsize != 0 || count > MAX_FIELDS
+        || (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *)) != made_type->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError, "%s must be a slotted class made by object.__new__, its fields its slots",
+                     made_type->tp_name);
+        return NULL;
+    }
+    RecordMaker *self = (RecordMaker *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = record_maker_vectorcall;
+    self->cls = (PyTypeObject *)Py_NewRef(cls);
+    self->fallback = Py_NewRef(fallback);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *spec = PyTuple_GET_ITEM(fields, i);
+        RecordField *field = &self->fields[i];
+        if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 4 || !PyUnicode_CheckExact(PyTuple_GET_ITEM(spec, 0))
+            || !PyBool_Check(PyTuple_GET_ITEM(spec, 1)) || !PyLong_CheckExact(PyTuple_GET_ITEM(spec, 2))) {
+            PyErr_SetString(PyExc_TypeError, "a field is (name, kw_only, how, default or factory)");
+            goto error;
+        }
+        long how = PyLong_AsLong(PyTuple_GET_ITEM(spec, 2));
+        if (how < FIELD_REQUIRED || how > FIELD_FACTORY
+            || (how == FIELD_FACTORY && !PyCallable_Check(PyTuple_GET_ITEM(spec, 3)))) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "how is 0 (required), 1 (a default) or 2 (a factory)");
+            goto error;
+        }
+        field->kw_only = PyTuple_GET_ITEM(spec, 1) == Py_True;
+        if (!field->kw_only) {
+            if (self->positional != i) {
+                PyErr_SetString(PyExc_ValueError, "positional fields come first");
+                goto error;
+            }
+            self->positional = i + 1;
+        }
+        field->offset = slot_offset(made_type, PyTuple_GET_ITEM(spec, 0));
+        if (field->offset < 0) {
+            goto error;
+        }
+        for (Py_ssize_t j = 0; j < i; j++) {
+            if (self->fields[j].offset == field->offset) {
+                PyErr_Format(PyExc_TypeError, "%R is given twice", PyTuple_GET_ITEM(spec, 0));
+                goto error;
+            }
+        }
+        field->how = (int)how;
+        field->name = Py_NewRef(PyTuple_GET_ITEM(spec, 0));
+        PyUnicode_InternInPlace(&field->name);
+        field->value = Py_NewRef(PyTuple_GET_ITEM(spec, 3));
+        self->count = i + 1;
+    }
+    return (PyObject *)self;
+error:
+    Py_DECREF(self);
+    return NULL;
+}
+
+static int
+record_maker_traverse(RecordMaker *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->cls);
+    Py_VISIT(self->fallback);
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        Py_VISIT(self->fields[i].name);
+        Py_VISIT(self->fields[i].value);
+    }
+    return 0;
+}
+
+static int
+record_maker_clear(RecordMaker *self)
+{
+    Py_CLEAR(self->cls);
+    Py_CLEAR(self->fallback);
+    for (Py_ssize_t i = 0; i < self->count; i++) {
+        Py_CLEAR(self->fields[i].name);
+        Py_CLEAR(self->fields[i].value);
+    }
+    self->count = 0;
+    return 0;
+}
+
+static void
+record_maker_dealloc(RecordMaker *self)
+{
+    PyObject_GC_UnTrack(self);
+    record_maker_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject RecordMakerType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.RecordMaker",
+    .tp_doc = "cls(...) for a frozen, slotted dataclass, without __init__; a call it cannot "
+              "bind goes to the Python constructor given.",
+    .tp_basicsize = sizeof(RecordMaker),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = record_maker_new,
+    .tp_dealloc = (destructor)record_maker_dealloc,
+    .tp_traverse = (traverseproc)record_maker_traverse,
+    .tp_clear = (inquiry)record_maker_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(RecordMaker, vectorcall),
+};
+
+/* ------------------------------------------------------------- scanning JSON bodies */
+
+/*
+ * json_fits(body, brackets, digits): whether body has at most `brackets` of "[" and
+ * "{" together and no run of `digits` ASCII digits: _events._decode_fast's check
+ * (there as a bytes.translate, a count and a search, three passes in C anyway).
+ */
+static PyObject *
+json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "json_fits(body: bytes, brackets: int, digits: int)");
+        return NULL;
+    }
+    Py_ssize_t brackets = PyLong_AsSsize_t(args[1]), digits = PyLong_AsSsize_t(args[2]);
+    if ((brackets == -1 || digits == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
+    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), opened = 0, run = 0;
+    for (Py_ssize_t i = 0; i < len; i++) {
+        unsigned char c = data[i];
+        if ((unsigned char)(c - '0') < 10) {
+            if (++run >= digits) {
+                Py_RETURN_FALSE;
+            }
+            continue;
+        }
+        run = 0;
+        if ((c == '[' || c == '{') && ++opened > brackets) {
+            Py_RETURN_FALSE;
+        }
+    }
+    Py_RETURN_TRUE;
+}
+
+static PyMethodDef speedups_functions[] = {
+    {"json_fits", (PyCFunction)(void (*)(void))json_fits, METH_FASTCALL,
+     "json_fits(body, brackets, digits): at most `brackets` of [ and { together, and no run of `digits` digits."},
+    {NULL, NULL, 0, NULL},
+};
+
 static struct PyModuleDef speedups_module = {
     PyModuleDef_HEAD_INIT,
     .m_name = "webhook_receiver._speedups",
-    .m_doc = "The compiled fast path of HMAC verification (optional; see webhook_receiver._accel).",
+    .m_doc = "The compiled fast path of verification and events (optional; see webhook_receiver._accel).",
     .m_size = -1,
+    .m_methods = speedups_functions,
 };
 
 PyMODINIT_FUNC
@@ -1597,7 +2377,8 @@ PyInit__speedups(void)
     if (PyDateTimeAPI == NULL
         || (from_iso_format = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat")) == NULL
         || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
-        || PyType_Ready(&TimeConverterType) < 0) {
+        || PyType_Ready(&TimeConverterType) < 0 || PyType_Ready(&EventBuilderType) < 0
+        || PyType_Ready(&RecordMakerType) < 0) {
         return NULL;
     }
 #define INTERN(var, text)                                                                                   \
@@ -1624,7 +2405,9 @@ PyInit__speedups(void)
     }
     if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0
         || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0
-        || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0) {
+        || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0
+        || PyModule_AddObjectRef(module, "EventBuilder", (PyObject *)&EventBuilderType) < 0
+        || PyModule_AddObjectRef(module, "RecordMaker", (PyObject *)&RecordMakerType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

@@ -129,7 +129,7 @@ class Provider:
     credential) is stored.
     """
 
-    __slots__ = ("_check", "_clock", "_options", "_plain_json", "_scheme")
+    __slots__ = ("_check", "_clock", "_options", "_plain_json", "_reads_event_headers", "_scheme")
 
     _options: dict[str, Any] | None
 
@@ -159,6 +159,10 @@ class Provider:
         # Bodies are JSON unless the provider reads them otherwise (Slack's forms):
         # then decode_json is called directly, one call fewer on every request.
         self._plain_json = type(self).decode is Provider.decode
+        # Most providers' events read no header: then no event_headers() call per request.
+        self._reads_event_headers = type(self).event_headers is not Provider.event_headers or bool(
+            self.event_header_names
+        )
 
     @property
     def clock(self) -> Clock:
@@ -209,7 +213,7 @@ class Provider:
         Receiver use it, and a worker's :meth:`rebuild` goes through the same
         :meth:`events_from` with the same event headers.
         """
-        saved = self.event_headers(headers, verified)
+        saved = self.event_headers(headers, verified) if self._reads_event_headers else ()
         payload = decode_json(body) if self._plain_json else self.decode(body)
         return self.events_from(payload, Headers(saved) if saved else _NO_HEADERS), saved
 

@@ -18,10 +18,25 @@ an idempotency store makes that harmless.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .._errors import PayloadError
-from .._events import CUSTOM, Event, JSONObject, JSONValue, Reader, constructor, to_datetime
+from .._events import (
+    CUSTOM,
+    Event,
+    JSONObject,
+    JSONValue,
+    Reader,
+    Take,
+    constructor,
+    event_builder,
+    mapping_field,
+    required_text_field,
+    text_field,
+    time_field,
+    to_datetime,
+)
 from .._headers import Headers
 from .._schemes import Clock, HmacSignature, Keyring, SecretInput, encode_secrets
 from ._base import Provider
@@ -221,6 +236,33 @@ def customerio_event(payload: JSONValue, where: str = "body", index: int | None 
     )
 
 
+_COMMON: dict[str, Take] = {
+    "id": text_field("messageId"),
+    "timestamp": time_field("timestamp"),
+    "user_id": text_field("userId"),
+    "anonymous_id": text_field("anonymousId"),
+    "context": mapping_field("context"),
+}
+_PROPERTIES, _TRAITS = mapping_field("properties"), mapping_field("traits")
+# customerio_event for the usual object, compiled (event_builder): the same event, or
+# customerio_event's answer; a batch goes through its each().
+_build_event = event_builder(
+    customerio_event,
+    provider="customerio",
+    kind="type",
+    shapes={
+        "track": (Track, _COMMON | {"event": required_text_field("event"), "properties": _PROPERTIES}),
+        "identify": (Identify, _COMMON | {"traits": _TRAITS}),
+        "page": (Page, _COMMON | {"name": text_field("name"), "properties": _PROPERTIES}),
+        "screen": (Screen, _COMMON | {"name": text_field("name"), "properties": _PROPERTIES}),
+        "group": (Group, _COMMON | {"group_id": required_text_field("groupId"), "traits": _TRAITS}),
+        "alias": (Alias, _COMMON | {"previous_id": required_text_field("previousId")}),
+    },
+    default=(CustomerIOEvent, _COMMON),
+)
+_build_each: Callable[[list[JSONValue], str], list[Event]] | None = getattr(_build_event, "each", None)
+
+
 class CustomerIO(Provider):
     """Customer.io Data Pipelines webhooks (``identify``, ``track``, batches of up to 1000)."""
 
@@ -242,9 +284,11 @@ class CustomerIO(Provider):
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event per object; a batch (JSON array) keeps its order."""
         if not isinstance(payload, list):
-            return [customerio_event(payload)]
+            return [_build_event(payload)]
         if not payload:
             raise PayloadError("batch is empty")
         if len(payload) > MAX_BATCH:
             raise PayloadError(f"batch has {len(payload)} events; Customer.io sends at most {MAX_BATCH}")
+        if _build_each is not None and type(payload) is list:
+            return _build_each(payload, "body")
         return [customerio_event(item, "body", index) for index, item in enumerate(payload)]

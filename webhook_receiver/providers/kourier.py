@@ -16,7 +16,20 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from .._events import Event, JSONValue, OpenEnum, Reader, constructor, member, to_datetime
+from .._events import (
+    Event,
+    JSONValue,
+    OpenEnum,
+    Reader,
+    constructor,
+    event_builder,
+    member,
+    member_field,
+    required_text_field,
+    text_field,
+    time_field,
+    to_datetime,
+)
 from .._headers import Headers
 from .._schemes import Clock, SecretInput
 from ._base import Provider, bearer_token
@@ -134,6 +147,33 @@ def kourier_event(payload: JSONValue) -> KourierEvent:
     )
 
 
+# kourier_event for the usual body, compiled (event_builder): the same event, or kourier_event's answer.
+_build_event = event_builder(
+    kourier_event,
+    provider="kourier",
+    kind="event",
+    shapes={
+        kind: (
+            cls,
+            {
+                "delivery_id": required_text_field("delivery_id"),
+                "status": member_field(DeliveryStatus, "status", required=cls is DeliveryUpdated),
+                "timestamp": time_field("timestamp"),
+            },
+        )
+        for kind, cls in _DOCUMENTED.items()
+    },
+    default=(
+        KourierEvent,
+        {
+            "delivery_id": text_field("delivery_id"),
+            "status": member_field(DeliveryStatus, "status"),
+            "timestamp": time_field("timestamp"),
+        },
+    ),
+)
+
+
 class Kourier(Provider):
     """Kourier delivery events (``delivery.created``, ``delivery.updated``, ``delivery.cancelled``)."""
 
@@ -149,7 +189,7 @@ class Kourier(Provider):
 
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One typed delivery event."""
-        return [kourier_event(payload)]
+        return [_build_event(payload)]
 
     def identity(self, event: Event) -> str:
         """Kourier events carry no id: a delivery's event, status and time make one."""
