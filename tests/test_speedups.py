@@ -16,13 +16,10 @@ tests once more with ``WEBHOOK_RECEIVER_PURE_PYTHON=1``, so both paths are teste
 
 from __future__ import annotations
 
-import gc
-import logging
 import math
 import os
 import subprocess
 import sys
-import tracemalloc
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -31,6 +28,7 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
+from tests.leaks import bytes_kept
 from webhook_receiver import Headers, Secret, VerificationError, _accel, providers
 from webhook_receiver._schemes import Verified, compiled_checker
 from webhook_receiver.testing import make_provider
@@ -186,21 +184,8 @@ def test_no_reference_is_leaked() -> None:
                 assert receiver.handle("POST", headers, BODY, now=NOW).status == 200
                 assert receiver.handle("POST", headers, BODY[:-1], now=NOW).status == 401
 
-    run(200)
-    gc.collect()
-    # pytest keeps every log record (the refusals' warnings): not ours to count
-    logging.disable(logging.CRITICAL)
-    tracemalloc.start()
-    try:
-        before = tracemalloc.get_traced_memory()[0]
-        run(3000)
-        gc.collect()
-        grown = tracemalloc.get_traced_memory()[0] - before
-    finally:
-        tracemalloc.stop()
-        logging.disable(logging.NOTSET)
     # 24,000 calls: a leaked object per call would be several hundred KiB.
-    assert grown < 64 * 1024
+    assert bytes_kept(run) < 64 * 1024
 
 
 # ------------------------------------------------------------------ the property
