@@ -28,23 +28,12 @@ import pytest
 from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
-from tests.leaks import bytes_kept
+from tests.compiled import bytes_kept, require_compiled
 from webhook_receiver import Headers, Secret, VerificationError, _accel, providers
 from webhook_receiver._schemes import Verified, compiled_checker
 from webhook_receiver.testing import make_provider
 
-if _accel.compiled is None:
-    switched_off = os.environ.get(_accel.PURE_PYTHON_VARIABLE, "") not in ("", "0")
-    if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS") == "1" and not switched_off:
-        pytest.fail(
-            "webhook_receiver._speedups is required (WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1) but not built",
-            pytrace=False,
-        )
-    pytest.skip(
-        "webhook_receiver._speedups is not built (no C compiler at install) or "
-        "WEBHOOK_RECEIVER_PURE_PYTHON is set",
-        allow_module_level=True,
-    )
+require_compiled()
 
 NOW = 1_700_000_000
 BODY = (

@@ -21,7 +21,6 @@ providers' own event tests with the extension off.
 from __future__ import annotations
 
 import dataclasses
-import os
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +28,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tests.leaks import bytes_kept
+from tests.compiled import bytes_kept, require_compiled
 from webhook_receiver import PayloadError, Receiver, _accel
 from webhook_receiver._events import (
     _LONG_DIGITS,
@@ -44,14 +43,7 @@ from webhook_receiver._receiver import Reply
 from webhook_receiver.providers import customerio, kourier
 from webhook_receiver.testing import make_provider, sample, samples
 
-if _accel.compiled is None:
-    switched_off = os.environ.get(_accel.PURE_PYTHON_VARIABLE, "") not in ("", "0")
-    if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS") == "1" and not switched_off:
-        pytest.fail(
-            "webhook_receiver._speedups is required (WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1) but not built",
-            pytrace=False,
-        )
-    pytest.skip("webhook_receiver._speedups is not built or switched off", allow_module_level=True)
+require_compiled()
 
 speedups = _accel.compiled
 
