@@ -193,12 +193,15 @@ class Router:
         telemetry = _telemetry.active
         self._dispatch(events, None if telemetry is None or not telemetry.awake() else telemetry)
 
-    def _dispatch(self, events: Sequence[Event], telemetry: _telemetry.Telemetry | None) -> None:
-        """:meth:`dispatch` with the telemetry already asked whether it records (``None``
-        if not): ``Receiver.handle`` asks once, when the request arrives."""
-        plan: list[tuple[Event, tuple[_Route, ...]]] = []
-        needs_loop = self._async_hooks
+    def _plan(self, events: Sequence[Event]) -> tuple[list[tuple[Event, tuple[_Route, ...]]], bool]:
+        """Each event with the routes that match it, and whether any of them is async."""
         cache = self._cache
+        if len(events) == 1:  # most requests: without the loop's bookkeeping
+            event = events[0]
+            found = cache.get((type(event), event.type)) or self._routes_for(event)
+            return [(event, found[0])], found[1]
+        plan: list[tuple[Event, tuple[_Route, ...]]] = []
+        any_async = False
         last_class: type[Event] | None = None
         last_type = ""
         routes: tuple[_Route, ...] = ()
@@ -208,10 +211,17 @@ class Router:
             # else _routes_for's usual answer, from its cache, without its call.
             if type(event) is not last_class or kind != last_type:
                 found = cache.get((type(event), kind))
-                routes, any_async = self._routes_for(event) if found is None else found
-                needs_loop = needs_loop or any_async
+                routes, some_async = self._routes_for(event) if found is None else found
+                any_async = any_async or some_async
                 last_class, last_type = type(event), kind
             plan.append((event, routes))
+        return plan, any_async
+
+    def _dispatch(self, events: Sequence[Event], telemetry: _telemetry.Telemetry | None) -> None:
+        """:meth:`dispatch` with the telemetry already asked whether it records (``None``
+        if not): ``Receiver.handle`` asks once, when the request arrives."""
+        plan, any_async = self._plan(events)
+        needs_loop = any_async or self._async_hooks
         if needs_loop:
             run_coroutine(self._run_async(plan, offload=False))
             return
@@ -235,13 +245,7 @@ class Router:
 
     async def dispatch_async(self, events: Sequence[Event]) -> None:
         """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
-        plan: list[tuple[Event, tuple[_Route, ...]]] = []
-        cache = self._cache
-        for event in events:
-            # _routes_for's usual answer, from its cache, without its call (per event of a batch).
-            found = cache.get((type(event), event.type))
-            plan.append((event, (self._routes_for(event) if found is None else found)[0]))
-        await self._run_async(plan, offload=True)
+        await self._run_async(self._plan(events)[0], offload=True)
 
     async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
         failures: list[HandlerFailure] = []
