@@ -210,8 +210,7 @@ class Router:
             # The events of a batch are mostly of one type: the last one's routes again;
             # else _routes_for's usual answer, from its cache, without its call.
             if type(event) is not last_class or kind != last_type:
-                found = cache.get((type(event), kind))
-                routes, some_async = self._routes_for(event) if found is None else found
+                routes, some_async = cache.get((type(event), kind)) or self._routes_for(event)
                 any_async = any_async or some_async
                 last_class, last_type = type(event), kind
             plan.append((event, routes))
