@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.test import AsyncClient, Client
+from django.views import View
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from webhook_receiver import Event, Receiver, Reply, providers
@@ -130,6 +131,10 @@ def test_as_view_is_csrf_exempt_and_async_only_for_the_async_view() -> None:
     sync_view = WebhookView.as_view(receiver=kourier_receiver())
     async_view = AsyncWebhookView.as_view(receiver=kourier_receiver())
     assert sync_view.csrf_exempt and async_view.csrf_exempt  # type: ignore[attr-defined]
+    # Marked on Django's own view function (no wrapper around it): other views stay checked.
+    assert sync_view.view_class is WebhookView  # type: ignore[attr-defined]
+    assert not hasattr(View.as_view(), "csrf_exempt")
+    assert not hasattr(WebhookView, "csrf_exempt") and not hasattr(WebhookView.dispatch, "csrf_exempt")
     assert not iscoroutinefunction(sync_view)
     assert iscoroutinefunction(async_view)
 
