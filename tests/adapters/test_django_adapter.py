@@ -173,6 +173,27 @@ def test_to_response_sends_no_content_type_when_the_reply_has_none() -> None:
     assert to_response(Reply(401, b"{}"))["Content-Type"] == "application/json"
 
 
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, b'{"ok":true}'),  # the usual reply: only a Content-Type
+        Reply(202, b"", headers={"Content-Type": "text/plain; charset=latin-1"}),
+        Reply(405, b"{}", headers={"Content-Type": "application/json", "Allow": "POST"}),
+        Reply(401, b"{}", headers={"content-type": "application/json"}),
+        Reply(204, b"", headers={"X-Other": "1"}),
+    ],
+)
+def test_to_response_is_the_response_built_from_every_header(reply: Reply) -> None:
+    # A reply with only a Content-Type takes a shorter way: the same response either way.
+    response = to_response(reply)
+    expected = HttpResponse(reply.body, status=reply.status, headers=dict(reply.headers))
+    if not any(name.lower() == "content-type" for name in reply.headers):
+        del expected["Content-Type"]
+    assert (response.status_code, response.content) == (expected.status_code, expected.content)
+    assert list(response.items()) == list(expected.items())
+    assert (response.reason_phrase, response.charset) == (expected.reason_phrase, expected.charset)
+
+
 class CountingView(WebhookView):
     """A subclass answering with its own response once the handlers succeeded."""
 

@@ -85,6 +85,10 @@ def to_response(reply: Reply) -> HttpResponse:
     ``Content-Type`` gets none.
     """
     headers = reply.headers
+    if len(headers) == 1 and "Content-Type" in headers:
+        # The usual reply (JSON, nothing else): the same response, without a header dict
+        # to copy and scan for a content type.
+        return HttpResponse(reply.body, status=reply.status, content_type=headers["Content-Type"])
     # A dict copy: Django unpacks a dict without the Mapping ABC check a read-only mapping takes.
     response = HttpResponse(reply.body, status=reply.status, headers=dict(headers))
     if "Content-Type" not in headers and not any(name.lower() == "content-type" for name in headers):
