@@ -96,3 +96,24 @@ def test_from_environ_reads_every_http_key_and_non_empty_content_keys() -> None:
                 if k == f"HTTP_{key}" or (k == key and key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value)
             ]
             assert ours.getlist(name) == ows(expected), (name, environ)
+
+
+@pytest.mark.django_db(databases=[])
+def test_django_headers_are_the_same_once_the_keys_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first request with a sequence of keys finds its header keys (and remembers
+    # them); later ones take what was remembered. Both ways give the same dict, in
+    # META's order, and so do requests once the memory is full.
+    from webhook_receiver.adapters.django import _request
+
+    for limit in (256, 5):
+        monkeypatch.setattr(_request, "_PLANS", {})
+        monkeypatch.setattr(_request, "_MAX_PLANS", limit)
+        for environ in ENVIRONS[:300] * 2:
+            meta = WSGIRequest(dict(environ)).META
+            expected: dict[str, Any] = {}
+            for key, value in meta.items():  # HttpHeaders' rules, a later entry replacing an earlier one
+                if (key.startswith("HTTP_") and len(key) > 5) or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                    expected[key.removeprefix("HTTP_").replace("_", "-").lower()] = value
+            got = django_headers(WSGIRequest(dict(environ)))
+            assert list(got.items()) == list(expected.items()), environ  # type: ignore[union-attr]
+        assert len(_request._PLANS) == limit
