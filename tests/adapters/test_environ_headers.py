@@ -19,6 +19,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from werkzeug.datastructures import EnvironHeaders
 
 from webhook_receiver import Headers
+from webhook_receiver._headers import EnvironNames
+from webhook_receiver.adapters._environ import HeaderPlans
 from webhook_receiver.adapters.django._request import _headers as django_headers
 from webhook_receiver.adapters.flask._request import _NAMES as FLASK_NAMES
 
@@ -106,8 +108,7 @@ def test_django_headers_are_the_same_once_the_keys_are_remembered(monkeypatch: p
     from webhook_receiver.adapters.django import _request
 
     for limit in (256, 5):
-        monkeypatch.setattr(_request, "_PLANS", {})
-        monkeypatch.setattr(_request, "_MAX_PLANS", limit)
+        monkeypatch.setattr(_request, "_PLANS", HeaderPlans(EnvironNames(), limit=limit))
         for environ in ENVIRONS[:300] * 2:
             meta = WSGIRequest(dict(environ)).META
             expected: dict[str, Any] = {}
@@ -116,4 +117,23 @@ def test_django_headers_are_the_same_once_the_keys_are_remembered(monkeypatch: p
                     expected[key.removeprefix("HTTP_").replace("_", "-").lower()] = value
             got = django_headers(WSGIRequest(dict(environ)))
             assert list(got.items()) == list(expected.items()), environ  # type: ignore[union-attr]
+        assert len(_request._PLANS) == limit
+
+
+def test_flask_pairs_are_the_same_once_the_keys_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As for Django: the pairs found from a remembered plan are werkzeug's, in order,
+    # empty CONTENT_* and values that are not str left out.
+    from flask import Request
+
+    from webhook_receiver.adapters.flask import _request
+
+    environs = [
+        *ENVIRONS[:300],
+        {"CONTENT_TYPE": "", "HTTP_X_A1": "", "HTTP_X_B2": b"bytes", "HTTP_HOST": "h"},
+    ]
+    for limit in (256, 5):
+        monkeypatch.setattr(_request, "_PLANS", HeaderPlans(FLASK_NAMES, limit=limit))
+        for environ in environs * 2:
+            got = _request._header_pairs(Request(dict(environ)))
+            assert got == FLASK_NAMES.pairs(environ), environ
         assert len(_request._PLANS) == limit

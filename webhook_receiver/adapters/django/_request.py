@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped
 from ..._headers import EnvironNames, HeadersLike
 from ..._pipeline import serve, serve_async
 from ..._receiver import Receiver, Reply
+from .._environ import HeaderPlans
 
 __all__ = ["answer", "answer_async", "body_of", "to_response"]
 
@@ -31,11 +32,7 @@ def body_of(request: HttpRequest) -> tuple[Callable[[int], bytes], bool]:
 
 
 _LAZY_HEADERS = HttpRequest.__dict__.get("headers")
-_NAMES = EnvironNames()  # ``HttpHeaders`` rules
-_PLANS: dict[tuple[str, ...], tuple[tuple[str, str], ...]] = {}
-"""``META``'s keys, in order -> those that are headers, in order, with their names."""
-_MAX_PLANS = 256
-"""At most this many plans are remembered: the keys are the client's header names."""
+_PLANS = HeaderPlans(EnvironNames())  # ``HttpHeaders`` rules
 
 
 def _headers(request: HttpRequest) -> HeadersLike:
@@ -50,10 +47,8 @@ def _headers(request: HttpRequest) -> HeadersLike:
     apart. When ``request.headers`` has already been built or set for this request,
     or a request class defines its own, that is used as it is.
 
-    Which keys are headers is remembered per sequence of keys (a sender's requests
-    bring the same keys in the same order every time), so a request costs one
-    ``tuple`` of its keys and a lookup per header rather than a step per key: the
-    server puts two dozen other entries in ``META``.
+    Which keys are headers is remembered per sequence of keys (see ``adapters._environ``):
+    the server puts two dozen other entries in ``META``.
     """
     if "headers" in request.__dict__ or _LAZY_HEADERS is None or type(request).headers is not _LAZY_HEADERS:
         return request.headers  # type: ignore[no-any-return, unused-ignore]
@@ -61,19 +56,8 @@ def _headers(request: HttpRequest) -> HeadersLike:
     keys = tuple(meta)
     plan = _PLANS.get(keys)
     if plan is None:
-        plan = _plan(keys)
+        plan = _PLANS.make(keys)
     return {name: meta[key] for key, name in plan}
-
-
-def _plan(keys: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """The header keys among ``keys``, in order, with their header names (remembered)."""
-    known, name_of = _NAMES.known, _NAMES.name
-    plan = tuple(
-        (key, name) for key in keys if (name := known(key)) or (name is None and (name := name_of(key)))
-    )
-    if len(_PLANS) < _MAX_PLANS:
-        _PLANS[keys] = plan
-    return plan
 
 
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:
