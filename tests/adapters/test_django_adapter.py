@@ -18,6 +18,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.handlers.asgi import ASGIRequest
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.test import AsyncClient, Client
+from django.views import View
 from pytest_django.fixtures import Settings as SettingsWrapper
 
 from webhook_receiver import Event, Receiver, Reply, providers
@@ -130,6 +131,10 @@ def test_as_view_is_csrf_exempt_and_async_only_for_the_async_view() -> None:
     sync_view = WebhookView.as_view(receiver=kourier_receiver())
     async_view = AsyncWebhookView.as_view(receiver=kourier_receiver())
     assert sync_view.csrf_exempt and async_view.csrf_exempt  # type: ignore[attr-defined]
+    # Marked on Django's own view function (no wrapper around it): other views stay checked.
+    assert sync_view.view_class is WebhookView  # type: ignore[attr-defined]
+    assert not hasattr(View.as_view(), "csrf_exempt")
+    assert not hasattr(WebhookView, "csrf_exempt") and not hasattr(WebhookView.dispatch, "csrf_exempt")
     assert not iscoroutinefunction(sync_view)
     assert iscoroutinefunction(async_view)
 
@@ -166,6 +171,27 @@ def test_to_response_sends_no_content_type_when_the_reply_has_none() -> None:
     assert "Content-Type" not in response
     assert (response.status_code, response.content) == (200, b"ok")
     assert to_response(Reply(401, b"{}"))["Content-Type"] == "application/json"
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, b'{"ok":true}'),  # the usual reply: only a Content-Type
+        Reply(202, b"", headers={"Content-Type": "text/plain; charset=latin-1"}),
+        Reply(405, b"{}", headers={"Content-Type": "application/json", "Allow": "POST"}),
+        Reply(401, b"{}", headers={"content-type": "application/json"}),
+        Reply(204, b"", headers={"X-Other": "1"}),
+    ],
+)
+def test_to_response_is_the_response_built_from_every_header(reply: Reply) -> None:
+    # A reply with only a Content-Type takes a shorter way: the same response either way.
+    response = to_response(reply)
+    expected = HttpResponse(reply.body, status=reply.status, headers=dict(reply.headers))
+    if not any(name.lower() == "content-type" for name in reply.headers):
+        del expected["Content-Type"]
+    assert (response.status_code, response.content) == (expected.status_code, expected.content)
+    assert list(response.items()) == list(expected.items())
+    assert (response.reason_phrase, response.charset) == (expected.reason_phrase, expected.charset)
 
 
 class CountingView(WebhookView):

@@ -19,6 +19,8 @@ from django.core.handlers.wsgi import WSGIRequest
 from werkzeug.datastructures import EnvironHeaders
 
 from webhook_receiver import Headers
+from webhook_receiver._headers import EnvironNames
+from webhook_receiver.adapters._environ import HeaderPlans
 from webhook_receiver.adapters.django._request import _headers as django_headers
 from webhook_receiver.adapters.flask._request import _NAMES as FLASK_NAMES
 
@@ -96,3 +98,42 @@ def test_from_environ_reads_every_http_key_and_non_empty_content_keys() -> None:
                 if k == f"HTTP_{key}" or (k == key and key in ("CONTENT_TYPE", "CONTENT_LENGTH") and value)
             ]
             assert ours.getlist(name) == ows(expected), (name, environ)
+
+
+@pytest.mark.django_db(databases=[])
+def test_django_headers_are_the_same_once_the_keys_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The first request with a sequence of keys finds its header keys (and remembers
+    # them); later ones take what was remembered. Both ways give the same dict, in
+    # META's order, and so do requests once the memory is full.
+    from webhook_receiver.adapters.django import _request
+
+    for limit in (256, 5):
+        monkeypatch.setattr(_request, "_PLANS", HeaderPlans(EnvironNames(), limit=limit))
+        for environ in ENVIRONS[:300] * 2:
+            meta = WSGIRequest(dict(environ)).META
+            expected: dict[str, Any] = {}
+            for key, value in meta.items():  # HttpHeaders' rules, a later entry replacing an earlier one
+                if (key.startswith("HTTP_") and len(key) > 5) or key in ("CONTENT_TYPE", "CONTENT_LENGTH"):
+                    expected[key.removeprefix("HTTP_").replace("_", "-").lower()] = value
+            got = django_headers(WSGIRequest(dict(environ)))
+            assert list(got.items()) == list(expected.items()), environ  # type: ignore[union-attr]
+        assert len(_request._PLANS) == limit
+
+
+def test_flask_pairs_are_the_same_once_the_keys_are_remembered(monkeypatch: pytest.MonkeyPatch) -> None:
+    # As for Django: the pairs found from a remembered plan are werkzeug's, in order,
+    # empty CONTENT_* and values that are not str left out.
+    from flask import Request
+
+    from webhook_receiver.adapters.flask import _request
+
+    environs = [
+        *ENVIRONS[:300],
+        {"CONTENT_TYPE": "", "HTTP_X_A1": "", "HTTP_X_B2": b"bytes", "HTTP_HOST": "h"},
+    ]
+    for limit in (256, 5):
+        monkeypatch.setattr(_request, "_PLANS", HeaderPlans(FLASK_NAMES, limit=limit))
+        for environ in environs * 2:
+            got = _request._header_pairs(Request(dict(environ)))
+            assert got == FLASK_NAMES.pairs(environ), environ
+        assert len(_request._PLANS) == limit

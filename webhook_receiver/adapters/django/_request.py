@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped
 from ..._headers import EnvironNames, HeadersLike
 from ..._pipeline import serve, serve_async
 from ..._receiver import Receiver, Reply
+from .._environ import HeaderPlans
 
 __all__ = ["answer", "answer_async", "body_of", "to_response"]
 
@@ -31,7 +32,7 @@ def body_of(request: HttpRequest) -> tuple[Callable[[int], bytes], bool]:
 
 
 _LAZY_HEADERS = HttpRequest.__dict__.get("headers")
-_NAMES = EnvironNames()  # ``HttpHeaders`` rules
+_PLANS = HeaderPlans(EnvironNames())  # ``HttpHeaders`` rules
 
 
 def _headers(request: HttpRequest) -> HeadersLike:
@@ -45,15 +46,18 @@ def _headers(request: HttpRequest) -> HeadersLike:
     lower-cased rather than title-cased, which the case-insensitive view cannot tell
     apart. When ``request.headers`` has already been built or set for this request,
     or a request class defines its own, that is used as it is.
+
+    Which keys are headers is remembered per sequence of keys (see ``adapters._environ``):
+    the server puts two dozen other entries in ``META``.
     """
     if "headers" in request.__dict__ or _LAZY_HEADERS is None or type(request).headers is not _LAZY_HEADERS:
         return request.headers  # type: ignore[no-any-return, unused-ignore]
-    known = _NAMES.known
-    return {
-        name: value
-        for key, value in request.META.items()
-        if (name := known(key)) or (name is None and (name := _NAMES.name(key)))
-    }
+    meta = request.META
+    keys = tuple(meta)
+    plan = _PLANS.get(keys)
+    if plan is None:
+        plan = _PLANS.make(keys)
+    return {name: meta[key] for key, name in plan}
 
 
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:
@@ -85,6 +89,10 @@ def to_response(reply: Reply) -> HttpResponse:
     ``Content-Type`` gets none.
     """
     headers = reply.headers
+    if len(headers) == 1 and "Content-Type" in headers:
+        # The usual reply (JSON, nothing else): the same response, without a header dict
+        # to copy and scan for a content type.
+        return HttpResponse(reply.body, status=reply.status, content_type=headers["Content-Type"])
     # A dict copy: Django unpacks a dict without the Mapping ABC check a read-only mapping takes.
     response = HttpResponse(reply.body, status=reply.status, headers=dict(headers))
     if "Content-Type" not in headers and not any(name.lower() == "content-type" for name in headers):

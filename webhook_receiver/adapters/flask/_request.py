@@ -12,6 +12,7 @@ from werkzeug.local import LocalProxy
 from ..._headers import EnvironNames, HeadersLike
 from ..._pipeline import serve
 from ..._receiver import Receiver, Reply
+from .._environ import HeaderPlans
 
 __all__ = [
     "ALL_METHODS",
@@ -61,6 +62,7 @@ def response(app: Flask, reply: Reply) -> Response:
 
 
 _NAMES = EnvironNames(("HTTP_CONTENT_TYPE", "HTTP_CONTENT_LENGTH"))  # werkzeug's ``EnvironHeaders`` rules
+_PLANS = HeaderPlans(_NAMES)
 
 
 def _header_pairs(req: Request) -> HeadersLike:
@@ -79,7 +81,16 @@ def _header_pairs(req: Request) -> HeadersLike:
     headers = req.headers
     if type(headers) is not EnvironHeaders:
         return headers
-    return _NAMES.pairs(headers.environ)
+    environ = headers.environ
+    keys = tuple(environ)  # which keys are headers: remembered per sequence (adapters._environ)
+    plan = _PLANS.get(keys)
+    if plan is None:
+        plan = _PLANS.make(keys)
+    return [
+        (name, value)
+        for key, name in plan
+        if isinstance(value := environ[key], str) and (value or key[0] == "H")
+    ]
 
 
 def answer(receiver: Receiver, req: Request) -> Reply:

@@ -1,0 +1,48 @@
+"""Which keys of a WSGI environ (or Django's ``META``) are headers, remembered per sequence of keys.
+
+A server puts two dozen entries in the environ besides the headers (``wsgi.*``, its
+own, the CGI variables); naming each key costs a step per entry on every request. A
+sender's requests bring the same keys in the same order every time, so the Django and
+Flask adapters look the whole sequence up instead: one ``tuple`` of the keys, one dict
+lookup, then a step per header.
+"""
+
+from __future__ import annotations
+
+from .._headers import EnvironNames
+
+__all__ = ["HeaderPlans", "Plan"]
+
+Plan = tuple[tuple[str, str], ...]
+"""The header keys of an environ, in its order, each with its (lower-case) header name."""
+
+
+class HeaderPlans:
+    """The :data:`Plan` of each sequence of environ keys, by ``names``' rules.
+
+    ``get(keys)`` is the remembered plan for ``keys`` (a ``tuple`` of the environ's
+    keys, in order), or ``None``; :meth:`make` finds it, and remembers it while fewer
+    than ``limit`` are (the keys are the client's header names).
+    """
+
+    __slots__ = ("_limit", "_names", "_plans", "get")
+
+    def __init__(self, names: EnvironNames, *, limit: int = 256) -> None:
+        self._names = names
+        self._limit = limit
+        self._plans: dict[tuple[str, ...], Plan] = {}
+        self.get = self._plans.get
+
+    def make(self, keys: tuple[str, ...]) -> Plan:
+        """The plan of ``keys``: those with a header name, in order, with it."""
+        known, name_of = self._names.known, self._names.name
+        plan = tuple(
+            (key, name) for key in keys if (name := known(key)) or (name is None and (name := name_of(key)))
+        )
+        if len(self._plans) < self._limit:
+            self._plans[keys] = plan
+        return plan
+
+    def __len__(self) -> int:
+        """How many plans are remembered."""
+        return len(self._plans)
