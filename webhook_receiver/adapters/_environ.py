@@ -11,23 +11,32 @@ from __future__ import annotations
 
 from .._headers import EnvironNames
 
-__all__ = ["HeaderPlans", "Plan"]
+__all__ = ["MAX_REMEMBERED_KEYS", "HeaderPlans", "Plan"]
 
 Plan = tuple[tuple[str, str], ...]
 """The header keys of an environ, in its order, each with its (lower-case) header name."""
+
+
+MAX_REMEMBERED_KEYS = 4096
+"""The most characters of keys one remembered plan may hold: the keys are the client's
+header names, so what is remembered is bounded by size as well as by number."""
 
 
 class HeaderPlans:
     """The :data:`Plan` of each sequence of environ keys, by ``names``' rules.
 
     ``get(keys)`` is the remembered plan for ``keys`` (a ``tuple`` of the environ's
-    keys, in order), or ``None``; :meth:`make` finds it, and remembers it while fewer
-    than ``limit`` are (the keys are the client's header names).
+    keys, in order), or ``None``; :meth:`make` finds it and remembers it, unless its
+    keys are longer than :data:`MAX_REMEMBERED_KEYS` characters in all. The keys are
+    the client's header names: at most ``limit`` plans are remembered (the memory is
+    emptied when full, as the router's cache is), so whatever a client sends, what is
+    remembered stays under ``limit`` x 4 KiB of names and a sender's usual sequence is
+    soon remembered again.
     """
 
     __slots__ = ("_limit", "_names", "_plans", "get")
 
-    def __init__(self, names: EnvironNames, *, limit: int = 256) -> None:
+    def __init__(self, names: EnvironNames, *, limit: int = 64) -> None:
         self._names = names
         self._limit = limit
         self._plans: dict[tuple[str, ...], Plan] = {}
@@ -39,7 +48,9 @@ class HeaderPlans:
         plan = tuple(
             (key, name) for key in keys if (name := known(key)) or (name is None and (name := name_of(key)))
         )
-        if len(self._plans) < self._limit:
+        if sum(map(len, keys)) <= MAX_REMEMBERED_KEYS:
+            if len(self._plans) >= self._limit:
+                self._plans.clear()
             self._plans[keys] = plan
         return plan
 
