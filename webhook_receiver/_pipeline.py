@@ -101,21 +101,21 @@ def read_body(receiver: Receiver, view: Headers, read: Read, *, terminated: bool
         raise LengthRequired("no Content-Length, and the server does not mark where the body ends")
     if declared == 0:
         return b""
+    first = b""
+    if declared is not None and declared <= CHUNK:
+        first = _read(read, declared)
+        if len(first) == declared:  # the usual small body, in one read: no buffer, nothing to join
+            return first
+        if not first:
+            raise PayloadError(f"the body ended {declared} bytes before its declared Content-Length")
     body = receiver.limited_body(declared)
     if declared is None:
         while chunk := _read(read, min(CHUNK, body.remaining())):
             body.feed(chunk)
         return body.getvalue()
-    if declared <= CHUNK:
-        chunk = _read(read, declared)
-        if len(chunk) == declared:  # the usual small body, in one read: nothing to join
-            return chunk
-        body.feed(chunk)
-        left = declared - len(chunk)
-        if not chunk:
-            raise PayloadError(f"the body ended {left} bytes before its declared Content-Length")
-    else:
-        left = declared
+    if first:
+        body.feed(first)
+    left = declared - len(first)
     while left > 0:
         chunk = _read(read, min(CHUNK, left))
         if not chunk:
