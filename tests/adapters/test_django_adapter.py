@@ -194,6 +194,74 @@ def test_to_response_is_the_response_built_from_every_header(reply: Reply) -> No
     assert (response.reason_phrase, response.charset) == (expected.reason_phrase, expected.charset)
 
 
+class ThroughTheClass(WebhookView):
+    """Overrides ``setup`` (and so answers through an instance per request, as Django's view does)."""
+
+    set_up: ClassVar[int] = 0
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        type(self).set_up += 1
+        super().setup(request, *args, **kwargs)
+
+
+def test_a_plain_webhook_view_answers_as_the_class_does(settings: SettingsWrapper) -> None:
+    """A plain WebhookView (only its receiver set) answers without an instance per
+    request: the same status, headers and body as through the class, for every kind
+    of request, and it keeps Django's view attributes."""
+    receiver = kourier_receiver()
+    plain, through = WebhookView.as_view(receiver=receiver), ThroughTheClass.as_view(receiver=receiver)
+    assert plain.__code__.co_name == "direct" and through.__code__.co_name == "view"  # type: ignore[attr-defined]
+    assert plain.view_class is WebhookView and plain.view_initkwargs == {"receiver": receiver}  # type: ignore[attr-defined]
+    assert plain.csrf_exempt and plain.__name__ == through.__name__  # type: ignore[attr-defined]
+    use_urls(settings, ("/plain", plain), ("/through", through), middleware=[CSRF])
+    client = Client(enforce_csrf_checks=True)
+    requests: list[tuple[str, dict[str, Any]]] = [
+        ("post", kourier_request()),
+        ("post", kourier_request(token="nope")),
+        ("post", kourier_request(padding="x" * 2000)),
+        ("post", {"data": b"{not json", "content_type": "application/json", **_auth()}),
+        ("post", {"data": b"{}", "content_type": "text/plain", **_auth()}),
+        ("get", {}),
+        ("put", kourier_request()),
+    ]
+    ThroughTheClass.set_up = 0
+    for method, request in requests:
+        answers = [getattr(client, method)(path, **request) for path in ("/plain", "/through")]
+        assert len({(a.status_code, tuple(a.items()), a.content) for a in answers}) == 1, (method, request)
+    assert ThroughTheClass.set_up == len(requests)  # the subclass really went through the class
+
+
+def _auth() -> dict[str, Any]:
+    return {"headers": {"Authorization": f"Bearer {TOKEN}"}}
+
+
+@pytest.mark.parametrize("overridden", ["__init__", "setup", "dispatch", "get_receiver", "webhook_received"])
+def test_a_subclass_that_overrides_a_step_is_answered_through_it(
+    settings: SettingsWrapper, overridden: str
+) -> None:
+    calls: list[str] = []
+    original = getattr(WebhookView, overridden)
+
+    def spy(self: Any, *args: Any, **kwargs: Any) -> Any:
+        calls.append(overridden)
+        return original(self, *args, **kwargs)
+
+    view = type("Spied", (WebhookView,), {overridden: spy}).as_view(receiver=kourier_receiver())
+    use_urls(settings, ("/hooks/kourier", view), middleware=[])
+    assert Client().post("/hooks/kourier", **kourier_request()).status_code == 200
+    assert calls == [overridden]
+
+
+def test_a_class_receiver_is_read_per_request(settings: SettingsWrapper) -> None:
+    class Swapped(WebhookView):
+        receiver = Receiver(providers.Kourier(token="another-token-entirely"))
+
+    use_urls(settings, ("/hooks/kourier", Swapped.as_view()), middleware=[])
+    assert Client().post("/hooks/kourier", **kourier_request()).status_code == 401
+    Swapped.receiver = kourier_receiver()  # as get_receiver() would see it
+    assert Client().post("/hooks/kourier", **kourier_request()).status_code == 200
+
+
 class CountingView(WebhookView):
     """A subclass answering with its own response once the handlers succeeded."""
 
