@@ -97,6 +97,20 @@ typedef struct {
 static PyObject *str_copy, *str_update, *str_digest, *str_pairs;
 static PyObject *str_timestamp, *str_signed_at, *str_message_id, *empty_bytes;
 
+/*
+ * Whether a compiled callable was cleared by the garbage collector (tp_clear drops its
+ * fallback): then a RuntimeError is set and the caller returns NULL.
+ */
+static int
+was_cleared(const PyObject *fallback, const char *type_name)
+{
+    if (fallback != NULL) {
+        return 0;
+    }
+    PyErr_Format(PyExc_RuntimeError, "this %s was cleared", type_name);
+    return 1;
+}
+
 /* ------------------------------------------------------------------ text helpers */
 
 static int
@@ -985,8 +999,7 @@ static PyObject *
 verifier_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     Verifier *self = (Verifier *)callable;
-    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
-        PyErr_SetString(PyExc_RuntimeError, "this Verifier was cleared");
+    if (was_cleared(self->fallback, "Verifier")) {
         return NULL;
     }
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
@@ -1008,8 +1021,7 @@ verifier_try_fast(Verifier *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "try_fast(headers, body, now)");
         return NULL;
     }
-    if (self->fallback == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "this Verifier was cleared");
+    if (was_cleared(self->fallback, "Verifier")) {
         return NULL;
     }
     return try_fast(self, args[0], args[1], args[2]);
@@ -1589,8 +1601,7 @@ static PyObject *
 time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     TimeConverter *self = (TimeConverter *)callable;
-    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
-        PyErr_SetString(PyExc_RuntimeError, "this TimeConverter was cleared");
+    if (was_cleared(self->fallback, "TimeConverter")) {
         return NULL;
     }
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
@@ -1662,6 +1673,98 @@ static PyTypeObject TimeConverterType = {
     .tp_vectorcall_offset = offsetof(TimeConverter, vectorcall),
 };
 
+/* ----------------------------------------------------------- records: a class's slots */
+
+/*
+ * A frozen, slotted dataclass as the compiled makers fill it (RecordMaker, and each of an
+ * EventBuilder's shapes): each field one object slot, the instance allocated as
+ * object.__new__ allocates it and each slot stored once, as _records.constructor does.
+ */
+#define MAX_FIELDS 32
+
+typedef struct {
+    PyTypeObject *cls;
+    Py_ssize_t count; /* fields added so far */
+    Py_ssize_t offsets[MAX_FIELDS];
+} Layout;
+
+/* The slot offset of cls's field `name`: a writable object slot of the class's own layout. */
+static Py_ssize_t
+slot_offset(PyTypeObject *cls, PyObject *name)
+{
+    PyObject *descriptor = PyObject_GetAttr((PyObject *)cls, name);
+    if (descriptor == NULL) {
+        return -1;
+    }
+    Py_ssize_t offset = -1;
+    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
+        PyMemberDescrObject *member = (PyMemberDescrObject *)descriptor;
+        if (member->d_member->type == T_OBJECT_EX && !(member->d_member->flags & READONLY)
+            && PyType_IsSubtype(cls, PyDescr_TYPE(member)) && member->d_member->offset > 0
+            && member->d_member->offset <= cls->tp_basicsize - (Py_ssize_t)sizeof(PyObject *)) {
+            offset = member->d_member->offset;
+        }
+    }
+    Py_DECREF(descriptor);
+    if (offset < 0) {
+        PyErr_Format(PyExc_TypeError, "%R is not an object slot of %s", name, cls->tp_name);
+    }
+    return offset;
+}
+
+/* Start a layout of cls for `count` fields: -1 (an exception set) unless cls is made by
+   object.__new__ and its instance is exactly `count` object slots, no more. */
+static int
+layout_init(Layout *layout, PyTypeObject *cls, Py_ssize_t count)
+{
+    if (cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_alloc == NULL || cls->tp_dictoffset != 0
+        || cls->tp_weaklistoffset != 0 || cls->tp_itemsize != 0 || count > MAX_FIELDS
+        || (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *)) != cls->tp_basicsize) {
+        PyErr_Format(PyExc_TypeError,
+                     "%s must be a slotted class made by object.__new__, its %zd fields its slots (at most %d)",
+                     cls->tp_name, count, MAX_FIELDS);
+        return -1;
+    }
+    layout->cls = (PyTypeObject *)Py_NewRef(cls);
+    layout->count = 0;
+    return 0;
+}
+
+/* Add the next field, `name`: its own slot, not one already added (-1, an exception set). */
+static int
+layout_add(Layout *layout, PyObject *name)
+{
+    Py_ssize_t offset = slot_offset(layout->cls, name);
+    if (offset < 0) {
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < layout->count; i++) {
+        if (layout->offsets[i] == offset) {
+            PyErr_Format(PyExc_TypeError, "%R is given twice", name);
+            return -1;
+        }
+    }
+    layout->offsets[layout->count++] = offset;
+    return 0;
+}
+
+/* A new instance with field i's slot set to values[i], for every field: the values are
+   new references, stolen (released if the instance cannot be made). */
+static PyObject *
+layout_new(const Layout *layout, PyObject **values)
+{
+    PyObject *made = layout->cls->tp_alloc(layout->cls, 0);
+    for (Py_ssize_t i = 0; i < layout->count; i++) {
+        if (made == NULL) {
+            Py_DECREF(values[i]);
+        }
+        else {
+            *(PyObject **)((char *)made + layout->offsets[i]) = values[i];
+        }
+    }
+    return made;
+}
+
 /* --------------------------------------------------------- the EventBuilder type */
 
 /*
@@ -1685,18 +1788,16 @@ enum {
     TAKE_MEMBER = 7,        /* a known member for a non-empty str, or None when absent or null */
     TAKE_REQUIRED_MEMBER = 8,
 };
-#define MAX_FIELDS 32
 
 typedef struct {
-    Py_ssize_t offset; /* of the instance's slot */
     int how;
     PyObject *key;     /* the payload's key; TAKE_FIXED: the value */
     PyObject *members; /* TAKE_*MEMBER: the enum's value -> member dict */
 } Take;
 
+/* An event class and how each of its fields is taken (takes[i] fills layout field i). */
 typedef struct {
-    PyTypeObject *cls;
-    Py_ssize_t count;
+    Layout layout;
     Take takes[MAX_FIELDS];
 } Shape;
 
@@ -1786,35 +1887,27 @@ build_fast(EventBuilder *self, PyObject *payload)
     const Shape *shape = &self->shapes[index];
     PyObject *values[MAX_FIELDS];
     Py_ssize_t taken = 0;
-    for (; taken < shape->count; taken++) {
+    for (; taken < shape->layout.count; taken++) {
         values[taken] = take_value(&shape->takes[taken], payload, kind);
         if (values[taken] == NULL) {
             break;
         }
     }
     Py_DECREF(kind);
-    PyObject *made = NULL;
-    if (taken == shape->count) {
-        made = shape->cls->tp_alloc(shape->cls, 0);
-    }
-    if (made == NULL) {
+    if (taken < shape->layout.count) {
         for (Py_ssize_t i = 0; i < taken; i++) {
             Py_DECREF(values[i]);
         }
         return NULL;
     }
-    for (Py_ssize_t i = 0; i < shape->count; i++) {
-        *(PyObject **)((char *)made + shape->takes[i].offset) = values[i];
-    }
-    return made;
+    return layout_new(&shape->layout, values);
 }
 
 static PyObject *
 event_builder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     EventBuilder *self = (EventBuilder *)callable;
-    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
-        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+    if (was_cleared(self->fallback, "EventBuilder")) {
         return NULL;
     }
     if (PyVectorcall_NARGS(nargsf) >= 1) {
@@ -1829,8 +1922,7 @@ event_builder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargs
 static PyObject *
 event_builder_try_fast(EventBuilder *self, PyObject *payload)
 {
-    if (self->fallback == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+    if (was_cleared(self->fallback, "EventBuilder")) {
         return NULL;
     }
     PyObject *made = build_fast(self, payload);
@@ -1848,8 +1940,7 @@ event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "each(items: list, where: str)");
         return NULL;
     }
-    if (self->fallback == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "this EventBuilder was cleared");
+    if (was_cleared(self->fallback, "EventBuilder")) {
         return NULL;
     }
     PyObject *items = args[0];
@@ -1880,30 +1971,6 @@ event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
     return events;
 }
 
-/* The slot offset of cls's field `name`: a writable object slot of the class's own layout. */
-static Py_ssize_t
-slot_offset(PyTypeObject *cls, PyObject *name)
-{
-    PyObject *descriptor = PyObject_GetAttr((PyObject *)cls, name);
-    if (descriptor == NULL) {
-        return -1;
-    }
-    Py_ssize_t offset = -1;
-    if (Py_IS_TYPE(descriptor, &PyMemberDescr_Type)) {
-        PyMemberDescrObject *member = (PyMemberDescrObject *)descriptor;
-        if (member->d_member->type == T_OBJECT_EX && !(member->d_member->flags & READONLY)
-            && PyType_IsSubtype(cls, PyDescr_TYPE(member)) && member->d_member->offset > 0
-            && member->d_member->offset <= cls->tp_basicsize - (Py_ssize_t)sizeof(PyObject *)) {
-            offset = member->d_member->offset;
-        }
-    }
-    Py_DECREF(descriptor);
-    if (offset < 0) {
-        PyErr_Format(PyExc_TypeError, "%R is not an object slot of %s", name, cls->tp_name);
-    }
-    return offset;
-}
-
 /* One shape from (cls, ((field, how, key, members), ...)); every slot of cls once. */
 static int
 read_shape(Shape *shape, PyObject *spec)
@@ -1913,20 +1980,11 @@ read_shape(Shape *shape, PyObject *spec)
         PyErr_SetString(PyExc_TypeError, "a shape is (class, tuple of takes)");
         return -1;
     }
-    PyTypeObject *cls = (PyTypeObject *)PyTuple_GET_ITEM(spec, 0);
     PyObject *takes = PyTuple_GET_ITEM(spec, 1);
-    if (cls->tp_new != PyBaseObject_Type.tp_new || cls->tp_alloc == NULL || cls->tp_dictoffset != 0
-        || cls->tp_weaklistoffset != 0 || cls->tp_itemsize != 0) {
-        PyErr_Format(PyExc_TypeError, "%s must be a slotted class made by object.__new__", cls->tp_name);
-        return -1;
-    }
     Py_ssize_t count = PyTuple_GET_SIZE(takes);
-    /* every object slot of the layout, once: their number is the instance's size */
-    if (count > MAX_FIELDS || (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *)) != cls->tp_basicsize) {
-        PyErr_Format(PyExc_TypeError, "the takes of %s must fill each of its slots once", cls->tp_name);
+    if (layout_init(&shape->layout, (PyTypeObject *)PyTuple_GET_ITEM(spec, 0), count) < 0) {
         return -1;
     }
-    shape->cls = (PyTypeObject *)Py_NewRef(cls);
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *take = PyTuple_GET_ITEM(takes, i);
         Take *out = &shape->takes[i];
@@ -1951,20 +2009,12 @@ read_shape(Shape *shape, PyObject *spec)
             PyErr_SetString(PyExc_TypeError, "members is a dict for a member take, None otherwise");
             return -1;
         }
-        out->offset = slot_offset(cls, PyTuple_GET_ITEM(take, 0));
-        if (out->offset < 0) {
+        if (layout_add(&shape->layout, PyTuple_GET_ITEM(take, 0)) < 0) {
             return -1;
-        }
-        for (Py_ssize_t j = 0; j < i; j++) {
-            if (shape->takes[j].offset == out->offset) {
-                PyErr_Format(PyExc_TypeError, "%R is taken twice", PyTuple_GET_ITEM(take, 0));
-                return -1;
-            }
         }
         out->how = (int)how;
         out->key = Py_NewRef(key);
         out->members = Py_XNewRef(members == Py_None ? NULL : members);
-        shape->count = i + 1;
     }
     return 0;
 }
@@ -2035,8 +2085,8 @@ event_builder_traverse(EventBuilder *self, visitproc visit, void *arg)
     Py_VISIT(self->kind_key);
     Py_VISIT(self->index_of);
     for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
-        Py_VISIT(self->shapes[i].cls);
-        for (Py_ssize_t j = 0; j < self->shapes[i].count; j++) {
+        Py_VISIT(self->shapes[i].layout.cls);
+        for (Py_ssize_t j = 0; j < self->shapes[i].layout.count; j++) {
             Py_VISIT(self->shapes[i].takes[j].key);
             Py_VISIT(self->shapes[i].takes[j].members);
         }
@@ -2051,12 +2101,12 @@ event_builder_clear(EventBuilder *self)
     Py_CLEAR(self->kind_key);
     Py_CLEAR(self->index_of);
     for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
-        Py_CLEAR(self->shapes[i].cls);
-        for (Py_ssize_t j = 0; j < self->shapes[i].count; j++) {
+        for (Py_ssize_t j = 0; j < self->shapes[i].layout.count; j++) {
             Py_CLEAR(self->shapes[i].takes[j].key);
             Py_CLEAR(self->shapes[i].takes[j].members);
         }
-        self->shapes[i].count = 0;
+        Py_CLEAR(self->shapes[i].layout.cls);
+        self->shapes[i].layout.count = 0;
     }
     self->shape_count = 0;
     return 0;
@@ -2110,7 +2160,6 @@ enum { FIELD_REQUIRED = 0, FIELD_DEFAULT = 1, FIELD_FACTORY = 2 };
 typedef struct {
     PyObject *name;
     PyObject *value; /* the default, or the factory */
-    Py_ssize_t offset;
     int kw_only;
     int how;
 } RecordField;
@@ -2118,22 +2167,21 @@ typedef struct {
 typedef struct {
     PyObject_HEAD
     vectorcallfunc vectorcall;
-    PyTypeObject *cls;
     PyObject *fallback;
-    Py_ssize_t count;
     Py_ssize_t positional; /* how many fields come first and may be given positionally */
+    Layout layout;         /* fields[i] fills layout field i */
     RecordField fields[MAX_FIELDS];
 } RecordMaker;
 
 static Py_ssize_t
 field_index(const RecordMaker *self, PyObject *name)
 {
-    for (Py_ssize_t i = 0; i < self->count; i++) { /* names are interned: usually the same object */
+    for (Py_ssize_t i = 0; i < self->layout.count; i++) { /* names are interned: usually the same object */
         if (self->fields[i].name == name) {
             return i;
         }
     }
-    for (Py_ssize_t i = 0; i < self->count; i++) {
+    for (Py_ssize_t i = 0; i < self->layout.count; i++) {
         if (PyUnicode_CheckExact(name) && PyUnicode_Compare(self->fields[i].name, name) == 0) {
             return i;
         }
@@ -2145,8 +2193,7 @@ static PyObject *
 record_maker_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
     RecordMaker *self = (RecordMaker *)callable;
-    if (self->fallback == NULL) { /* cleared by the garbage collector (tp_clear) */
-        PyErr_SetString(PyExc_RuntimeError, "this RecordMaker was cleared");
+    if (was_cleared(self->fallback, "RecordMaker")) {
         return NULL;
     }
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
@@ -2163,14 +2210,14 @@ record_maker_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf
             values[i] = args[nargs + k];
         }
     }
-    for (Py_ssize_t i = 0; bound && i < self->count; i++) {
+    for (Py_ssize_t i = 0; bound && i < self->layout.count; i++) {
         bound = values[i] != NULL || self->fields[i].how != FIELD_REQUIRED;
     }
     if (!bound) {
         return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
     }
     /* every value is now a new reference: the factories' results, the others held */
-    for (Py_ssize_t i = 0; i < self->count; i++) {
+    for (Py_ssize_t i = 0; i < self->layout.count; i++) {
         const RecordField *field = &self->fields[i];
         if (values[i] != NULL) {
             Py_INCREF(values[i]);
@@ -2185,17 +2232,7 @@ record_maker_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf
             return NULL;
         }
     }
-    PyObject *made = self->cls->tp_alloc(self->cls, 0);
-    if (made == NULL) {
-        for (Py_ssize_t i = 0; i < self->count; i++) {
-            Py_DECREF(values[i]);
-        }
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < self->count; i++) {
-        *(PyObject **)((char *)made + self->fields[i].offset) = values[i];
-    }
-    return made;
+    return layout_new(&self->layout, values);
 }
 
 static PyObject *
@@ -2207,17 +2244,9 @@ record_maker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                                      &fields, &fallback)) {
         return NULL;
     }
-    PyTypeObject *made_type = (PyTypeObject *)cls;
     Py_ssize_t count = PyTuple_GET_SIZE(fields);
     if (!PyCallable_Check(fallback)) {
         PyErr_SetString(PyExc_TypeError, "fallback must be callable");
-        return NULL;
-    }
-    if (made_type->tp_new != PyBaseObject_Type.tp_new || made_type->tp_alloc == NULL || made_type->tp_dictoffset != 0
-        || made_type->tp_weaklistoffset != 0 || made_type->tp_itemsize != 0 || count > MAX_FIELDS
-        || (Py_ssize_t)(sizeof(PyObject) + (size_t)count * sizeof(PyObject *)) != made_type->tp_basicsize) {
-        PyErr_Format(PyExc_TypeError, "%s must be a slotted class made by object.__new__, its fields its slots",
-                     made_type->tp_name);
         return NULL;
     }
     RecordMaker *self = (RecordMaker *)type->tp_alloc(type, 0);
@@ -2225,8 +2254,10 @@ record_maker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         return NULL;
     }
     self->vectorcall = record_maker_vectorcall;
-    self->cls = (PyTypeObject *)Py_NewRef(cls);
     self->fallback = Py_NewRef(fallback);
+    if (layout_init(&self->layout, (PyTypeObject *)cls, count) < 0) {
+        goto error;
+    }
     for (Py_ssize_t i = 0; i < count; i++) {
         PyObject *spec = PyTuple_GET_ITEM(fields, i);
         RecordField *field = &self->fields[i];
@@ -2250,21 +2281,13 @@ record_maker_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
             }
             self->positional = i + 1;
         }
-        field->offset = slot_offset(made_type, PyTuple_GET_ITEM(spec, 0));
-        if (field->offset < 0) {
+        if (layout_add(&self->layout, PyTuple_GET_ITEM(spec, 0)) < 0) {
             goto error;
-        }
-        for (Py_ssize_t j = 0; j < i; j++) {
-            if (self->fields[j].offset == field->offset) {
-                PyErr_Format(PyExc_TypeError, "%R is given twice", PyTuple_GET_ITEM(spec, 0));
-                goto error;
-            }
         }
         field->how = (int)how;
         field->name = Py_NewRef(PyTuple_GET_ITEM(spec, 0));
         PyUnicode_InternInPlace(&field->name);
         field->value = Py_NewRef(PyTuple_GET_ITEM(spec, 3));
-        self->count = i + 1;
     }
     return (PyObject *)self;
 error:
@@ -2275,9 +2298,9 @@ error:
 static int
 record_maker_traverse(RecordMaker *self, visitproc visit, void *arg)
 {
-    Py_VISIT(self->cls);
+    Py_VISIT(self->layout.cls);
     Py_VISIT(self->fallback);
-    for (Py_ssize_t i = 0; i < self->count; i++) {
+    for (Py_ssize_t i = 0; i < self->layout.count; i++) {
         Py_VISIT(self->fields[i].name);
         Py_VISIT(self->fields[i].value);
     }
@@ -2287,13 +2310,13 @@ record_maker_traverse(RecordMaker *self, visitproc visit, void *arg)
 static int
 record_maker_clear(RecordMaker *self)
 {
-    Py_CLEAR(self->cls);
     Py_CLEAR(self->fallback);
-    for (Py_ssize_t i = 0; i < self->count; i++) {
+    for (Py_ssize_t i = 0; i < self->layout.count; i++) {
         Py_CLEAR(self->fields[i].name);
         Py_CLEAR(self->fields[i].value);
     }
-    self->count = 0;
+    Py_CLEAR(self->layout.cls);
+    self->layout.count = 0;
     return 0;
 }
 
