@@ -71,6 +71,12 @@ def _is_async(handler: Callable[..., object]) -> bool:
     )
 
 
+def _recording() -> _telemetry.Telemetry | None:
+    """The telemetry, asked once per dispatch whether it records now; ``None`` if not."""
+    telemetry = _telemetry.active
+    return None if telemetry is None or not telemetry.awake() else telemetry
+
+
 def run_coroutine(awaitable: Awaitable[R]) -> R:
     """Run ``awaitable`` to completion from synchronous code.
 
@@ -190,8 +196,7 @@ class Router:
         Raises:
             HandlerError: one or more handlers raised; all of them still ran.
         """
-        telemetry = _telemetry.active
-        self._dispatch(events, None if telemetry is None or not telemetry.awake() else telemetry)
+        self._dispatch(events, _recording())
 
     def _plan(self, events: Sequence[Event]) -> tuple[list[tuple[Event, tuple[_Route, ...]]], bool]:
         """Each event with the routes that match it, and whether any of them is async."""
@@ -222,7 +227,7 @@ class Router:
         plan, any_async = self._plan(events)
         needs_loop = any_async or self._async_hooks
         if needs_loop:
-            run_coroutine(self._run_async(plan, offload=False))
+            run_coroutine(self._run_async(plan, telemetry, offload=False))
             return
         failures: list[HandlerFailure] = []
         for event, routes in plan:
@@ -244,13 +249,16 @@ class Router:
 
     async def dispatch_async(self, events: Sequence[Event]) -> None:
         """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
-        await self._run_async(self._plan(events)[0], offload=True)
+        await self._run_async(self._plan(events)[0], _recording(), offload=True)
 
-    async def _run_async(self, plan: Sequence[tuple[Event, tuple[_Route, ...]]], *, offload: bool) -> None:
+    async def _run_async(
+        self,
+        plan: Sequence[tuple[Event, tuple[_Route, ...]]],
+        telemetry: _telemetry.Telemetry | None,
+        *,
+        offload: bool,
+    ) -> None:
         failures: list[HandlerFailure] = []
-        telemetry = _telemetry.active
-        if telemetry is not None and not telemetry.awake():
-            telemetry = None
         for event, routes in plan:
             handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
             for route in routes:
