@@ -12,6 +12,11 @@ compiled verifier they only ever *accept*:
   Receiver's replies; a call it cannot bind goes to the Python constructor, which
   raises the ``TypeError`` that ``cls(...)`` raises.
 - ``json_fits``: ``_decode_fast``'s check of a body before orjson may decode it.
+- ``environ_pairs`` and ``environ_dict`` (``adapters._environ.plan_pairs`` and
+  ``plan_dict``): the Flask and Django adapters' headers from the environ; the same
+  pairs and dict as the Python comprehensions, the same ``KeyError``.
+- ``header_values``: ``Headers.getlist`` over the usual pairs; it returns what the
+  Python loop returns, or ``None`` and the loop runs.
 
 Without the extension these tests skip, unless ``WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1``
 (``.ci/run``) makes that a failure; the pure-Python pass of ``.ci/run`` runs the
@@ -29,7 +34,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.compiled import bytes_kept, require_compiled
-from webhook_receiver import PayloadError, Receiver, _accel
+from webhook_receiver import Headers, PayloadError, Receiver, _accel
 from webhook_receiver._events import (
     _LONG_DIGITS,
     _SCAN,
@@ -40,7 +45,8 @@ from webhook_receiver._events import (
     text_field,
 )
 from webhook_receiver._receiver import Reply
-from webhook_receiver.providers import customerio, kourier
+from webhook_receiver.adapters import _environ
+from webhook_receiver.providers import courier, customerio, kourier
 from webhook_receiver.testing import make_provider, sample, samples
 
 require_compiled()
@@ -50,8 +56,22 @@ speedups = _accel.compiled
 BUILDERS: dict[str, tuple[Any, Callable[..., Any]]] = {
     "kourier": (kourier._build_event, kourier.kourier_event),
     "customerio": (customerio._build_event, customerio.customerio_event),
+    "courier-message": (courier._build_message, courier._message),
 }
-"""provider -> (the compiled builder, the Python function it stands in for)."""
+"""name -> (the compiled builder, the Python function it stands in for)."""
+
+
+def usual_payloads(name: str) -> list[Any]:
+    """The samples' objects a builder reads: the events (a batch's items too), or the
+    ``data`` of Courier's ``message:updated`` events."""
+    if name == "courier-message":
+        return [
+            item.payload["data"] for item in samples("courier") if item.payload["type"] == "message:updated"
+        ]
+    found: list[Any] = []
+    for item in samples(name):
+        found.extend(item.payload if isinstance(item.payload, list) else [item.payload])
+    return found
 
 
 def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
@@ -84,19 +104,22 @@ def same_event(fast: Any, expected: Any) -> bool:
 def test_every_sample_is_built_by_the_compiled_code(name: str) -> None:
     builder, python = BUILDERS[name]
     assert type(builder).__name__ == "EventBuilder"
-    for item in samples(name):
-        payloads = item.payload if isinstance(item.payload, list) else [item.payload]
-        for payload in payloads:
-            fast = builder.try_fast(payload)
-            assert fast is not None, (name, item.payload)
-            assert same_event(fast, python(payload))
+    assert usual_payloads(name)
+    for payload in usual_payloads(name):
+        fast = builder.try_fast(payload)
+        assert fast is not None, (name, payload)
+        assert same_event(fast, python(payload))
 
 
 def test_the_providers_build_through_it() -> None:
-    for name in BUILDERS:
+    for name in ("kourier", "customerio"):
         provider = make_provider(name)
         made = sample(name)
         assert provider.parse(made.headers, made.body) == [BUILDERS[name][1](made.payload)]
+    made = sample("courier", "message:updated")
+    (parsed,) = make_provider("courier").parse(made.headers, made.body)
+    assert isinstance(parsed, courier.MessageUpdated)
+    assert same_event(parsed.message, courier._message(made.payload["data"]))  # type: ignore[call-overload, index]
 
 
 def test_a_batch_is_built_item_by_item_and_a_bad_item_is_pythons_error() -> None:
@@ -158,7 +181,22 @@ KEYS = {
         "groupId",
         "previousId",
     ],
+    "courier-message": [
+        "id",
+        "status",
+        "recipient",
+        "event",
+        "notification",
+        "enqueued",
+        "sent",
+        "delivered",
+        "opened",
+        "clicked",
+        "error",
+        "reason",
+    ],
 }
+TIME_KEYS = {"kourier": "timestamp", "customerio": "timestamp", "courier-message": "sent"}
 VALUES: list[Any] = [
     None,
     "",
@@ -180,6 +218,9 @@ VALUES: list[Any] = [
     "in_transit",
     "teleported",
     "DELIVERED",
+    "CLICKED",
+    "SIMULATED",
+    "delivered ",
     "track",
     "identify",
     "page",
@@ -209,7 +250,7 @@ VALUES: list[Any] = [
 @st.composite
 def payloads(draw: st.DrawFn) -> tuple[str, Any]:
     name = draw(st.sampled_from(sorted(BUILDERS)))
-    usual = [item.payload for item in samples(name) if isinstance(item.payload, dict)]
+    usual = [payload for payload in usual_payloads(name) if isinstance(payload, dict)]
     payload: Any = dict(draw(st.sampled_from(usual)))
     for _ in range(draw(st.integers(0, 4))):
         key = draw(st.sampled_from([*KEYS[name], "other"]))
@@ -217,7 +258,9 @@ def payloads(draw: st.DrawFn) -> tuple[str, Any]:
             payload[key] = draw(st.sampled_from(VALUES))
         else:
             payload.pop(key, None)
-    shape = draw(st.sampled_from(["dict"] * 8 + ["list", "str", "None", "dict subclass"]))
+    # _message is only ever given an object (courier_event checks `data` first).
+    others = ["dict subclass"] if name == "courier-message" else ["list", "str", "None", "dict subclass"]
+    shape = draw(st.sampled_from(["dict"] * 8 + others))
     if shape == "list":
         payload = [payload]
     elif shape == "str":
@@ -249,10 +292,10 @@ def test_whatever_the_compiled_builder_makes_python_makes_and_errors_are_pythons
 def test_mutated_payloads_reach_both_paths() -> None:
     """The property is not vacuous: a usual payload is built in C, a changed one by Python."""
     for name, (builder, _python) in BUILDERS.items():
-        payload = sample(name).payload
+        payload = usual_payloads(name)[0]
         assert isinstance(payload, dict)
         assert builder.try_fast(payload) is not None
-        assert builder.try_fast({**payload, "timestamp": 1.5}) is None
+        assert builder.try_fast({**payload, TIME_KEYS[name]: 1.5}) is None
         assert builder.try_fast({**payload, KEYS[name][0]: ""}) is None
 
 
@@ -332,6 +375,142 @@ def test_json_fits_edges() -> None:
     assert fits(b"1" * 18 + b"x" + b"1" * 18, 100, 19) and not fits(b"x" + b"1" * 19, 100, 19)
     with pytest.raises(TypeError):
         fits(bytearray(b"[]"), 100, 19)
+    # Runs of digits and brackets across every offset of the 16-byte blocks it reads.
+    for offset in range(34):
+        for run in (1, 15, 16, 17, 18, 19, 20, 33):
+            for tail in (b"", b"x", b"1" * 18, b"[" * 3):
+                body = b"a" * offset + b"7" * run + b"b" + tail + b"{" * (offset % 5)
+                assert fits(body, _SHALLOW, len(_LONG_DIGITS)) == python_fits(body), body
+                for brackets, digits in ((3, 19), (100, 17), (100, 5), (0, 40)):
+                    scan = body.translate(_SCAN)
+                    expected = scan.count(b"[") <= brackets and b"0" * digits not in scan
+                    assert fits(body, brackets, digits) == expected, (body, brackets, digits)
+
+
+# ------------------------------------------------------------------ environ headers
+
+
+class Text(str):
+    """A str subclass whose truth is its own (the rules use the value's truth)."""
+
+    def __bool__(self) -> bool:
+        return self != "no"
+
+
+ENVIRON_VALUES = st.one_of(
+    st.sampled_from(["", "application/json", "12", " x ", "no", Text("no"), Text(""), Text("yes")]),
+    st.sampled_from([None, 12, b"bytes", ["list"]]),
+    st.text(max_size=8),
+)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    entries=st.lists(
+        st.tuples(
+            st.sampled_from(["HTTP_HOST", "HTTP_X_A", "CONTENT_TYPE", "CONTENT_LENGTH", "HTTP_", "H", "X"]),
+            st.sampled_from(["host", "x-a", "content-type", "content-length", "", "h"]),
+            ENVIRON_VALUES,
+        ),
+        max_size=12,
+    ),
+    as_subclass=st.booleans(),
+)
+def test_environ_headers_are_the_python_comprehensions(
+    entries: list[tuple[str, str, object]], as_subclass: bool
+) -> None:
+    environ: dict[str, object] = {key: value for key, _, value in entries}
+    plan = tuple((key, name) for key, name, _ in entries)
+    given_environ = type("Environ", (dict,), {})(environ) if as_subclass else environ
+    assert speedups.environ_pairs(given_environ, plan) == _environ._pairs_in_python(environ, plan)
+    got = speedups.environ_dict(given_environ, plan)
+    assert list(got.items()) == list(_environ._dict_in_python(environ, plan).items())
+    assert [type(value) for _, value in speedups.environ_pairs(given_environ, plan)] == [
+        type(value) for _, value in _environ._pairs_in_python(environ, plan)
+    ]
+
+
+def test_environ_headers_edges() -> None:
+    assert _environ.plan_pairs is speedups.environ_pairs and _environ.plan_dict is speedups.environ_dict
+    plan = (("HTTP_X_A", "x-a"), ("HTTP_MISSING", "missing"))
+    for function in (speedups.environ_pairs, speedups.environ_dict):
+        with pytest.raises(KeyError, match="HTTP_MISSING"):
+            function({"HTTP_X_A": "1"}, plan)
+        for bad_plan in ([("HTTP_X_A", "x-a")], (("HTTP_X_A",),), (("", "x"),), ((b"HTTP_X_A", "x-a"),)):
+            with pytest.raises(TypeError):
+                function({"HTTP_X_A": "1"}, bad_plan)
+
+    class Missing(dict[str, object]):
+        def __missing__(self, key: str) -> str:
+            return "filled"
+
+    # Any mapping is read with environ[key], as the comprehensions read it.
+    assert speedups.environ_pairs(Missing(), plan) == [("x-a", "filled"), ("missing", "filled")]
+    assert speedups.environ_dict(Missing(), plan) == {"x-a": "filled", "missing": "filled"}
+
+
+HEADER_NAMES = st.sampled_from(
+    ["webhook-id", "Webhook-Id", "WEBHOOK-ID", "webhook-i\u212a", "x-a", "X-A", "x-\u212a", "x-k", "", "id"]
+)
+HEADER_SPELLINGS = st.one_of(HEADER_NAMES, HEADER_NAMES.map(lambda name: name.encode("utf-8")))
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.one_of(HEADER_SPELLINGS, st.sampled_from([b"x-\xe9", b"X-\xc9", "x-\xe9"])),
+            st.one_of(
+                st.sampled_from(["", " v ", "\tv\t", "v", " ", "a b", "\xe9 "]),
+                st.sampled_from([b" v ", b"\xe9", b""]),
+                st.sampled_from([None, 7, bytearray(b"v")]),
+            ),
+        ),
+        max_size=8,
+    ),
+    asked=HEADER_NAMES,
+    shape=st.sampled_from(["list", "tuple", "items"]),
+)
+def test_header_values_are_getlists(pairs: list[tuple[Any, Any]], asked: str, shape: str) -> None:
+    from webhook_receiver import _headers
+
+    shaped: Any = {"list": list, "tuple": tuple, "items": lambda p: dict(p).items()}[shape](pairs)
+    view = Headers(list(shaped))
+    view._pairs = shaped
+    compiled = speedups.header_values(shaped, asked)
+    event("compiled" if compiled is not None else "declined")
+    saved, _headers._compiled_values = _headers._compiled_values, None
+    try:
+        expected = outcome(lambda: view.getlist(asked))
+    finally:
+        _headers._compiled_values = saved
+    if compiled is not None:
+        assert ("ok", compiled) == expected
+        assert [type(value) for value in compiled] == [str] * len(compiled)
+    assert outcome(lambda: view.getlist(asked)) == expected
+
+
+def test_header_values_take_the_usual_pairs_and_leave_the_rest() -> None:
+    values = speedups.header_values
+    assert values([("Webhook-Id", " m1 "), (b"webhook-id", b"\tm2"), ("x", "y")], "webhook-ID") == [
+        "m1",
+        "m2",
+    ]
+    assert values((("webhook-id", "m"),), "webhook-id") == ["m"]
+    assert values({"Webhook-Id": "m"}.items(), "webhook-id") == ["m"]
+    assert values([], "webhook-id") == [] and values([("other", 1)], "webhook-id") == []
+    # Another length is skipped unread, as the loop skips it; the same length is looked at.
+    assert values([("x-\u212a", "v")], "x-long-name") == []
+    for declined in (
+        values([("x-\u212a", "v")], "x-k"),  # str.lower() may make it ASCII
+        values([("x-k", 7)], "x-k"),  # not a header value: the loop raises
+        values([["x-k", "v"]], "x-k"),  # not a tuple
+        values(iter([("x-k", "v")]), "x-k"),  # not a list, tuple or dict's items
+        values([("x-k", "v")], "x-\u212a"),  # a name asked that is not ASCII
+    ):
+        assert declined is None
+    with pytest.raises(TypeError):
+        values([], b"x-k")
 
 
 # ------------------------------------------------------------------ references
@@ -345,6 +524,9 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
     assert isinstance(track, dict)
     batch = [track, {**track, "userId": 1}, {**track, "type": "page"}]
     reply_maker = constructor(Reply)
+    environ = {"HTTP_HOST": "example.com", "CONTENT_TYPE": "", "HTTP_X_A": Text("")}
+    plan = (("HTTP_HOST", "host"), ("CONTENT_TYPE", "content-type"), ("HTTP_X_A", "x-a"))
+    pairs = [("webhook-id", " m "), (b"Webhook-Id", b"m2 "), ("x-a", "v"), ("x-\u212a", "v")]
 
     def run(times: int) -> None:
         for _ in range(times):
@@ -354,6 +536,13 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
             kourier._build_event(sample("kourier").payload)
             reply_maker(200, b"", events=(1,))
             outcome(lambda: reply_maker(200))
+            speedups.environ_pairs(environ, plan)
+            speedups.header_values(pairs, "Webhook-Id")
+            speedups.header_values(dict(pairs).items(), "x-a")
+            speedups.environ_dict(environ, plan)
+            for function in (speedups.environ_pairs, speedups.environ_dict):
+                with pytest.raises(KeyError):
+                    function({}, plan)
 
     # 18,000 calls: a leaked object per call would be several hundred KiB.
     assert bytes_kept(run) < 64 * 1024

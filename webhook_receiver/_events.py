@@ -454,10 +454,11 @@ def member_field(cls: type[OpenEnum], key: str, *, required: bool = False) -> Ta
     return Take(_REQUIRED_MEMBER if required else _MEMBER, key, cls._value2member_map_)
 
 
-Shape = tuple[type[Event], Mapping[str, Take]]
-"""An event class, and a :class:`Take` for each of its fields read from the payload."""
+Shape = tuple[type[Any], Mapping[str, Take]]
+"""An event class (or a record an event holds), and a :class:`Take` for each of its
+fields read from the payload."""
 
-_E = TypeVar("_E", bound=Event)
+_E = TypeVar("_E")
 
 
 def event_builder(
@@ -468,7 +469,8 @@ def event_builder(
     shapes: Mapping[str, Shape],
     default: Shape | None = None,
 ) -> Callable[..., _E]:
-    """``build`` (a provider's typed-event function) compiled for the usual payload.
+    """``build`` (a provider's typed-event function, or one making a record an event
+    holds, such as Courier's message) compiled for the usual payload.
 
     With the compiled path (``_accel``), the function returned makes the event of a
     payload that is a JSON object whose ``kind`` field is a non-empty string in
@@ -496,7 +498,7 @@ def event_builder(
     return made
 
 
-def _takes(shape: Shape, provider: str) -> tuple[type[Event], tuple[tuple[str, int, object, object], ...]]:
+def _takes(shape: Shape, provider: str) -> tuple[type[Any], tuple[tuple[str, int, object, object], ...]]:
     """A shape as ``_speedups.EventBuilder`` reads it: one take per field of the class."""
     cls, read = shape
     if not dataclasses.is_dataclass(cls) or hasattr(cls, "__post_init__"):

@@ -17,9 +17,10 @@ verification instead of being verified as one value and identified as another.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import TypeAlias
 
+from . import _accel
 from ._errors import MalformedHeader, MissingHeader
 
 __all__ = [
@@ -78,6 +79,11 @@ def header_text(value: str | bytes) -> str:
 
 _NATIVE = frozenset((str, bytes))
 """The types of header names and values that need no :func:`header_text` to read."""
+
+_compiled_values: Callable[[Pairs, str], list[str] | None] | None = getattr(
+    _accel.compiled, "header_values", None
+)
+"""``Headers.getlist`` over the usual pairs, compiled (``_speedups.header_values``), or ``None``."""
 
 _LOOKUPS: dict[str, tuple[str, str, bytes | None, int]] = {}
 _SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, str], frozenset[int]]] = {}
@@ -169,6 +175,11 @@ class Headers(Mapping[str, str]):
 
     def getlist(self, name: str) -> list[str]:
         """Every value sent for ``name``, in order, trimmed of optional whitespace (empty if absent)."""
+        if _compiled_values is not None:
+            # The usual pairs (ASCII names, str or bytes) in one call; None: read them here.
+            values = _compiled_values(self._pairs, name)
+            if values is not None:
+                return values
         lookup = _LOOKUPS.get(name)
         if lookup is None:
             lookup = _lookup(name)

@@ -29,6 +29,9 @@
 #include <stddef.h>
 #include <structmember.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_SIGNATURES 64      /* _schemes.MAX_SIGNATURES */
 #define MAX_TIMESTAMP_DIGITS 16 /* _events.MAX_TIMESTAMP_DIGITS */
@@ -2350,6 +2353,27 @@ static PyTypeObject RecordMakerType = {
  * "{" together and no run of `digits` ASCII digits: _events._decode_fast's check
  * (there as a bytes.translate, a count and a search, three passes in C anyway).
  */
+/* json_fits over data[from:len], scalar: go on from `opened` brackets and a run of `run` digits. */
+static int
+fits_from(const unsigned char *data, Py_ssize_t from, Py_ssize_t len, Py_ssize_t opened, Py_ssize_t run,
+          Py_ssize_t brackets, Py_ssize_t digits)
+{
+    for (Py_ssize_t i = from; i < len; i++) {
+        unsigned char c = data[i];
+        if ((unsigned char)(c - '0') < 10) {
+            if (++run >= digits) {
+                return 0;
+            }
+            continue;
+        }
+        run = 0;
+        if ((c == '[' || c == '{') && ++opened > brackets) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static PyObject *
 json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -2362,26 +2386,338 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), opened = 0, run = 0;
-    for (Py_ssize_t i = 0; i < len; i++) {
-        unsigned char c = data[i];
-        if ((unsigned char)(c - '0') < 10) {
-            if (++run >= digits) {
+    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), opened = 0, run = 0, i = 0;
+#if defined(__SSE2__)
+    /* 16 bytes at a time: a mask of the digits and one of the brackets. A run of more
+       than 16 digits (the checks ask for 19) can only end in a block after it began:
+       a block carries the digits it ends with to the next one, and a run inside a
+       block, shorter than 16, cannot reach `digits`. */
+    if (digits > 16) {
+        const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+        const __m128i square = _mm_set1_epi8('['), curly = _mm_set1_epi8('{');
+        for (; i + 16 <= len; i += 16) {
+            __m128i block = _mm_loadu_si128((const __m128i *)(data + i));
+            __m128i offset = _mm_sub_epi8(block, zero);
+            unsigned digit_mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset));
+            unsigned bracket_mask = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(block, square), _mm_cmpeq_epi8(block, curly)));
+            if (bracket_mask != 0) {
+                opened += __builtin_popcount(bracket_mask);
+                if (opened > brackets) {
+                    Py_RETURN_FALSE;
+                }
+            }
+            if (digit_mask == 0xFFFF) {
+                run += 16;
+            } else {
+                run += __builtin_ctz(~digit_mask); /* the digits the block begins with */
+                if (run >= digits) {
+                    Py_RETURN_FALSE;
+                }
+                run = __builtin_clz(~digit_mask << 16); /* and those it ends with */
+            }
+            if (run >= digits) {
                 Py_RETURN_FALSE;
             }
-            continue;
-        }
-        run = 0;
-        if ((c == '[' || c == '{') && ++opened > brackets) {
-            Py_RETURN_FALSE;
         }
     }
+#endif
+    if (!fits_from(data, i, len, opened, run, brackets, digits)) {
+        Py_RETURN_FALSE;
+    }
     Py_RETURN_TRUE;
+}
+
+/*
+ * environ_pairs(environ, plan) and environ_dict(environ, plan): the headers of a WSGI
+ * environ (or Django's META) whose header keys `plan` names, a tuple of (key, name)
+ * (adapters._environ.HeaderPlans): Flask's pairs, by werkzeug's rules (a str value,
+ * and not empty unless the key is an HTTP_ one), or Django's dict. The comprehensions
+ * of adapters._environ in one call; a key missing from the environ raises KeyError,
+ * as environ[key] does there.
+ */
+static int
+plan_entry(PyObject *plan, Py_ssize_t i, PyObject **key, PyObject **name)
+{
+    PyObject *entry = PyTuple_GET_ITEM(plan, i);
+    if (!PyTuple_CheckExact(entry) || PyTuple_GET_SIZE(entry) != 2 ||
+        !PyUnicode_CheckExact(PyTuple_GET_ITEM(entry, 0)) || PyUnicode_GET_LENGTH(PyTuple_GET_ITEM(entry, 0)) == 0) {
+        PyErr_SetString(PyExc_TypeError, "a plan is a tuple of (key, name) pairs with non-empty str keys");
+        return -1;
+    }
+    *key = PyTuple_GET_ITEM(entry, 0);
+    *name = PyTuple_GET_ITEM(entry, 1);
+    return 0;
+}
+
+/* environ[key]: a new reference, or NULL with the exception set. */
+static PyObject *
+environ_value(PyObject *environ, PyObject *key)
+{
+    if (!PyDict_CheckExact(environ)) {
+        return PyObject_GetItem(environ, key);
+    }
+    PyObject *value = PyDict_GetItemWithError(environ, key);
+    if (value == NULL) {
+        if (!PyErr_Occurred()) {
+            PyErr_SetObject(PyExc_KeyError, key);
+        }
+        return NULL;
+    }
+    return Py_NewRef(value);
+}
+
+static PyObject *
+environ_pairs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "environ_pairs(environ, plan: tuple)");
+        return NULL;
+    }
+    PyObject *plan = args[1], *pairs = PyList_New(0);
+    if (pairs == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(plan); i++) {
+        PyObject *key, *name;
+        if (plan_entry(plan, i, &key, &name) < 0) {
+            goto fail;
+        }
+        PyObject *value = environ_value(args[0], key);
+        if (value == NULL) {
+            goto fail;
+        }
+        int keep = 0;
+        if (PyUnicode_CheckExact(value)) {
+            keep = PyUnicode_GET_LENGTH(value) > 0;
+        } else if (PyUnicode_Check(value)) {
+            keep = PyObject_IsTrue(value); /* a subclass may define its own truth */
+            if (keep < 0) {
+                Py_DECREF(value);
+                goto fail;
+            }
+        }
+        if (!keep && PyUnicode_Check(value)) {
+            keep = PyUnicode_READ_CHAR(key, 0) == 'H';
+        }
+        int failed = 0;
+        if (keep) {
+            PyObject *pair = PyTuple_Pack(2, name, value);
+            failed = pair == NULL || PyList_Append(pairs, pair) < 0;
+            Py_XDECREF(pair);
+        }
+        Py_DECREF(value);
+        if (failed) {
+            goto fail;
+        }
+    }
+    return pairs;
+fail:
+    Py_DECREF(pairs);
+    return NULL;
+}
+
+static PyObject *
+environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "environ_dict(environ, plan: tuple)");
+        return NULL;
+    }
+    PyObject *plan = args[1], *found = PyDict_New();
+    if (found == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(plan); i++) {
+        PyObject *key, *name;
+        if (plan_entry(plan, i, &key, &name) < 0) {
+            goto fail;
+        }
+        PyObject *value = environ_value(args[0], key);
+        if (value == NULL) {
+            goto fail;
+        }
+        int failed = PyDict_SetItem(found, name, value) < 0;
+        Py_DECREF(value);
+        if (failed) {
+            goto fail;
+        }
+    }
+    return found;
+fail:
+    Py_DECREF(found);
+    return NULL;
+}
+
+/*
+ * header_values(pairs, name): Headers.getlist(name) over a Headers' pairs (a list or
+ * tuple of (name, value) tuples, or a dict's items) where every step is the plain
+ * case: an ASCII name asked, str or bytes names and values, each name of the asked
+ * length ASCII. Returns the values trimmed of spaces and tabs, latin-1 bytes decoded,
+ * or None to leave the whole lookup to the Python code.
+ */
+#define MAX_LOOKED_UP 256
+
+static int
+same_name(const unsigned char *text, Py_ssize_t len, const char *lower)
+{
+    for (Py_ssize_t i = 0; i < len; i++) {
+        unsigned char c = text[i];
+        if (c >= 0x80) {
+            return -1; /* not ASCII: Python's str.lower() decides */
+        }
+        if (c >= 'A' && c <= 'Z') {
+            c = (unsigned char)(c + ('a' - 'A'));
+        }
+        if (c != (unsigned char)lower[i]) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+static PyObject *
+trimmed_value(PyObject *value)
+{
+    PyObject *text;
+    if (PyUnicode_CheckExact(value)) {
+        text = Py_NewRef(value);
+    } else if (PyBytes_CheckExact(value)) {
+        text = PyUnicode_DecodeLatin1(PyBytes_AS_STRING(value), PyBytes_GET_SIZE(value), NULL);
+        if (text == NULL) {
+            return NULL;
+        }
+    } else {
+        return Py_NewRef(Py_None);
+    }
+    Py_ssize_t start = 0, end = PyUnicode_GET_LENGTH(text);
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    while (start < end && (PyUnicode_READ(kind, data, start) == ' ' || PyUnicode_READ(kind, data, start) == '\t')) {
+        start++;
+    }
+    while (end > start && (PyUnicode_READ(kind, data, end - 1) == ' ' || PyUnicode_READ(kind, data, end - 1) == '\t')) {
+        end--;
+    }
+    if (start == 0 && end == PyUnicode_GET_LENGTH(text)) {
+        return text;
+    }
+    PyObject *part = PyUnicode_Substring(text, start, end);
+    Py_DECREF(text);
+    return part;
+}
+
+/* One pair: 1 taken (appended), 0 skipped, DECIDE_IN_PYTHON as -2, FAILED as -1. */
+static int
+look_at_pair(PyObject *pair, const char *lower, Py_ssize_t size, PyObject *found)
+{
+    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+        return -2;
+    }
+    PyObject *header = PyTuple_GET_ITEM(pair, 0);
+    const unsigned char *text;
+    Py_ssize_t len;
+    if (PyUnicode_CheckExact(header)) {
+        len = PyUnicode_GET_LENGTH(header);
+        if (len != size) {
+            return 0;
+        }
+        if (!PyUnicode_IS_ASCII(header)) {
+            return -2;
+        }
+        text = (const unsigned char *)PyUnicode_DATA(header);
+    } else if (PyBytes_CheckExact(header)) {
+        len = PyBytes_GET_SIZE(header);
+        if (len != size) {
+            return 0;
+        }
+        text = (const unsigned char *)PyBytes_AS_STRING(header);
+    } else {
+        return -2;
+    }
+    int same = same_name(text, len, lower);
+    if (same <= 0) {
+        return same == 0 ? 0 : -2;
+    }
+    PyObject *value = trimmed_value(PyTuple_GET_ITEM(pair, 1));
+    if (value == NULL) {
+        return -1;
+    }
+    if (value == Py_None) {
+        Py_DECREF(value);
+        return -2;
+    }
+    int failed = PyList_Append(found, value) < 0;
+    Py_DECREF(value);
+    return failed ? -1 : 1;
+}
+
+static PyObject *
+header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyUnicode_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "header_values(pairs, name: str)");
+        return NULL;
+    }
+    PyObject *pairs = args[0], *name = args[1];
+    Py_ssize_t size = PyUnicode_GET_LENGTH(name);
+    if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name) || size > MAX_LOOKED_UP) {
+        Py_RETURN_NONE;
+    }
+    char lower[MAX_LOOKED_UP];
+    const char *asked = (const char *)PyUnicode_DATA(name);
+    for (Py_ssize_t i = 0; i < size; i++) {
+        lower[i] = (char)(asked[i] >= 'A' && asked[i] <= 'Z' ? asked[i] + ('a' - 'A') : asked[i]);
+    }
+    int sequence = PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs);
+    if (!sequence && !Py_IS_TYPE(pairs, &PyDictItems_Type)) {
+        Py_RETURN_NONE;
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    int looked = 0;
+    if (sequence) {
+        /* No Python code runs in the loop: the list cannot change under it. */
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked >= 0; i++) {
+            looked = look_at_pair(PySequence_Fast_GET_ITEM(pairs, i), lower, size, found);
+        }
+    } else {
+        PyObject *iterator = PyObject_GetIter(pairs), *pair;
+        if (iterator == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        while (looked >= 0 && (pair = PyIter_Next(iterator)) != NULL) {
+            looked = look_at_pair(pair, lower, size, found);
+            Py_DECREF(pair);
+        }
+        Py_DECREF(iterator);
+        if (looked >= 0 && PyErr_Occurred()) {
+            looked = -1;
+        }
+    }
+    if (looked == -1) {
+        Py_DECREF(found);
+        return NULL;
+    }
+    if (looked == -2) {
+        Py_DECREF(found);
+        Py_RETURN_NONE;
+    }
+    return found;
 }
 
 static PyMethodDef speedups_functions[] = {
     {"json_fits", (PyCFunction)(void (*)(void))json_fits, METH_FASTCALL,
      "json_fits(body, brackets, digits): at most `brackets` of [ and { together, and no run of `digits` digits."},
+    {"environ_pairs", (PyCFunction)(void (*)(void))environ_pairs, METH_FASTCALL,
+     "environ_pairs(environ, plan): the header pairs of a WSGI environ by werkzeug's rules (adapters._environ)."},
+    {"environ_dict", (PyCFunction)(void (*)(void))environ_dict, METH_FASTCALL,
+     "environ_dict(environ, plan): the headers of Django's META as a dict (adapters._environ)."},
+    {"header_values", (PyCFunction)(void (*)(void))header_values, METH_FASTCALL,
+     "header_values(pairs, name): Headers.getlist(name) over plain pairs, or None to leave it to Python."},
     {NULL, NULL, 0, NULL},
 };
 

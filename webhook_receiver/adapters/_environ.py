@@ -9,9 +9,12 @@ lookup, then a step per header.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
+from .. import _accel
 from .._headers import EnvironNames
 
-__all__ = ["MAX_REMEMBERED_KEYS", "HeaderPlans", "Plan"]
+__all__ = ["MAX_REMEMBERED_KEYS", "HeaderPlans", "Plan", "plan_dict", "plan_pairs"]
 
 Plan = tuple[tuple[str, str], ...]
 """The header keys of an environ, in its order, each with its (lower-case) header name."""
@@ -57,3 +60,31 @@ class HeaderPlans:
     def __len__(self) -> int:
         """How many plans are remembered."""
         return len(self._plans)
+
+
+def _pairs_in_python(environ: Mapping[str, object], plan: Plan) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for key, name in plan
+        if isinstance(value := environ[key], str) and (value or key[0] == "H")
+    ]
+
+
+def _dict_in_python(environ: Mapping[str, object], plan: Plan) -> dict[str, object]:
+    return {name: environ[key] for key, name in plan}
+
+
+plan_pairs: Callable[[Mapping[str, object], Plan], list[tuple[str, str]]] = getattr(
+    _accel.compiled, "environ_pairs", _pairs_in_python
+)
+"""``plan_pairs(environ, plan)``: the header ``(name, value)`` pairs of ``environ`` whose
+keys ``plan`` names, by werkzeug's ``EnvironHeaders`` rules (a ``str`` value, and not
+empty unless its key is an ``HTTP_`` one), in the plan's order. Compiled when the
+extension is built (``_speedups.environ_pairs``, the same pairs); the Flask adapter's."""
+
+plan_dict: Callable[[Mapping[str, object], Plan], dict[str, object]] = getattr(
+    _accel.compiled, "environ_dict", _dict_in_python
+)
+"""``plan_dict(meta, plan)``: ``{name: meta[key]}`` for each ``(key, name)`` of ``plan``,
+a later name replacing an earlier one, as Django's ``HttpHeaders`` does. Compiled when
+the extension is built (``_speedups.environ_dict``); the Django adapter's."""

@@ -33,7 +33,12 @@ from .._events import (
     OpenEnum,
     Reader,
     constructor,
+    event_builder,
     member,
+    member_field,
+    required_text_field,
+    text_field,
+    time_field,
     to_datetime,
 )
 from .._headers import Headers
@@ -249,6 +254,25 @@ def _message(data: JSONObject) -> Message:
     )
 
 
+# _message for the usual object, compiled (event_builder): the same Message, or
+# _message's answer. Every status has the one shape (the default).
+_build_message = event_builder(
+    _message,
+    provider="courier",
+    kind="status",
+    shapes={},
+    default=(
+        Message,
+        {
+            "id": required_text_field("id"),
+            "status": member_field(MessageStatus, "status", required=True),
+            **{name: text_field(name) for name in ("recipient", "event", "notification", "error", "reason")},
+            **{name: time_field(name) for name in ("enqueued", "sent", "delivered", "opened", "clicked")},
+        },
+    ),
+)
+
+
 _NOTIFICATIONS: dict[str, type[NotificationEvent]] = {
     "notification:submitted": NotificationSubmitted,
     "notification:submission_canceled": NotificationSubmissionCanceled,
@@ -295,7 +319,7 @@ def courier_event(payload: JSONValue, timestamp: datetime | None = None) -> Cour
             timestamp=timestamp,
             payload=payload,
             data=fields,
-            message=_message(fields),
+            message=_build_message(fields),
         )
     data = Reader(fields, "body.data")  # body.child("data"), without formatting the name
     if kind in _NOTIFICATIONS:

@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse  # type: ignore[import-untyped
 from ..._headers import EnvironNames, HeadersLike
 from ..._pipeline import serve, serve_async
 from ..._receiver import Receiver, Reply
-from .._environ import HeaderPlans
+from .._environ import HeaderPlans, plan_dict
 
 __all__ = ["answer", "answer_async", "body_of", "to_response"]
 
@@ -57,7 +57,7 @@ def _headers(request: HttpRequest) -> HeadersLike:
     plan = _PLANS.get(keys)
     if plan is None:
         plan = _PLANS.make(keys)
-    return {name: meta[key] for key, name in plan}
+    return plan_dict(meta, plan)  # type: ignore[return-value]
 
 
 def answer(receiver: Receiver, request: HttpRequest) -> Reply:

@@ -12,7 +12,7 @@ from werkzeug.local import LocalProxy
 from ..._headers import EnvironNames, HeadersLike
 from ..._pipeline import serve
 from ..._receiver import Receiver, Reply
-from .._environ import HeaderPlans
+from .._environ import HeaderPlans, plan_pairs
 
 __all__ = [
     "ALL_METHODS",
@@ -86,11 +86,7 @@ def _header_pairs(req: Request) -> HeadersLike:
     plan = _PLANS.get(keys)
     if plan is None:
         plan = _PLANS.make(keys)
-    return [
-        (name, value)
-        for key, name in plan
-        if isinstance(value := environ[key], str) and (value or key[0] == "H")
-    ]
+    return plan_pairs(environ, plan)
 
 
 def answer(receiver: Receiver, req: Request) -> Reply:
