@@ -144,8 +144,15 @@ class Headers(Mapping[str, str]):
     __slots__ = ("_checked_by", "_pairs", "content_length")
 
     def __init__(self, raw: HeadersLike = ()) -> None:
-        # A dict first, without a call: this runs for every request.
-        self._pairs: Pairs = raw.items() if type(raw) is dict else header_pairs(raw)
+        # A dict, a list or a tuple without a call: this runs for every request (and for
+        # its event headers, a tuple).
+        kind = type(raw)
+        if kind is dict:
+            self._pairs: Pairs = raw.items()  # type: ignore[union-attr]
+        elif kind is tuple or kind is list:
+            self._pairs = raw  # type: ignore[assignment]
+        else:
+            self._pairs = header_pairs(raw)
         # The Receiver whose precheck() passed these headers: its handle() skips
         # checking them again.
         self._checked_by: object = None

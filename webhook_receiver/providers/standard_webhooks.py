@@ -319,6 +319,9 @@ class StandardWebhooks(Provider):
 
     def event_headers(self, headers: Headers, verified: Verified = NOTHING_SIGNED) -> EventHeaders:
         """The signed ``webhook-id`` and ``webhook-timestamp``, as verified (whatever the prefix sent)."""
+        message_id, timestamp = verified.message_id, verified.timestamp
+        if message_id is not None and timestamp is not None:  # every verified request
+            return (("webhook-id", message_id), ("webhook-timestamp", timestamp))
         pairs: list[tuple[str, str]] = []
         if verified.message_id is not None:
             pairs.append(("webhook-id", verified.message_id))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import cast
 
 from flask import Flask, Request, Response, current_app, request
@@ -39,13 +40,13 @@ def to_response(reply: Reply) -> Response:
 # The proxies ``request`` and ``current_app`` look the object up again on every attribute
 # access (a context variable read and a few calls each): a request's path resolves them
 # once and works on the objects themselves. ``_get_current_object`` is how Flask's docs
-# say to reach the object behind a proxy.
-def current_app_object() -> Flask:
-    return cast("LocalProxy[Flask]", current_app)._get_current_object()
+# say to reach the object behind a proxy; werkzeug sets it on each proxy when the proxy
+# is made, so it is taken once here rather than through a function per request.
+current_app_object: Callable[[], Flask] = cast("LocalProxy[Flask]", current_app)._get_current_object
+"""The application handling the current request (not the proxy)."""
 
-
-def current_request() -> Request:
-    return cast("LocalProxy[Request]", request)._get_current_object()
+current_request: Callable[[], Request] = cast("LocalProxy[Request]", request)._get_current_object
+"""The current request object (not the proxy)."""
 
 
 def response(app: Flask, reply: Reply) -> Response:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 from collections.abc import Awaitable, Callable
-from typing import TypeAlias, cast
+from typing import TypeAlias
 
 from flask import Flask
 from flask.typing import ResponseReturnValue
@@ -64,7 +64,7 @@ def webhook(receiver: Receiver) -> Callable[[View], Callable[..., ResponseReturn
                 kwargs["events"] = list(reply.events)
             own = plain and type(app).ensure_sync is _ENSURE_SYNC and "ensure_sync" not in app.__dict__
             run = view if own else app.ensure_sync(view)
-            result = cast("ResponseReturnValue | None", run(*args, **kwargs))
+            result: ResponseReturnValue | None = run(*args, **kwargs)  # type: ignore[assignment]  # sync here
             return response(app, reply) if result is None else result
 
         return receive_webhook
