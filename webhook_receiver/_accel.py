@@ -12,9 +12,12 @@ through it (a known method, one ``Content-Length`` within the limit, one accepte
 seconds or milliseconds, or ISO 8601 text in UTC, become datetimes in C (``_events.to_datetime``:
 ``_speedups.TimeConverter``, the same datetime ``datetime.fromtimestamp`` makes). Bearer
 tokens verify through it too; events are constructed through it (``_events.constructor``:
-``_speedups.RecordMaker``), Kourier's and Customer.io's typed events are built from the
-usual payload by it (``_events.event_builder``: ``_speedups.EventBuilder``), and with orjson
-installed the check before orjson decodes a body is its ``json_fits``.
+``_speedups.RecordMaker``), Kourier's and Customer.io's typed events and Courier's
+messages are built from the usual payload by it (``_events.event_builder``:
+``_speedups.EventBuilder``), with orjson installed the check before orjson decodes a body
+is its ``json_fits``, ``Headers.getlist`` over the usual pairs is its ``header_values``,
+and the Flask and Django adapters take their headers from the environ with its
+``environ_pairs`` and ``environ_dict`` (``adapters._environ``).
 
 Each only ever accepts: for the usual, well-formed request the verifier reads the headers, checks
 the timestamp and the MAC (the same precomputed ``hashlib`` states, the same

@@ -2467,64 +2467,31 @@ environ_value(PyObject *environ, PyObject *key)
     return Py_NewRef(value);
 }
 
-static PyObject *
-environ_pairs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* Werkzeug's rule for one value: 1 kept, 0 not, -1 on error. */
+static int
+werkzeug_keeps(PyObject *key, PyObject *value)
 {
-    if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "environ_pairs(environ, plan: tuple)");
-        return NULL;
+    int keep = 0;
+    if (PyUnicode_CheckExact(value)) {
+        keep = PyUnicode_GET_LENGTH(value) > 0;
+    } else if (PyUnicode_Check(value)) {
+        keep = PyObject_IsTrue(value); /* a subclass may define its own truth */
+    } else {
+        return 0;
     }
-    PyObject *plan = args[1], *pairs = PyList_New(0);
-    if (pairs == NULL) {
-        return NULL;
-    }
-    for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(plan); i++) {
-        PyObject *key, *name;
-        if (plan_entry(plan, i, &key, &name) < 0) {
-            goto fail;
-        }
-        PyObject *value = environ_value(args[0], key);
-        if (value == NULL) {
-            goto fail;
-        }
-        int keep = 0;
-        if (PyUnicode_CheckExact(value)) {
-            keep = PyUnicode_GET_LENGTH(value) > 0;
-        } else if (PyUnicode_Check(value)) {
-            keep = PyObject_IsTrue(value); /* a subclass may define its own truth */
-            if (keep < 0) {
-                Py_DECREF(value);
-                goto fail;
-            }
-        }
-        if (!keep && PyUnicode_Check(value)) {
-            keep = PyUnicode_READ_CHAR(key, 0) == 'H';
-        }
-        int failed = 0;
-        if (keep) {
-            PyObject *pair = PyTuple_Pack(2, name, value);
-            failed = pair == NULL || PyList_Append(pairs, pair) < 0;
-            Py_XDECREF(pair);
-        }
-        Py_DECREF(value);
-        if (failed) {
-            goto fail;
-        }
-    }
-    return pairs;
-fail:
-    Py_DECREF(pairs);
-    return NULL;
+    return keep != 0 ? keep : PyUnicode_READ_CHAR(key, 0) == 'H';
 }
 
+/* environ_pairs (a list, werkzeug's rules) or environ_dict (a dict of every entry). */
 static PyObject *
-environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+environ_headers(PyObject *const *args, Py_ssize_t nargs, int as_dict)
 {
     if (nargs != 2 || !PyTuple_CheckExact(args[1])) {
-        PyErr_SetString(PyExc_TypeError, "environ_dict(environ, plan: tuple)");
+        PyErr_SetString(PyExc_TypeError, as_dict ? "environ_dict(environ, plan: tuple)"
+                                                 : "environ_pairs(environ, plan: tuple)");
         return NULL;
     }
-    PyObject *plan = args[1], *found = PyDict_New();
+    PyObject *plan = args[1], *found = as_dict ? PyDict_New() : PyList_New(0);
     if (found == NULL) {
         return NULL;
     }
@@ -2537,7 +2504,18 @@ environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         if (value == NULL) {
             goto fail;
         }
-        int failed = PyDict_SetItem(found, name, value) < 0;
+        int failed;
+        if (as_dict) {
+            failed = PyDict_SetItem(found, name, value) < 0;
+        } else {
+            int keep = werkzeug_keeps(key, value);
+            failed = keep < 0;
+            if (keep > 0) {
+                PyObject *pair = PyTuple_Pack(2, name, value);
+                failed = pair == NULL || PyList_Append(found, pair) < 0;
+                Py_XDECREF(pair);
+            }
+        }
         Py_DECREF(value);
         if (failed) {
             goto fail;
@@ -2547,6 +2525,18 @@ environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 fail:
     Py_DECREF(found);
     return NULL;
+}
+
+static PyObject *
+environ_pairs(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    return environ_headers(args, nargs, 0);
+}
+
+static PyObject *
+environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    return environ_headers(args, nargs, 1);
 }
 
 /*
