@@ -227,6 +227,8 @@ def test_payload_parsers_return_events_or_raise_payload_error(name: str, payload
     ),
     raw_tail=st.binary(max_size=8),
 )
+# Discord's webhook ping, signed: answered 204, the only success that is not a 200.
+@example(name="discord", payload={"type": 0}, method="POST", extra=[], raw_tail=b"")
 def test_receiver_handle_always_answers_with_a_reply_and_never_500(
     name: str, payload: Any, method: str, extra: list[tuple[str, str]], raw_tail: bytes
 ) -> None:
@@ -260,6 +262,10 @@ def test_receiver_handle_always_answers_with_a_reply_and_never_500(
         assert name in {"twitch", "meta", "twilio"}, (name, content_type)
     else:
         assert content_type == "application/json"
-    assert (reply.status == 200) == reply.ok
-    if reply.status != 200:
+    # A success is a 200, but for the empty 204 Discord wants for its webhook ping.
+    assert reply.ok == (reply.status == 200 or (reply.status == 204 and name == "discord")), (
+        name,
+        reply.status,
+    )
+    if not reply.ok:
         assert ran == []

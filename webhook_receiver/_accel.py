@@ -20,9 +20,10 @@ and the Flask and Django adapters take their headers from the environ with its
 ``environ_pairs`` and ``environ_dict`` (``adapters._environ``).
 
 Each only ever accepts: for the usual, well-formed request the verifier reads the headers, checks
-the timestamp and the MAC (the same precomputed ``hashlib`` states, the same
-:func:`hmac.compare_digest`) and returns the same ``Verified`` the Python scheme
-would; anything else, every error included, is decided by the Python scheme, so
+the timestamp and the MAC (the same precomputed ``hashlib`` states, or for SHA-256 on a
+CPU with the SHA extensions its own HMAC from the same padded key, ``_speedups.Sha256Key``;
+the same :func:`hmac.compare_digest`) and returns the same ``Verified`` the Python
+scheme would; anything else, every error included, is decided by the Python scheme, so
 errors and their messages have one source. ``tests/test_speedups.py`` holds it to
 that against the Python schemes.
 

@@ -289,6 +289,10 @@ def wire_bytes(text: str) -> bytes:
         return text.encode("utf-8", "surrogatepass")
 
 
+_OWN_HMAC_DIGESTS = frozenset({"sha256"})
+"""The digests the compiled extension computes HMAC for itself (``_speedups.Sha256Key``)."""
+
+
 class Keyring:
     """The secrets for one HMAC digest, as precomputed hash states.
 
@@ -300,7 +304,7 @@ class Keyring:
     the ``hmac`` module.
     """
 
-    __slots__ = ("_digest", "_expires", "_pads")
+    __slots__ = ("_compiled_pads", "_digest", "_expires", "_pads")
 
     def __init__(self, keys: tuple[bytes, ...], digest: Digest) -> None:
         if digest not in ("sha1", "sha256", "sha512"):
@@ -308,17 +312,32 @@ class Keyring:
         if not keys:
             raise ConfigurationError("at least one secret is required")
         self._digest: Digest = digest
-        self._pads = tuple(self._padded(key, digest) for key in keys)
+        blocks = [self._key_block(key, digest) for key in keys]
+        self._pads = tuple(self._padded(block, digest) for block in blocks)
+        # The compiled path's own HMAC-SHA256 (_speedups.Sha256Key: the two midstates,
+        # no hashlib state copied per request), where the extension is built and the
+        # CPU has the SHA extensions.
+        compiled = _accel.compiled
+        make_key = compiled.Sha256Key if compiled is not None and compiled.sha256_available() else None
+        self._compiled_pads: tuple[object, ...] = (
+            tuple(make_key(block) for block in blocks)
+            if make_key is not None and digest in _OWN_HMAC_DIGESTS
+            else self._pads
+        )
         self._expires: tuple[float, ...] | None = getattr(keys, "expires", None)
 
     @staticmethod
-    def _padded(key: bytes, digest: str) -> tuple[HashState, HashState]:
+    def _key_block(key: bytes, digest: str) -> bytes:
+        """The key as RFC 2104 pads it: hashed if longer than a block, then zero-filled to one."""
         block = hashlib.new(digest).block_size
         if len(key) > block:
             key = hashlib.new(digest, key).digest()
-        key = key.ljust(block, b"\0")
-        inner = hashlib.new(digest, key.translate(_IPAD))
-        outer = hashlib.new(digest, key.translate(_OPAD))
+        return key.ljust(block, b"\0")
+
+    @staticmethod
+    def _padded(block: bytes, digest: str) -> tuple[HashState, HashState]:
+        inner = hashlib.new(digest, block.translate(_IPAD))
+        outer = hashlib.new(digest, block.translate(_OPAD))
         return inner, outer
 
     @property
@@ -330,6 +349,13 @@ class Keyring:
     def pads(self) -> tuple[tuple[HashState, HashState], ...]:
         """The padded-key (inner, outer) hash states, one pair per secret; copy before use."""
         return self._pads
+
+    @property
+    def compiled_pads(self) -> tuple[object, ...]:
+        """What the compiled verifier hashes with, one per secret: a ``_speedups.Sha256Key``
+        for SHA-256 where the extension is built and the CPU has the SHA extensions, else
+        the :attr:`pads`."""
+        return self._compiled_pads
 
     @property
     def expires(self) -> tuple[float, ...] | None:
@@ -519,7 +545,7 @@ class HmacScheme:
         expires = self._keyring.expires
         return {
             "fallback": self.verify,
-            "pads": self._pads,
+            "pads": self._keyring.compiled_pads,
             "expires": None if expires is None else tuple(float(until) for until in expires),
             "digest_size": self._pads[0][0].digest_size,
             "tolerance": float(self._tolerance),

@@ -28,9 +28,15 @@
 #include <datetime.h>
 #include <stddef.h>
 #include <structmember.h>
+#include <stdint.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
+#endif
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <cpuid.h>
+#include <immintrin.h>
+#define HAVE_SHA_EXTENSIONS_PATH 1
 #endif
 
 #define MAX_SIGNATURES 64      /* _schemes.MAX_SIGNATURES */
@@ -572,10 +578,320 @@ feed(PyObject *state, PyObject *data)
     return GO_ON;
 }
 
+/* ------------------------------------------------------------ HMAC-SHA256 */
+
+/*
+ * HMAC-SHA256 from the padded key's two midstates, without hashlib. Through hashlib
+ * each HMAC allocates, copies and frees four OpenSSL digest contexts (the states are
+ * copied, and each digest() copies again), and in a server, where every request runs
+ * with cold caches, that bookkeeping costs more than hashing a 1 KiB body (RESULTS.md,
+ * issue 18, sixth part). Here the two midstates are 32 bytes each and a request's MAC
+ * allocates nothing. The compression runs on the CPU's SHA extensions (x86-64,
+ * checked with cpuid when the module loads); without them (other CPUs, and valgrind,
+ * which does not offer them) OpenSSL's own code is faster than portable C would be, so
+ * Sha256Key is not offered (sha256_available()) and the hashlib states are used as
+ * before. Keyring makes a Sha256Key per sha256 secret (the key block RFC 2104 pads,
+ * prepared by Python), and the Verifier uses it where it would copy the hashlib
+ * states; tests/test_speedups_hmac.py holds it to hmac (RFC 4231's vectors, random
+ * keys, every length across the block boundaries).
+ */
+static const uint32_t SHA256_IV[8] = {
+    0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19,
+};
+
+#ifdef HAVE_SHA_EXTENSIONS_PATH
+static const uint32_t SHA256_K[64] = {
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+};
+
+/* SHA-256's compression with the SHA extensions: the state kept as (A,B,E,F) and
+   (C,D,G,H), two rounds per sha256rnds2, the message schedule four words at a time
+   (sha256msg1 and sha256msg2). */
+__attribute__((target("sha,sse4.1,ssse3"))) static void
+sha256_blocks_extensions(uint32_t state[8], const unsigned char *data, size_t blocks)
+{
+    const __m128i big_endian = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+    __m128i dcba = _mm_loadu_si128((const __m128i *)&state[0]);
+    __m128i hgfe = _mm_loadu_si128((const __m128i *)&state[4]);
+    __m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+    __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+    __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+    __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+    for (; blocks > 0; blocks--, data += 64) {
+        __m128i abef_before = abef, cdgh_before = cdgh;
+        __m128i w[4]; /* the last four groups of four schedule words, w[i % 4] for group i */
+        for (int i = 0; i < 16; i++) {
+            __m128i words;
+            if (i < 4) {
+                words = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)), big_endian);
+            } else {
+                words = _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
+                                      _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
+                words = _mm_sha256msg2_epu32(words, w[(i + 3) % 4]);
+            }
+            w[i % 4] = words;
+            __m128i message = _mm_add_epi32(words, _mm_loadu_si128((const __m128i *)&SHA256_K[4 * i]));
+            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
+            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));
+        }
+        abef = _mm_add_epi32(abef, abef_before);
+        cdgh = _mm_add_epi32(cdgh, cdgh_before);
+    }
+    __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+    __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+    _mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
+    _mm_storeu_si128((__m128i *)&state[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+
+static int
+cpu_has_sha_extensions(void)
+{
+    unsigned int eax, ebx, ecx, edx;
+    /* SSSE3 and SSE4.1 (leaf 1, ECX bits 9 and 19), then SHA (leaf 7, EBX bit 29) */
+    if (!__get_cpuid(1, &eax, &ebx, &ecx, &edx) || !(ecx & (1u << 9)) || !(ecx & (1u << 19))) {
+        return 0;
+    }
+    if (!__get_cpuid_count(7, 0, &eax, &ebx, &ecx, &edx)) {
+        return 0;
+    }
+    return (ebx >> 29) & 1u;
+}
+#endif
+
+static void (*sha256_blocks)(uint32_t state[8], const unsigned char *data, size_t blocks) = NULL;
+
+typedef struct {
+    uint32_t state[8];
+    uint64_t length; /* bytes fed, the key block included */
+    unsigned char buffer[64];
+    size_t used;
+} Sha256;
+
+static void
+sha256_feed(Sha256 *hash, const unsigned char *data, size_t len)
+{
+    hash->length += len;
+    if (hash->used > 0) {
+        size_t take = 64 - hash->used < len ? 64 - hash->used : len;
+        memcpy(hash->buffer + hash->used, data, take);
+        hash->used += take;
+        data += take;
+        len -= take;
+        if (hash->used < 64) {
+            return;
+        }
+        sha256_blocks(hash->state, hash->buffer, 1);
+        hash->used = 0;
+    }
+    if (len >= 64) {
+        sha256_blocks(hash->state, data, len / 64);
+        data += len - len % 64;
+        len %= 64;
+    }
+    if (len > 0) {
+        memcpy(hash->buffer, data, len);
+        hash->used = len;
+    }
+}
+
+static void
+sha256_finish(Sha256 *hash, unsigned char digest[32])
+{
+    uint64_t bits = hash->length * 8;
+    unsigned char tail[72] = {0x80}; /* 0x80, zeros to 56 bytes past a block, the length */
+    size_t zeros = (hash->used < 56 ? 56 : 120) - hash->used;
+    for (int i = 0; i < 8; i++) {
+        tail[zeros + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+    }
+    sha256_feed(hash, tail, zeros + 8);
+    for (int i = 0; i < 8; i++) {
+        digest[4 * i] = (unsigned char)(hash->state[i] >> 24);
+        digest[4 * i + 1] = (unsigned char)(hash->state[i] >> 16);
+        digest[4 * i + 2] = (unsigned char)(hash->state[i] >> 8);
+        digest[4 * i + 3] = (unsigned char)hash->state[i];
+    }
+}
+
+/* Zeroes memory that held secret-derived state, in a way the compiler keeps. */
+static void
+wipe(void *memory, size_t len)
+{
+    volatile unsigned char *bytes = (volatile unsigned char *)memory;
+    while (len--) {
+        *bytes++ = 0;
+    }
+}
+
+typedef struct {
+    PyObject_HEAD
+    uint32_t inner[8]; /* SHA-256's state after the key block ^ 0x36 */
+    uint32_t outer[8]; /* and after the key block ^ 0x5c */
+} Sha256Key;
+
+#define MAX_MAC_PARTS 3
+#define HASH_WITHOUT_GIL 2048 /* hashlib's threshold too */
+
+/* HMAC over parts[0..count) (data, length) under key: 32 bytes into mac. */
+static void
+sha256_key_mac(const Sha256Key *key, const unsigned char *const *parts, const size_t *lengths, int count,
+               unsigned char mac[32])
+{
+    Sha256 hash;
+    unsigned char inner_digest[32];
+    memcpy(hash.state, key->inner, sizeof hash.state);
+    hash.length = 64;
+    hash.used = 0;
+    for (int i = 0; i < count; i++) {
+        sha256_feed(&hash, parts[i], lengths[i]);
+    }
+    sha256_finish(&hash, inner_digest);
+    memcpy(hash.state, key->outer, sizeof hash.state);
+    hash.length = 64;
+    hash.used = 0;
+    sha256_feed(&hash, inner_digest, sizeof inner_digest);
+    sha256_finish(&hash, mac);
+    wipe(&hash, sizeof hash);
+    wipe(inner_digest, sizeof inner_digest);
+}
+
+/* HMAC(key, each buffer of parts in turn): a new bytes, or NULL with the exception set. */
+static PyObject *
+sha256_key_mac_of(const Sha256Key *key, PyObject *const *parts, int count)
+{
+    Py_buffer views[MAX_MAC_PARTS];
+    const unsigned char *data[MAX_MAC_PARTS];
+    size_t lengths[MAX_MAC_PARTS], total = 0;
+    int held = 0;
+    for (; held < count; held++) {
+        if (PyObject_GetBuffer(parts[held], &views[held], PyBUF_SIMPLE) < 0) {
+            break;
+        }
+        data[held] = (const unsigned char *)views[held].buf;
+        lengths[held] = (size_t)views[held].len;
+        total += lengths[held];
+    }
+    PyObject *result = NULL;
+    if (held == count) {
+        unsigned char mac[32];
+        if (total >= HASH_WITHOUT_GIL) {
+            Py_BEGIN_ALLOW_THREADS
+            sha256_key_mac(key, data, lengths, count, mac);
+            Py_END_ALLOW_THREADS
+        } else {
+            sha256_key_mac(key, data, lengths, count, mac);
+        }
+        result = PyBytes_FromStringAndSize((const char *)mac, sizeof mac);
+    }
+    for (int i = 0; i < held; i++) {
+        PyBuffer_Release(&views[i]);
+    }
+    return result;
+}
+
+static PyObject *
+sha256_key_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"block", NULL};
+    Py_buffer block;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "y*:Sha256Key", keywords, &block)) {
+        return NULL;
+    }
+    if (sha256_blocks == NULL) {
+        PyBuffer_Release(&block);
+        PyErr_SetString(PyExc_RuntimeError, "this CPU has no SHA extensions: HMAC-SHA256 goes through hashlib");
+        return NULL;
+    }
+    if (block.len != 64) {
+        PyBuffer_Release(&block);
+        PyErr_SetString(PyExc_ValueError, "a Sha256Key is made from the 64-byte padded key block (RFC 2104)");
+        return NULL;
+    }
+    Sha256Key *self = (Sha256Key *)type->tp_alloc(type, 0);
+    if (self != NULL) {
+        unsigned char padded[64];
+        const unsigned char *key = (const unsigned char *)block.buf;
+        for (int i = 0; i < 64; i++) {
+            padded[i] = key[i] ^ 0x36;
+        }
+        memcpy(self->inner, SHA256_IV, sizeof self->inner);
+        sha256_blocks(self->inner, padded, 1);
+        for (int i = 0; i < 64; i++) {
+            padded[i] = key[i] ^ 0x5c;
+        }
+        memcpy(self->outer, SHA256_IV, sizeof self->outer);
+        sha256_blocks(self->outer, padded, 1);
+        wipe(padded, sizeof padded);
+    }
+    PyBuffer_Release(&block);
+    return (PyObject *)self;
+}
+
+static void
+sha256_key_dealloc(Sha256Key *self)
+{
+    wipe(self->inner, sizeof self->inner);
+    wipe(self->outer, sizeof self->outer);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyObject *
+sha256_key_mac_method(Sha256Key *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs < 1 || nargs > MAX_MAC_PARTS) {
+        PyErr_SetString(PyExc_TypeError, "mac(*parts): one to three bytes-like parts");
+        return NULL;
+    }
+    return sha256_key_mac_of(self, args, (int)nargs);
+}
+
+static PyObject *
+sha256_key_reduce(PyObject *self, PyObject *unused)
+{
+    PyErr_SetString(PyExc_TypeError, "a Sha256Key holds a secret and cannot be pickled");
+    return NULL;
+}
+
+static PyMethodDef sha256_key_methods[] = {
+    {"mac", (PyCFunction)(void (*)(void))sha256_key_mac_method, METH_FASTCALL,
+     "mac(*parts): HMAC-SHA256 of the parts, one after the other, under this key (32 bytes)."},
+    {"__reduce__", sha256_key_reduce, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyTypeObject Sha256KeyType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.Sha256Key",
+    .tp_doc = "Sha256Key(block): an HMAC-SHA256 secret as its two padded-key midstates "
+              "(block: the key, hashed if longer than 64 bytes, padded with zeros to 64).",
+    .tp_basicsize = sizeof(Sha256Key),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_new = sha256_key_new,
+    .tp_dealloc = (destructor)sha256_key_dealloc,
+    .tp_methods = sha256_key_methods,
+};
+
+/* sha256_available(): whether Sha256Key can be made (the CPU has the SHA extensions). */
+static PyObject *
+sha256_available(PyObject *module, PyObject *unused)
+{
+    return PyBool_FromLong(sha256_blocks != NULL);
+}
+
 /* HMAC(pad, prefix + body + suffix), as Keyring.mac(): a new bytes, or NULL. */
 static PyObject *
 mac(PyObject *pad, PyObject *prefix, PyObject *body, PyObject *suffix)
 {
+    if (Py_IS_TYPE(pad, &Sha256KeyType)) {
+        PyObject *parts[3] = {prefix, body, suffix};
+        return sha256_key_mac_of((const Sha256Key *)pad, parts, 3);
+    }
     PyObject *inner = call_method(PyTuple_GET_ITEM(pad, 0), str_copy, NULL);
     if (inner == NULL) {
         return NULL;
@@ -1120,10 +1436,14 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(pads); i++) {
         PyObject *pad = PyTuple_GET_ITEM(pads, i);
-        if (kind == KIND_TOKEN ? !PyBytes_CheckExact(pad) : !PyTuple_CheckExact(pad) || PyTuple_GET_SIZE(pad) != 2) {
+        int usable = kind == KIND_TOKEN ? PyBytes_CheckExact(pad)
+                                        : Py_IS_TYPE(pad, &Sha256KeyType)
+                                              || (PyTuple_CheckExact(pad) && PyTuple_GET_SIZE(pad) == 2);
+        if (!usable) {
             PyErr_SetString(PyExc_TypeError, kind == KIND_TOKEN
                                                  ? "pads must be a non-empty tuple of token bytes"
-                                                 : "pads must be a non-empty tuple of (inner, outer) pairs");
+                                                 : "pads must be a non-empty tuple of (inner, outer) pairs "
+                                                   "or Sha256Keys");
             return NULL;
         }
     }
@@ -2708,6 +3028,8 @@ static PyMethodDef speedups_functions[] = {
      "environ_dict(environ, plan): the headers of Django's META as a dict (adapters._environ)."},
     {"header_values", (PyCFunction)(void (*)(void))header_values, METH_FASTCALL,
      "header_values(pairs, name): Headers.getlist(name) over plain pairs, or None to leave it to Python."},
+    {"sha256_available", sha256_available, METH_NOARGS,
+     "sha256_available(): whether this CPU has the SHA extensions Sha256Key computes with."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -2722,12 +3044,17 @@ static struct PyModuleDef speedups_module = {
 PyMODINIT_FUNC
 PyInit__speedups(void)
 {
+#ifdef HAVE_SHA_EXTENSIONS_PATH
+    if (cpu_has_sha_extensions()) {
+        sha256_blocks = sha256_blocks_extensions;
+    }
+#endif
     PyDateTime_IMPORT;
     if (PyDateTimeAPI == NULL
         || (from_iso_format = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat")) == NULL
         || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
         || PyType_Ready(&TimeConverterType) < 0 || PyType_Ready(&EventBuilderType) < 0
-        || PyType_Ready(&RecordMakerType) < 0) {
+        || PyType_Ready(&RecordMakerType) < 0 || PyType_Ready(&Sha256KeyType) < 0) {
         return NULL;
     }
 #define INTERN(var, text)                                                                                   \
@@ -2756,7 +3083,8 @@ PyInit__speedups(void)
         || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0
         || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0
         || PyModule_AddObjectRef(module, "EventBuilder", (PyObject *)&EventBuilderType) < 0
-        || PyModule_AddObjectRef(module, "RecordMaker", (PyObject *)&RecordMakerType) < 0) {
+        || PyModule_AddObjectRef(module, "RecordMaker", (PyObject *)&RecordMakerType) < 0
+        || PyModule_AddObjectRef(module, "Sha256Key", (PyObject *)&Sha256KeyType) < 0) {
         Py_DECREF(module);
         return NULL;
     }
