@@ -624,26 +624,42 @@ sha256_blocks_extensions(uint32_t state[8], const unsigned char *data, size_t bl
     __m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
     __m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
     __m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+/* Four rounds on a group of four schedule words, and the next group from the last
+   four (oldest first): w[t] = s1(w[t-2]) + w[t-7] + s0(w[t-15]) + w[t-16]. */
+#define SHA256_ROUNDS4(words, group)                                                                  \
+    do {                                                                                              \
+        __m128i message = _mm_add_epi32((words), _mm_loadu_si128((const __m128i *)&SHA256_K[4 * (group)])); \
+        cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);                                             \
+        abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));                    \
+    } while (0)
+#define SHA256_NEXT_WORDS(oldest, older, newer, newest)                                                \
+    (oldest) = _mm_sha256msg2_epu32(                                                                   \
+        _mm_add_epi32(_mm_sha256msg1_epu32((oldest), (older)), _mm_alignr_epi8((newest), (newer), 4)), (newest))
     for (; blocks > 0; blocks--, data += 64) {
         __m128i abef_before = abef, cdgh_before = cdgh;
-        __m128i w[4]; /* the last four groups of four schedule words, w[i % 4] for group i */
-        for (int i = 0; i < 16; i++) {
-            __m128i words;
-            if (i < 4) {
-                words = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16 * i)), big_endian);
-            } else {
-                words = _mm_add_epi32(_mm_sha256msg1_epu32(w[i % 4], w[(i + 1) % 4]),
-                                      _mm_alignr_epi8(w[(i + 3) % 4], w[(i + 2) % 4], 4));
-                words = _mm_sha256msg2_epu32(words, w[(i + 3) % 4]);
-            }
-            w[i % 4] = words;
-            __m128i message = _mm_add_epi32(words, _mm_loadu_si128((const __m128i *)&SHA256_K[4 * i]));
-            cdgh = _mm_sha256rnds2_epu32(cdgh, abef, message);
-            abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(message, 0x0E));
+        __m128i w0 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)data), big_endian);
+        __m128i w1 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 16)), big_endian);
+        __m128i w2 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 32)), big_endian);
+        __m128i w3 = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(data + 48)), big_endian);
+        SHA256_ROUNDS4(w0, 0);
+        SHA256_ROUNDS4(w1, 1);
+        SHA256_ROUNDS4(w2, 2);
+        SHA256_ROUNDS4(w3, 3);
+        for (int group = 4; group < 16; group += 4) {
+            SHA256_NEXT_WORDS(w0, w1, w2, w3);
+            SHA256_ROUNDS4(w0, group);
+            SHA256_NEXT_WORDS(w1, w2, w3, w0);
+            SHA256_ROUNDS4(w1, group + 1);
+            SHA256_NEXT_WORDS(w2, w3, w0, w1);
+            SHA256_ROUNDS4(w2, group + 2);
+            SHA256_NEXT_WORDS(w3, w0, w1, w2);
+            SHA256_ROUNDS4(w3, group + 3);
         }
         abef = _mm_add_epi32(abef, abef_before);
         cdgh = _mm_add_epi32(cdgh, cdgh_before);
     }
+#undef SHA256_ROUNDS4
+#undef SHA256_NEXT_WORDS
     __m128i feba = _mm_shuffle_epi32(abef, 0x1B);
     __m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
     _mm_storeu_si128((__m128i *)&state[0], _mm_blend_epi16(feba, dchg, 0xF0));
