@@ -34,7 +34,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.compiled import bytes_kept, require_compiled
-from webhook_receiver import Headers, PayloadError, Receiver, _accel
+from webhook_receiver import Headers, PayloadError, Receiver, _accel, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
     _SCAN,
@@ -422,11 +422,11 @@ def test_environ_headers_are_the_python_comprehensions(
     environ: dict[str, object] = {key: value for key, _, value in entries}
     plan = tuple((key, name) for key, name, _ in entries)
     given_environ = type("Environ", (dict,), {})(environ) if as_subclass else environ
-    assert speedups.environ_pairs(given_environ, plan) == _environ._pairs_in_python(environ, plan)
+    assert speedups.environ_pairs(given_environ, plan) == _headers._plan_pairs_in_python(environ, plan)
     got = speedups.environ_dict(given_environ, plan)
     assert list(got.items()) == list(_environ._dict_in_python(environ, plan).items())
     assert [type(value) for _, value in speedups.environ_pairs(given_environ, plan)] == [
-        type(value) for _, value in _environ._pairs_in_python(environ, plan)
+        type(value) for _, value in _headers._plan_pairs_in_python(environ, plan)
     ]
 
 

@@ -24,14 +24,18 @@ from . import _accel
 from ._errors import MalformedHeader, MissingHeader
 
 __all__ = [
+    "MAX_REMEMBERED_KEYS",
     "EnvironNames",
+    "HeaderPlans",
     "Headers",
     "HeadersLike",
     "Pairs",
+    "Plan",
     "as_headers",
     "header_pairs",
     "header_text",
     "ows",
+    "plan_pairs",
     "require",
     "select",
 ]
@@ -178,7 +182,11 @@ class Headers(Mapping[str, str]):
         An empty ``CONTENT_TYPE`` or ``CONTENT_LENGTH`` is no header (CGI sets them
         empty when the request had none); see :meth:`EnvironNames.pairs`.
         """
-        return cls(_ENVIRON_NAMES.pairs(environ))
+        keys = tuple(environ)  # which keys are headers: remembered per sequence (HeaderPlans)
+        plan = _ENVIRON_PLANS.get(keys)
+        if plan is None:
+            plan = _ENVIRON_PLANS.make(keys)
+        return cls(plan_pairs(environ, plan))
 
     def getlist(self, name: str) -> list[str]:
         """Every value sent for ``name``, in order, trimmed of optional whitespace (empty if absent)."""
@@ -335,10 +343,10 @@ class EnvironNames:
     ``name(key)`` is the lower-cased header name of ``HTTP_*``, ``CONTENT_TYPE`` and
     ``CONTENT_LENGTH`` keys, or ``""`` for any other key (and for those in
     ``excluded``: werkzeug ignores ``HTTP_CONTENT_TYPE`` and ``HTTP_CONTENT_LENGTH``).
-    :meth:`pairs` builds an environ's header pairs with it; code that needs other
-    rules (Django's ``META``) uses ``known(key)`` first: the same few keys come every
-    time. At most ``limit`` keys are remembered, as the keys are the client's header
-    names.
+    :meth:`plan` names an environ's header keys with it, :meth:`pairs` builds the
+    header pairs by werkzeug's rules from that; the Django adapter reads ``META`` by
+    Django's rules from the same plan (``adapters._environ``). At most ``limit`` keys
+    are remembered, as the keys are the client's header names.
     """
 
     __slots__ = ("_excluded", "_limit", "_names", "known")
@@ -364,24 +372,85 @@ class EnvironNames:
             self._names[key] = name
         return name
 
-    def pairs(self, environ: Mapping[str, object]) -> list[tuple[str | bytes, str | bytes]]:
+    def plan(self, keys: Iterable[str]) -> Plan:
+        """The keys that are headers, in order, each with its header name (see :data:`Plan`)."""
+        known, name_of = self.known, self.name
+        # No call per key once its name is known: this runs for every request (the WSGI
+        # middleware's), or once per sequence of keys (the adapters' HeaderPlans).
+        return tuple(
+            (key, name) for key in keys if (name := known(key)) or (name is None and (name := name_of(key)))
+        )
+
+    def pairs(self, environ: Mapping[str, object]) -> list[tuple[str, str]]:
         """The header ``(name, value)`` pairs of a WSGI environ, in its order.
 
         werkzeug's ``EnvironHeaders`` rules: every ``HTTP_*`` key (an empty value
         too) except the excluded ones, and ``CONTENT_TYPE``/``CONTENT_LENGTH`` when
-        not empty; values that are not ``str`` are skipped. Names are lower-cased:
-        the header view compares them case-insensitively either way.
+        not empty; values that are not ``str`` are skipped (:data:`plan_pairs`). Names
+        are lower-cased: the header view compares them case-insensitively either way.
         """
-        known, name_of = self.known, self.name
-        # One comprehension, no call per key once its name is known: this runs for
-        # every request, over every key of the environ.
-        return [
-            (name, value)
-            for key, value in environ.items()
-            if ((name := known(key)) or (name is None and (name := name_of(key))))
-            and isinstance(value, str)
-            and (value or key[0] == "H")
-        ]
+        return plan_pairs(environ, self.plan(environ))
 
 
-_ENVIRON_NAMES = EnvironNames()
+Plan: TypeAlias = "tuple[tuple[str, str], ...]"
+"""The header keys of an environ, in its order, each with its (lower-case) header name."""
+
+
+def _plan_pairs_in_python(environ: Mapping[str, object], plan: Plan) -> list[tuple[str, str]]:
+    return [
+        (name, value)
+        for key, name in plan
+        if isinstance(value := environ[key], str) and (value or key[0] == "H")
+    ]
+
+
+plan_pairs: Callable[[Mapping[str, object], Plan], list[tuple[str, str]]] = getattr(
+    _accel.compiled, "environ_pairs", _plan_pairs_in_python
+)
+"""``plan_pairs(environ, plan)``: the header ``(name, value)`` pairs of ``environ`` whose
+keys ``plan`` names, by werkzeug's ``EnvironHeaders`` rules (a ``str`` value, and not
+empty unless its key is an ``HTTP_`` one), in the plan's order. Compiled when the
+extension is built (``_speedups.environ_pairs``, the same pairs)."""
+
+
+MAX_REMEMBERED_KEYS = 4096
+"""The most characters of keys one remembered plan may hold: the keys are the client's
+header names, so what is remembered is bounded by size as well as by number."""
+
+
+class HeaderPlans:
+    """The :data:`Plan` of each sequence of environ keys, by ``names``' rules.
+
+    ``get(keys)`` is the remembered plan for ``keys`` (a ``tuple`` of the environ's
+    keys, in order), or ``None``; :meth:`make` finds it and remembers it, unless its
+    keys are longer than :data:`MAX_REMEMBERED_KEYS` characters in all. The keys are
+    the client's header names: at most ``limit`` plans are remembered (the memory is
+    emptied when full, as the router's cache is), so whatever a client sends, what is
+    remembered stays under ``limit`` x 4 KiB of names and a sender's usual sequence is
+    soon remembered again.
+    """
+
+    __slots__ = ("_limit", "_names", "_plans", "get")
+
+    def __init__(self, names: EnvironNames, *, limit: int = 64) -> None:
+        self._names = names
+        self._limit = limit
+        self._plans: dict[tuple[str, ...], Plan] = {}
+        self.get = self._plans.get
+
+    def make(self, keys: tuple[str, ...]) -> Plan:
+        """The plan of ``keys``: those with a header name, in order, with it."""
+        plan = self._names.plan(keys)
+        if sum(map(len, keys)) <= MAX_REMEMBERED_KEYS:
+            if len(self._plans) >= self._limit:
+                self._plans.clear()
+            self._plans[keys] = plan
+        return plan
+
+    def __len__(self) -> int:
+        """How many plans are remembered."""
+        return len(self._plans)
+
+
+_ENVIRON_PLANS = HeaderPlans(EnvironNames())
+"""The WSGI middleware's (:meth:`Headers.from_environ`): werkzeug's rules, nothing excluded."""
