@@ -2882,26 +2882,6 @@ environ_dict(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  * length ASCII. Returns the values trimmed of spaces and tabs, latin-1 bytes decoded,
  * or None to leave the whole lookup to the Python code.
  */
-#define MAX_LOOKED_UP 256
-
-static int
-same_name(const unsigned char *text, Py_ssize_t len, const char *lower)
-{
-    for (Py_ssize_t i = 0; i < len; i++) {
-        unsigned char c = text[i];
-        if (c >= 0x80) {
-            return -1; /* not ASCII: Python's str.lower() decides */
-        }
-        if (c >= 'A' && c <= 'Z') {
-            c = (unsigned char)(c + ('a' - 'A'));
-        }
-        if (c != (unsigned char)lower[i]) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
 static PyObject *
 trimmed_value(PyObject *value)
 {
@@ -2935,35 +2915,29 @@ trimmed_value(PyObject *value)
 
 /* One pair: 1 taken (appended), 0 skipped, DECIDE_IN_PYTHON as -2, FAILED as -1. */
 static int
-look_at_pair(PyObject *pair, const char *lower, Py_ssize_t size, PyObject *found)
+look_at_pair(PyObject *pair, const Name *asked, PyObject *found)
 {
     if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
         return -2;
     }
     PyObject *header = PyTuple_GET_ITEM(pair, 0);
-    const unsigned char *text;
     Py_ssize_t len;
     if (PyUnicode_CheckExact(header)) {
         len = PyUnicode_GET_LENGTH(header);
-        if (len != size) {
-            return 0;
-        }
-        if (!PyUnicode_IS_ASCII(header)) {
-            return -2;
-        }
-        text = (const unsigned char *)PyUnicode_DATA(header);
     } else if (PyBytes_CheckExact(header)) {
         len = PyBytes_GET_SIZE(header);
-        if (len != size) {
-            return 0;
-        }
-        text = (const unsigned char *)PyBytes_AS_STRING(header);
     } else {
         return -2;
     }
-    int same = same_name(text, len, lower);
-    if (same <= 0) {
-        return same == 0 ? 0 : -2;
+    if (len != asked->len) {
+        return 0; /* another length: skipped unread, as the Python loop skips it */
+    }
+    Text text;
+    if (!ascii_text(header, &text)) {
+        return -2; /* not ASCII: Python's str.lower() decides */
+    }
+    if (!equal_lower(text.data, text.len, asked)) {
+        return 0;
     }
     PyObject *value = trimmed_value(PyTuple_GET_ITEM(pair, 1));
     if (value == NULL) {
@@ -2986,14 +2960,12 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *pairs = args[0], *name = args[1];
-    Py_ssize_t size = PyUnicode_GET_LENGTH(name);
-    if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name) || size > MAX_LOOKED_UP) {
+    if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name) || PyUnicode_GET_LENGTH(name) > MAX_NAME) {
         Py_RETURN_NONE;
     }
-    char lower[MAX_LOOKED_UP];
-    const char *asked = (const char *)PyUnicode_DATA(name);
-    for (Py_ssize_t i = 0; i < size; i++) {
-        lower[i] = (char)(asked[i] >= 'A' && asked[i] <= 'Z' ? asked[i] + ('a' - 'A') : asked[i]);
+    Name asked;
+    if (copy_lower_name(&asked, name, "a header name") < 0) {
+        return NULL;
     }
     int sequence = PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs);
     if (!sequence && !Py_IS_TYPE(pairs, &PyDictItems_Type)) {
@@ -3007,7 +2979,7 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (sequence) {
         /* No Python code runs in the loop: the list cannot change under it. */
         for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked >= 0; i++) {
-            looked = look_at_pair(PySequence_Fast_GET_ITEM(pairs, i), lower, size, found);
+            looked = look_at_pair(PySequence_Fast_GET_ITEM(pairs, i), &asked, found);
         }
     } else {
         PyObject *iterator = PyObject_GetIter(pairs), *pair;
@@ -3016,7 +2988,7 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             return NULL;
         }
         while (looked >= 0 && (pair = PyIter_Next(iterator)) != NULL) {
-            looked = look_at_pair(pair, lower, size, found);
+            looked = look_at_pair(pair, &asked, found);
             Py_DECREF(pair);
         }
         Py_DECREF(iterator);
