@@ -126,6 +126,21 @@ def test_the_asgi_header_list_is_judged_by_the_same_target(listed: float, met: b
     assert "ASGI list" in verdicts[1].target and f"stripe {listed:.2f}x" in verdicts[1].figures
 
 
+def test_the_pure_python_verdict_names_the_hand_written_check() -> None:
+    data = verify_rows({("slack", 1024): 0.6}, 2.0)
+    data["compiled"] = True
+    data["rows"] += [
+        {"provider": "slack", "size": 1024, "candidate": "pure python", "ratio": 1.7},
+        {"provider": "slack", "size": 1024, "candidate": "hand-written", "ratio": 0.9},
+    ]
+    verdicts = {verdict.target: verdict for verdict in run.judge_verify(data)}
+    pure = verdicts["pure Python: verification at 1 KiB within 1.15x of the raw HMAC floor"]
+    assert not pure.met
+    assert pure.figures == "slack 1.70x (hand-written Slack, without the header rules: 0.90x)"
+    compiled = verdicts["the compiled path: verification at 1 KiB within 1.0x of the raw HMAC floor"]
+    assert compiled.met and "hand-written" not in compiled.figures
+
+
 def test_parse_memory_and_http_verdicts() -> None:
     parse = {
         "rows": [{"payload": "a b", "ratio": 1.5}, {"payload": "customerio batch of 1000", "ratio": 1.4}]

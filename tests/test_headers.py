@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_receiver import Headers, MalformedHeader, MissingHeader
-from webhook_receiver._headers import header_text, require
+from webhook_receiver._headers import REPEATED, find_each, header_text, require, required, select
 from webhook_receiver._schemes import standard_headers
 
 
@@ -124,3 +128,69 @@ def test_a_name_outside_latin_1_is_never_matched_by_its_replacement_characters()
     with pytest.raises(MissingHeader):
         require([(b"x-?", b"value")], "x-\u20ac")
     assert require([("X-\u20ac", "value")], "x-\u20ac") == "value"
+
+
+# find_each() + required() and select() are require()'s rules, in one pass for several
+# names: they must find exactly what require() finds, name by name, error by error.
+_NAME_SPELLINGS = st.sampled_from(
+    ["x-sig", "X-Sig", "X-SIG", "x-ts", "X-Ts", "x-\xc0", "X-\xc0", "x-\xe0", "host", "x-si", "x-sig "]
+)
+_VALUES = st.sampled_from(["v", " v\t", "", " ", "v w", "\xe9"])
+
+
+@st.composite
+def _raw_pairs(draw: st.DrawFn) -> list[tuple[str | bytes, str | bytes]]:
+    pairs: list[tuple[str | bytes, str | bytes]] = []
+    for name, value, name_bytes, value_bytes in draw(
+        st.lists(st.tuples(_NAME_SPELLINGS, _VALUES, st.booleans(), st.booleans()), max_size=6)
+    ):
+        pairs.append(
+            (
+                name.encode("latin-1") if name_bytes else name,
+                value.encode("latin-1") if value_bytes else value,
+            )
+        )
+    return pairs
+
+
+def _outcome(read: Callable[..., str], *args: object) -> tuple[str, str]:
+    try:
+        return ("value", read(*args))
+    except (MissingHeader, MalformedHeader) as error:
+        return (type(error).__name__, str(error))
+
+
+@settings(max_examples=400, deadline=None)
+@given(pairs=_raw_pairs(), names=st.lists(_NAME_SPELLINGS, min_size=1, max_size=3, unique_by=str.lower))
+def test_find_each_and_select_find_what_require_finds(
+    pairs: list[tuple[str | bytes, str | bytes]], names: list[str]
+) -> None:
+    asked = tuple(names)
+    found = find_each(pairs, asked)
+    for name, value in zip(asked, found, strict=True):
+        assert _outcome(required, value, name) == _outcome(require, pairs, name)
+    expected = [
+        (name, header_text(value).strip(" \t"))
+        for header, value in pairs
+        for name in asked
+        if header_text(header).lower() == name.lower()
+    ]
+    assert list(select(pairs, asked)) == expected
+
+
+def test_select_lower_cases_a_bytes_name_as_its_latin_1_text_as_require_does() -> None:
+    # b"X-\xc0" is the latin-1 text "X-\xc0", which lower-cases to "x-\xe0": the name asked.
+    # bytes.lower() leaves \xc0 alone, so select() once missed what require() found.
+    pairs = [(b"X-\xc0", b"value")]
+    assert require(pairs, "x-\xe0") == "value"
+    assert select(pairs, ("x-\xe0",)) == (("x-\xe0", "value"),)
+    assert required(find_each(pairs, ("x-\xe0",))[0], "x-\xe0") == "value"
+
+
+def test_find_each_marks_a_name_sent_twice_in_two_casings() -> None:
+    found = find_each([("X-Sig", "a"), (b"x-sig", b"b"), ("x-ts", "1")], ("x-sig", "x-ts", "x-id"))
+    assert found[0] is REPEATED and found[1] == "1" and found[2] is None
+    with pytest.raises(MalformedHeader, match="sent more than once"):
+        required(found[0], "x-sig")
+    with pytest.raises(MissingHeader):
+        required(found[2], "x-id")

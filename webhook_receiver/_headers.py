@@ -25,6 +25,7 @@ from ._errors import MalformedHeader, MissingHeader
 
 __all__ = [
     "MAX_REMEMBERED_KEYS",
+    "REPEATED",
     "EnvironNames",
     "HeaderPlans",
     "Headers",
@@ -32,11 +33,13 @@ __all__ = [
     "Pairs",
     "Plan",
     "as_headers",
+    "find_each",
     "header_pairs",
     "header_text",
     "ows",
     "plan_pairs",
     "require",
+    "required",
     "select",
 ]
 
@@ -81,25 +84,23 @@ def header_text(value: str | bytes) -> str:
     )
 
 
-_NATIVE = frozenset((str, bytes))
-"""The types of header names and values that need no :func:`header_text` to read."""
-
 _compiled_values: Callable[[Pairs, str], list[str] | None] | None = getattr(
     _accel.compiled, "header_values", None
 )
 """``Headers.getlist`` over the usual pairs, compiled (``_speedups.header_values``), or ``None``."""
 
 _LOOKUPS: dict[str, tuple[str, str, bytes | None, int]] = {}
-_SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, str], frozenset[int]]] = {}
+_SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, int], frozenset[int]]] = {}
 _MAX_LOOKUPS = 512
 
 
-def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozenset[int]]:
-    """For :meth:`Headers.select`: each name's usual spellings (as asked, lower-case,
-    Title-Case, latin-1 ``bytes``) mapped to the name asked; and their lengths.
-    Remembered, since providers ask for the same few tuples on every request."""
-    wanted: dict[str | bytes, str] = {}
-    for name in names:
+def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, int], frozenset[int]]:
+    """For :func:`select` and :func:`find_each`: each name's usual spellings (as asked,
+    lower-case, Title-Case, latin-1 ``bytes``) mapped to the name's index in ``names``;
+    and their lengths. Remembered, since providers ask for the same few tuples on every
+    request."""
+    wanted: dict[str | bytes, int] = {}
+    for index, name in enumerate(names):
         # The name as asked, lower-case (ASGI, WSGI's pairs), Title-Case (frameworks'
         # dicts, HTTP/1.1 clients) and ASGI's lower-case bytes: found with one lookup.
         lower = name.lower()
@@ -110,7 +111,7 @@ def _selection(names: tuple[str, ...]) -> tuple[dict[str | bytes, str], frozense
         with contextlib.suppress(UnicodeEncodeError):  # bytes names are latin-1 text
             spellings.append(lower.encode("latin-1"))
         for spelling in spellings:
-            wanted.setdefault(spelling, name)
+            wanted.setdefault(spelling, index)
     selection = (wanted, frozenset(map(len, wanted)))
     if len(_SELECTIONS) < _MAX_LOOKUPS:
         _SELECTIONS[names] = selection
@@ -320,16 +321,60 @@ def select(pairs: Pairs, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         if len(header) in lengths:
             # ASGI's lower-case bytes or the spelling asked for at once, else
             # lower-cased (bytes lower-case as their latin-1 text does, in ASCII).
-            asked = wanted.get(header)
-            if asked is None:
-                asked = wanted.get(header.lower() if type(header) in _NATIVE else header_text(header).lower())
-            if asked is not None:
+            index = wanted.get(header)
+            if index is None:
+                # bytes lower-cased as their latin-1 text, as require() does
+                index = wanted.get(header.lower() if type(header) is str else header_text(header).lower())
+            if index is not None:
                 if type(value) is str:
                     text = value
                 else:
                     text = value.decode("latin-1") if type(value) is bytes else header_text(value)
-                found.append((asked, text.strip(OWS)))
+                found.append((names[index], text.strip(OWS)))
     return tuple(found)
+
+
+REPEATED = object()
+""":func:`find_each`'s answer for a name sent more than once."""
+
+
+def find_each(pairs: Pairs, names: tuple[str, ...]) -> list[str | bytes | object | None]:
+    """For each of ``names``, in one pass over raw pairs (see :func:`header_pairs`): the one
+    value sent under it in any casing, as it came; ``None`` if none, :data:`REPEATED` if
+    more than one. :func:`required` then applies :func:`require`'s rules to each, so a
+    scheme that reads several headers reads them in one pass, not one pass per name."""
+    wanted, lengths = _SELECTIONS.get(names) or _selection(names)
+    found: list[str | bytes | object | None] = [None] * len(names)
+    for header, value in pairs:
+        if len(header) in lengths:
+            index = wanted.get(header)
+            if index is None:
+                index = wanted.get(header.lower() if type(header) is str else header_text(header).lower())
+                if index is None:
+                    continue
+            found[index] = value if found[index] is None else REPEATED
+    return found
+
+
+def required(found: str | bytes | object | None, name: str) -> str:
+    """:func:`require`'s answer for what :func:`find_each` found under ``name``: the value
+    trimmed of optional whitespace.
+
+    Raises:
+        MalformedHeader: it was sent more than once.
+        MissingHeader: it was not sent, or is blank.
+    """
+    if type(found) is str:
+        text = found.strip(OWS)
+    elif found is None:
+        raise MissingHeader(name)
+    elif found is REPEATED:
+        raise MalformedHeader(name, "sent more than once")
+    else:
+        text = header_text(found).strip(OWS)  # type: ignore[arg-type]  # bytes, or header_text's TypeError
+    if not text:
+        raise MissingHeader(name)
+    return text
 
 
 def as_headers(raw: HeadersLike) -> Headers:

@@ -42,13 +42,12 @@ from ._errors import (
     ConfigurationError,
     InvalidCredentials,
     MalformedHeader,
-    MissingHeader,
     SignatureMismatch,
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
 from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM, rfc3339_seconds
-from ._headers import OWS, Headers, HeadersLike, Pairs, header_pairs, require, select
+from ._headers import OWS, Headers, HeadersLike, Pairs, find_each, header_pairs, require, required
 from ._records import constructor
 
 __all__ = [
@@ -622,13 +621,16 @@ class HmacSignature(HmacScheme):
         "_before",
         "_before_parts",
         "_encoding",
+        "_field_slots",
         "_fields",
         "_header",
         "_hex",
         "_message_id",
+        "_names",
         "_pieces",
         "_prefix",
         "_timestamp_header",
+        "_timestamp_slot",
     )
 
     def __init__(
@@ -658,7 +660,7 @@ class HmacSignature(HmacScheme):
             raise ConfigurationError("encoding must be 'hex' or 'base64'")
         super().__init__(keyring, tolerance=tolerance, timestamp_unit=timestamp_unit)
         self._header = header
-        self._timestamp_header = timestamp_header
+        self._timestamp_header = timestamp_header or ""  # "" when none is signed
         self._encoding: Encoding = encoding
         self._hex = encoding == "hex"
         self._prefix = prefix.lower()
@@ -671,12 +673,25 @@ class HmacSignature(HmacScheme):
         sentinels = dict.fromkeys(("timestamp", *fields), "\0")
         self._before_parts = self._before.format(**sentinels).encode().split(b"\0")
         self._after_parts = self._after.format(**sentinels).encode().split(b"\0")
+        # The headers read, each once however often it is named (the signature header
+        # first), for find_each(); and where each field and the timestamp are in them.
+        distinct: dict[str, str] = {}
+        for name in (header, *fields.values(), *((timestamp_header,) if timestamp_header else ())):
+            distinct.setdefault(name.lower(), name)
+        slot = {lower: index for index, lower in enumerate(distinct)}
+        # None when the body alone is signed: then only the signature header is read.
+        self._names = tuple(distinct.values()) if fields or timestamp_header else None
+        self._field_slots = tuple((field, name, slot[name.lower()]) for field, name in self._fields)
+        self._timestamp_slot = slot[timestamp_header.lower()] if timestamp_header else 0
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the signature header holds the MAC of the signed payload."""
         pairs = headers.items() if type(headers) is dict else header_pairs(headers)
         header = self._header
-        value = require(pairs, header)
+        names = self._names
+        # One pass for the signature and the other headers signed with it.
+        found = None if names is None else find_each(pairs, names)
+        value = require(pairs, header) if found is None else required(found[0], header)
         prefix = self._prefix
         if prefix:
             if not value.startswith(prefix) and value[: len(prefix)].lower() != prefix:
@@ -690,13 +705,13 @@ class HmacSignature(HmacScheme):
             candidate = binascii.a2b_hex(value) if self._hex else binascii.a2b_base64(value, strict_mode=True)
         except (ValueError, binascii.Error):
             raise MalformedHeader(header, f"signature is not valid {self._encoding}") from None
-        if self._fields:
-            return self._verify_fields(pairs, candidate, body, now)
-        timestamp_header = self._timestamp_header
-        if not timestamp_header:
+        if found is None:  # the body alone is signed
             self.check(None, "", self._before_parts[0], body, self._after_parts[0], [candidate], now)
             return NOTHING_SIGNED
-        timestamp = require(pairs, timestamp_header)
+        if self._fields:
+            return self._verify_fields(found, candidate, body, now)
+        timestamp_header = self._timestamp_header
+        timestamp = required(found[self._timestamp_slot], timestamp_header)
         stamp = wire_bytes(timestamp)
         signed_at = self.check(
             timestamp,
@@ -724,17 +739,20 @@ class HmacSignature(HmacScheme):
             "after_parts": tuple(self._after_parts),
         }
 
-    def _verify_fields(self, pairs: Pairs, candidate: bytes, body: bytes, now: float) -> Verified:
-        """Verification when the template signs headers besides the timestamp."""
-        values = {field: wire_bytes(text) for field, text in self._read_fields(pairs).items()}
+    def _verify_fields(
+        self, found: list[str | bytes | object | None], candidate: bytes, body: bytes, now: float
+    ) -> Verified:
+        """Verification when the template signs headers besides the timestamp (``found``:
+        what :func:`find_each` found for the scheme's headers)."""
+        values = {field: wire_bytes(required(found[slot], name)) for field, name, slot in self._field_slots}
         timestamp: str | None = None
         if self._timestamp_header:
-            timestamp = require(pairs, self._timestamp_header)
+            timestamp = required(found[self._timestamp_slot], self._timestamp_header)
             values["timestamp"] = wire_bytes(timestamp)
         before, after = self._pieces
         signed_at = self.check(
             timestamp,
-            self._timestamp_header or "",
+            self._timestamp_header,
             _fill(before, values),
             body,
             _fill(after, values),
@@ -747,9 +765,6 @@ class HmacSignature(HmacScheme):
             None if timestamp is None else signed_at,
             None if message_id is None else values[message_id].decode("latin-1"),
         )
-
-    def _read_fields(self, pairs: Pairs) -> dict[str, str]:
-        return {field: require(pairs, name) for field, name in self._fields}
 
     def claimed_message_id(self, headers: HeadersLike) -> str | None:
         """The message id the request's headers claim (for parsing without verifying)."""
@@ -898,9 +913,6 @@ _SVIX_NAMES = ("svix-id", "svix-timestamp", "svix-signature")
 _STANDARD_ALL = _STANDARD_NAMES + _SVIX_NAMES
 
 
-_REPEATED = object()  # a header name sent more than once
-
-
 def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]:
     """The Standard Webhooks header names used (``webhook-`` or ``svix-``), and the id,
     timestamp and signature values, each trimmed of optional whitespace only.
@@ -912,23 +924,14 @@ def standard_headers(pairs: Pairs) -> tuple[tuple[str, str, str], str, str, str]
         MissingHeader: one of the three is absent or blank.
         MalformedHeader: one of the three was sent more than once.
     """
-    # One pass over the headers for all six names, rather than a scan per name;
-    # a name seen twice maps to _REPEATED.
-    sent: dict[str, str | object] = {}
-    for name, text in select(pairs, _STANDARD_ALL):
-        sent[name] = _REPEATED if name in sent else text
-    names = _STANDARD_NAMES
-    if _STANDARD_NAMES[2] not in sent and _SVIX_NAMES[2] in sent:
-        names = _SVIX_NAMES
-    texts: list[str] = []
-    for name in names:  # Headers.require() for each, in this order
-        found = sent.get(name)
-        if found is _REPEATED:
-            raise MalformedHeader(name, "sent more than once")
-        if not found:
-            raise MissingHeader(name)
-        texts.append(found)  # type: ignore[arg-type]
-    return names, texts[0], texts[1], texts[2]
+    found = find_each(pairs, _STANDARD_ALL)  # one pass for all six names
+    names, first = _STANDARD_NAMES, 0
+    if found[2] is None and found[5] is not None:
+        names, first = _SVIX_NAMES, 3
+    # require() for each, in this order
+    msg_id = required(found[first], names[0])
+    timestamp = required(found[first + 1], names[1])
+    return names, msg_id, timestamp, required(found[first + 2], names[2])
 
 
 class StandardWebhooksSignature(HmacScheme):
