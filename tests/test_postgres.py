@@ -53,14 +53,23 @@ def kourier_request(n: int) -> tuple[dict[str, str], bytes]:
 
 
 class CountingExecutes:
-    """Counts the statements psycopg sends from this process while it is installed."""
+    """Counts the statements psycopg sends from the thread that installed it (the one
+    handling the requests) while it is installed.
+
+    Only that thread's: the pool opens connections on worker threads of its own, in the
+    background, and configures each (a store's ``SET synchronous_commit = off``) whenever
+    it happens to, which is not a statement of any request.
+    """
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.statements: list[str] = []
         original = psycopg.Connection.execute
+        counted_thread = threading.get_ident()
 
         def execute(connection: Any, query: Any, *args: Any, **kwargs: Any) -> Any:
-            self.statements.append(query.as_string(connection) if hasattr(query, "as_string") else str(query))
+            if threading.get_ident() == counted_thread:
+                text = query.as_string(connection) if hasattr(query, "as_string") else str(query)
+                self.statements.append(text)
             return original(connection, query, *args, **kwargs)
 
         monkeypatch.setattr(psycopg.Connection, "execute", execute)
@@ -141,6 +150,26 @@ def test_a_table_name_is_an_identifier_never_sql(postgres_url: str) -> None:
 
 
 # -- one statement per request ---------------------------------------------------------------
+
+
+def test_the_counter_counts_the_requests_thread_not_the_pools_workers(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a pool's worker does when it opens a connection in the background (a store's
+    # configure step) while a request is counted: not one of the request's statements.
+    counted = CountingExecutes(monkeypatch)
+
+    def open_a_connection() -> None:
+        with psycopg.connect(postgres_url, autocommit=True) as connection:
+            connection.execute("SET synchronous_commit = off")
+
+    worker = threading.Thread(target=open_a_connection)
+    worker.start()
+    worker.join(DEADLINE)
+    assert counted.statements == []
+    with psycopg.connect(postgres_url, autocommit=True) as connection:
+        connection.execute("SELECT 1")
+    assert counted.statements == ["SELECT 1"]
 
 
 def test_a_1000_event_batch_is_one_statement_each_way(

@@ -375,6 +375,11 @@ def test_json_fits_edges() -> None:
     assert fits(b"1" * 18 + b"x" + b"1" * 18, 100, 19) and not fits(b"x" + b"1" * 19, 100, 19)
     with pytest.raises(TypeError):
         fits(bytearray(b"[]"), 100, 19)
+    # Every body holds a run of no digits, and no count is below 0: refused as arguments,
+    # not answered (found by the fuzz harness, tests/speedups_fuzz.py).
+    for brackets, digits in ((100, 0), (100, -1), (-1, 19)):
+        with pytest.raises(ValueError, match="brackets must be >= 0 and digits >= 1"):
+            fits(b"abc", brackets, digits)
     # Runs of digits and brackets across every offset of the 16-byte blocks it reads.
     for offset in range(34):
         for run in (1, 15, 16, 17, 18, 19, 20, 33):

@@ -2721,6 +2721,12 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if ((brackets == -1 || digits == -1) && PyErr_Occurred()) {
         return NULL;
     }
+    if (brackets < 0 || digits < 1) {
+        /* No count of brackets is below 0, and every body holds a run of 0 digits: the
+           Python check would refuse them all, which no caller asks. */
+        PyErr_SetString(PyExc_ValueError, "json_fits: brackets must be >= 0 and digits >= 1");
+        return NULL;
+    }
     const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
     Py_ssize_t len = PyBytes_GET_SIZE(args[0]), opened = 0, run = 0, i = 0;
 #if defined(__SSE2__)

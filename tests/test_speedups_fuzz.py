@@ -1,0 +1,118 @@
+"""The short run of the compiled extension's differential fuzz harness (``tests/speedups_fuzz.py``).
+
+The harness's ``run_target`` is driven by a seeded ``random.Random`` instead of atheris:
+the same inputs every run, no sleeping, no wall-clock assertion. The long,
+coverage-guided run, with the extension built for libFuzzer and ASan/UBSan, is
+``python -m tests.speedups_fuzz -max_total_time=...`` (see the harness's docstring).
+
+* ``test_the_compiled_code_agrees_with_python`` runs every target and checks that each
+  was exercised with each of its outcomes (accepted by the compiled code, fallen back
+  to Python, refused), so that it cannot pass by testing nothing.
+* ``test_a_planted_disagreement_is_found`` checks that the comparisons can fail: a
+  verifier that accepts everything, a ``json_fits`` off by one and a ``header_values``
+  that does not trim are each reported as a ``Mismatch``.
+* ``test_the_atheris_entry_point`` feeds byte strings to ``TestOneInput``, as atheris
+  does, where atheris is installed.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from tests.compiled import require_compiled
+from webhook_receiver import Verified, _accel
+
+require_compiled()
+
+from tests import speedups_fuzz  # noqa: E402  (after the skip: it builds compiled objects)
+
+SEED = 20_251_130
+PER_TARGET = 800
+"""Inputs per target in the short run: 9,600 in all, about a second."""
+
+OUTCOMES: dict[str, set[str]] = {
+    "keyed": {"accepted", "fallen back", "refused"},
+    "single": {"accepted", "fallen back", "refused"},
+    "standard": {"accepted", "fallen back", "refused"},
+    "token": {"accepted", "fallen back", "refused"},
+    "header_values": {"accepted", "fallen back", "refused"},
+    "environ": {"accepted", "refused"},
+    "json_fits": {"fits", "does not fit"},
+    "sha256": {"with the GIL", "without the GIL"},
+    "times": {"accepted", "fallen back", "refused"},
+    "events": {"accepted", "fallen back", "refused", "each"},
+    "records": {"accepted", "fallen back", "refused"},
+    "precheck": {"accepted", "fallen back", "refused"},
+}
+"""What each target must have answered at least a few times in the short run."""
+
+
+def test_the_compiled_code_agrees_with_python() -> None:
+    assert set(OUTCOMES) == set(speedups_fuzz.TARGETS)
+    counts = speedups_fuzz.run_seeded(SEED, PER_TARGET * len(speedups_fuzz.TARGETS))
+    by_target: dict[str, Counter[str]] = {target: Counter() for target in speedups_fuzz.TARGETS}
+    for (target, result), count in counts.items():
+        by_target[target][result] += count
+    wanted = dict(OUTCOMES)
+    if _accel.compiled is not None and not _accel.compiled.sha256_available():
+        wanted["sha256"] = {"unavailable"}  # no SHA extensions: no Sha256Key to check
+    for target, expected in wanted.items():
+        assert sum(by_target[target].values()) == PER_TARGET, target
+        assert set(by_target[target]) == expected, (target, by_target[target])
+        assert min(by_target[target].values()) >= 2, (target, by_target[target])
+    # every configuration of each verifier kind is there to be drawn
+    configs = speedups_fuzz.world().configs
+    assert {kind: len(found) >= 2 for kind, found in configs.items()} == dict.fromkeys(configs, True)
+
+
+class _AcceptsAll:
+    """A verifier that accepts every request: what the harness must catch."""
+
+    def try_fast(self, headers: Any, body: Any, now: Any) -> Verified:
+        return Verified("1", 1.0, None)
+
+    def __call__(self, headers: Any, body: Any, now: Any) -> Verified:
+        return self.try_fast(headers, body, now)
+
+
+def _planted(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Plant one disagreement in the harness's world; the target it shows in."""
+    world = speedups_fuzz.world()
+    real = world.speedups
+    if name == "accepts all":
+        for config in world.configs["keyed"]:
+            monkeypatch.setattr(config, "verifier", _AcceptsAll())
+        return "keyed"
+    if name == "json_fits off by one":
+
+        def fits(body: bytes, brackets: int, digits: int) -> bool:
+            return bool(real.json_fits(body, brackets + 1, digits))
+
+        monkeypatch.setattr(world, "speedups", SimpleNamespace(json_fits=fits))
+        return "json_fits"
+
+    def untrimmed(pairs: Any, name: str) -> Any:
+        found = real.header_values(pairs, name)
+        return None if found is None else [f" {value}" for value in found]
+
+    monkeypatch.setattr(world, "speedups", SimpleNamespace(header_values=untrimmed))
+    return "header_values"
+
+
+@pytest.mark.parametrize("name", ["accepts all", "json_fits off by one", "header_values untrimmed"])
+def test_a_planted_disagreement_is_found(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = _planted(name, monkeypatch)
+    with pytest.raises(speedups_fuzz.Mismatch):
+        speedups_fuzz.run_seeded(SEED, 2000, targets=(target,))
+
+
+def test_the_atheris_entry_point() -> None:
+    pytest.importorskip("atheris")
+    rng = random.Random(SEED)
+    for length in [0, 1, 2, *(rng.randrange(3, 400) for _ in range(600))]:
+        speedups_fuzz.TestOneInput(rng.randbytes(length))
