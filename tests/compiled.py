@@ -1,12 +1,15 @@
-"""What the compiled path's tests share: the module-level requirement, and the leak check."""
+"""What the compiled path's tests and its fuzz harness share: the module-level requirement,
+the leak check, the comparison of events, and the samples they draw from."""
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import os
 import tracemalloc
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -48,3 +51,93 @@ def bytes_kept(run: Callable[[int], None], *, warmup: int = 200, times: int = 30
     finally:
         tracemalloc.stop()
         logging.disable(logging.NOTSET)
+
+
+def same_event(fast: object, expected: Any) -> bool:
+    """Equal, of the same class, and the same object where the field is the payload or
+    a known enum member (an unknown one is made anew on each read, by Python)."""
+    if type(fast) is not type(expected) or fast != expected:
+        return False
+    for field in dataclasses.fields(expected):
+        mine, theirs = getattr(fast, field.name), getattr(expected, field.name)
+        if (field.name == "payload" or getattr(theirs, "known", False)) and mine is not theirs:
+            return False
+        if type(mine) is not type(theirs):
+            return False
+    return True
+
+
+# -- samples the differential tests and the fuzz harness (speedups_fuzz.py) both draw from
+
+EVENT_KEYS: dict[str, list[str]] = {
+    "kourier": ["event", "delivery_id", "status", "timestamp"],
+    "customerio": [
+        "type",
+        "messageId",
+        "timestamp",
+        "userId",
+        "anonymousId",
+        "context",
+        "event",
+        "properties",
+        "traits",
+        "name",
+        "groupId",
+        "previousId",
+    ],
+    "courier-message": [
+        "id",
+        "status",
+        "recipient",
+        "event",
+        "notification",
+        "enqueued",
+        "sent",
+        "delivered",
+        "opened",
+        "clicked",
+        "error",
+        "reason",
+    ],
+}
+"""The fields each compiled event builder reads, per payload kind."""
+
+PRECHECK_NAMES: list[str] = [
+    "Content-Type",
+    "content-type",
+    "CONTENT-LENGTH",
+    "Content-Length",
+    "X-Other",
+    "content-typé",
+    "content-lengt\u212a",
+    "Content-Type ",
+]
+"""Header names around the precheck's: its own in several casings, a near miss (a
+trailing space, the Kelvin sign that lower-cases to "k", a non-ASCII letter), another."""
+
+PRECHECK_VALUES: list[str] = [
+    "application/json",
+    " application/json\t",
+    "application/json; charset=utf-8",
+    "Application/JSON",
+    "text/plain",
+    "application/cloudevents+json",
+    "",
+    "1024",
+    "0012",
+    " 512 ",
+    "-1",
+    "1e3",
+    "99999999999999999999",
+    "18446744073709551615",
+    "1048577",
+    "\u0661\u0662",
+    "é",
+    "0",
+    "1",
+    "2",
+    "\t7\t",
+    "+5",
+]
+"""Content types and lengths, good and bad (signs, exponents, overflows, Arabic-Indic
+digits, whitespace), for the precheck's headers."""

@@ -76,6 +76,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from tests.compiled import EVENT_KEYS, PRECHECK_NAMES, PRECHECK_VALUES, same_event
 from webhook_receiver import Headers, Receiver, _accel, _events, _headers, providers
 from webhook_receiver._receiver import Reply
 from webhook_receiver._schemes import (
@@ -1178,37 +1179,6 @@ def _times(fdp: Choices) -> str:
 
 # ------------------------------------------------------------------ events
 
-EVENT_KEYS = {
-    "kourier": ["event", "delivery_id", "status", "timestamp"],
-    "customerio": [
-        "type",
-        "messageId",
-        "timestamp",
-        "userId",
-        "anonymousId",
-        "context",
-        "event",
-        "properties",
-        "traits",
-        "name",
-        "groupId",
-        "previousId",
-    ],
-    "courier-message": [
-        "id",
-        "status",
-        "recipient",
-        "event",
-        "notification",
-        "enqueued",
-        "sent",
-        "delivered",
-        "opened",
-        "clicked",
-        "error",
-        "reason",
-    ],
-}
 EVENT_VALUES: list[Any] = [
     None, "", "x", " ", "é", 0, 7, -1, 1.5, True, False, {}, {"a": 1}, [], [1],
     "created", "delivered", "in_transit", "teleported", "DELIVERED", "CLICKED", "SIMULATED", "delivered ",
@@ -1218,18 +1188,6 @@ EVENT_VALUES: list[Any] = [
     "2024-09-14T14:00:00", " 2024-09-14T14:00:00Z", "1726322400", "not a time",
     1726322400, 1726322400123, 4294967295999, 4294967296000, 10**20,
 ]  # fmt: skip
-
-
-def _same_event(fast: Any, expected: Any) -> bool:
-    if type(fast) is not type(expected) or fast != expected:
-        return False
-    for field in dataclasses.fields(expected):
-        mine, theirs = getattr(fast, field.name), getattr(expected, field.name)
-        if (field.name == "payload" or getattr(theirs, "known", False)) and mine is not theirs:
-            return False
-        if type(mine) is not type(theirs):
-            return False
-    return True
 
 
 def _payload(fdp: Choices, name: str) -> Any:
@@ -1279,7 +1237,7 @@ def _events_target(fdp: Choices) -> str:
         _require(got[0] == expected[0], "each answered otherwise", got, expected, items)
         if got[0] == "ok":
             _require(
-                len(got[1]) == len(expected[1]) and all(map(_same_event, got[1], expected[1])),
+                len(got[1]) == len(expected[1]) and all(map(same_event, got[1], expected[1])),
                 "each built other events",
                 got,
                 expected,
@@ -1293,7 +1251,7 @@ def _events_target(fdp: Choices) -> str:
     _require(fast[0] == "ok", "try_fast raised", fast, payload)
     if fast[1] is not None:
         _require(
-            expected[0] == "ok" and _same_event(fast[1], expected[1]),
+            expected[0] == "ok" and same_event(fast[1], expected[1]),
             "built another event",
             fast,
             expected,
@@ -1302,7 +1260,7 @@ def _events_target(fdp: Choices) -> str:
     got = outcome(lambda: builder(payload))
     _require(got[0] == expected[0], "the builder answered otherwise", got, expected, payload)
     if got[0] == "ok":
-        _require(_same_event(got[1], expected[1]), "the builder built another event", got, expected, payload)
+        _require(same_event(got[1], expected[1]), "the builder built another event", got, expected, payload)
     else:
         _require(got == expected, "the builder raised otherwise", got, expected, payload)
     if fast[1] is not None:
@@ -1384,43 +1342,11 @@ def _precheck(fdp: Choices) -> str:
     for _ in range(fdp.ConsumeIntInRange(0, 4)):
         name = _pick(
             fdp,
-            [
-                "Content-Type",
-                "content-type",
-                "CONTENT-LENGTH",
-                "Content-Length",
-                "X-Other",
-                "content-typé",
-                "content-lengt" + KELVIN,
-                "Content-Type ",
-            ],
+            PRECHECK_NAMES,
         )
         value = _pick(
             fdp,
-            [
-                "application/json",
-                " application/json\t",
-                "application/json; charset=utf-8",
-                "Application/JSON",
-                "text/plain",
-                "application/cloudevents+json",
-                "",
-                "1024",
-                "0012",
-                " 512 ",
-                "-1",
-                "1e3",
-                "99999999999999999999",
-                "18446744073709551615",
-                "1048577",
-                "\u0661\u0662",
-                "é",
-                "0",
-                "1",
-                "2",
-                "\t7\t",
-                "+5",
-            ],
+            PRECHECK_VALUES,
         )
         if fdp.ConsumeIntInRange(0, 4) == 0:
             value = _text(fdp, ["0", "1", "9", " ", "\t", "a", "+"], 22)

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tests.compiled import bytes_kept, require_compiled
+from tests.compiled import EVENT_KEYS, bytes_kept, require_compiled, same_event
 from webhook_receiver import Headers, PayloadError, Receiver, _accel, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
@@ -81,20 +81,6 @@ def outcome(call: Callable[[], Any]) -> tuple[Any, ...]:
         return ("payload error", str(exc), exc.status)
     except TypeError as exc:
         return ("type error", str(exc))
-
-
-def same_event(fast: Any, expected: Any) -> bool:
-    """Equal, of the same class, and the same object where the field is the payload or
-    a known enum member (an unknown one is made anew on each read, by Python)."""
-    if type(fast) is not type(expected) or fast != expected:
-        return False
-    for field in dataclasses.fields(expected):
-        mine, theirs = getattr(fast, field.name), getattr(expected, field.name)
-        if (field.name == "payload" or getattr(theirs, "known", False)) and mine is not theirs:
-            return False
-        if type(mine) is not type(theirs):
-            return False
-    return True
 
 
 # ------------------------------------------------------------------ the usual payloads
@@ -165,37 +151,6 @@ def test_a_builder_refuses_a_shape_it_cannot_fill() -> None:
 
 # ------------------------------------------------------------------ the property
 
-KEYS = {
-    "kourier": ["event", "delivery_id", "status", "timestamp"],
-    "customerio": [
-        "type",
-        "messageId",
-        "timestamp",
-        "userId",
-        "anonymousId",
-        "context",
-        "event",
-        "properties",
-        "traits",
-        "name",
-        "groupId",
-        "previousId",
-    ],
-    "courier-message": [
-        "id",
-        "status",
-        "recipient",
-        "event",
-        "notification",
-        "enqueued",
-        "sent",
-        "delivered",
-        "opened",
-        "clicked",
-        "error",
-        "reason",
-    ],
-}
 TIME_KEYS = {"kourier": "timestamp", "customerio": "timestamp", "courier-message": "sent"}
 VALUES: list[Any] = [
     None,
@@ -253,7 +208,7 @@ def payloads(draw: st.DrawFn) -> tuple[str, Any]:
     usual = [payload for payload in usual_payloads(name) if isinstance(payload, dict)]
     payload: Any = dict(draw(st.sampled_from(usual)))
     for _ in range(draw(st.integers(0, 4))):
-        key = draw(st.sampled_from([*KEYS[name], "other"]))
+        key = draw(st.sampled_from([*EVENT_KEYS[name], "other"]))
         if draw(st.booleans()):
             payload[key] = draw(st.sampled_from(VALUES))
         else:
@@ -296,7 +251,7 @@ def test_mutated_payloads_reach_both_paths() -> None:
         assert isinstance(payload, dict)
         assert builder.try_fast(payload) is not None
         assert builder.try_fast({**payload, TIME_KEYS[name]: 1.5}) is None
-        assert builder.try_fast({**payload, KEYS[name][0]: ""}) is None
+        assert builder.try_fast({**payload, EVENT_KEYS[name][0]: ""}) is None
 
 
 # ------------------------------------------------------------------ RecordMaker
