@@ -139,6 +139,15 @@ def test_the_pure_python_verdict_names_the_hand_written_check() -> None:
     assert pure.figures == "slack 1.70x (hand-written Slack, without the header rules: 0.90x)"
     compiled = verdicts["the compiled path: verification at 1 KiB within 1.0x of the raw HMAC floor"]
     assert compiled.met and "hand-written" not in compiled.figures
+    # Without the extension, ours is the pure-Python code: its verdict quotes the check too.
+    data["compiled"] = False
+    data["rows"] = [row for row in data["rows"] if row["candidate"] != "pure python"]
+    for row in data["rows"]:
+        if row["candidate"] == "webhook_receiver":
+            row["ratio"] = 1.7
+    (ours, *_) = run.judge_verify(data)
+    assert ours.target == "verification at 1 KiB within 1.15x of the raw HMAC floor"
+    assert ours.figures == "slack 1.70x (hand-written Slack, without the header rules: 0.90x)"
 
 
 def test_parse_memory_and_http_verdicts() -> None:

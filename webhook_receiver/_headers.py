@@ -319,11 +319,10 @@ def select(pairs: Pairs, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for header, value in pairs:
         if len(header) in lengths:
-            # ASGI's lower-case bytes or the spelling asked for at once, else
-            # lower-cased (bytes lower-case as their latin-1 text does, in ASCII).
+            # ASGI's lower-case bytes or the spelling asked for at once, else the name
+            # lower-cased (a bytes name as its latin-1 text, as require() does).
             index = wanted.get(header)
             if index is None:
-                # bytes lower-cased as their latin-1 text, as require() does
                 index = wanted.get(header.lower() if type(header) is str else header_text(header).lower())
             if index is not None:
                 if type(value) is str:
