@@ -24,8 +24,11 @@ their exact spelling in the dict, the timestamp's digits and age checked, the MA
 compared. It gives up what the library must do on every request: find a header in any
 casing and refuse one sent twice, trim optional whitespace, accept a list of pairs as
 well as a mapping, several secrets, and return a typed result. Its ratio against
-``pure python`` shows what those rules cost in Python, and that the pure-Python target
-of 1.15x leaves too little room for them (RESULTS.md, issue 18's seventh part).
+``pure python`` shows what those rules cost in Python. ``hand-written, rules`` (and
+``..., asgi list``) is the same check keeping every one of those rules, written as one
+function with no calls of its own: the least the rules can cost in Python, which the
+pure-Python target of 1.15x leaves too little room for (RESULTS.md, issue 18's seventh
+part).
 
     python benchmarks/bench_verify.py [--rounds 15] [--sizes 1024,16384,262144,1048576] [--json PATH]
 """
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import contextlib
 import hashlib
 import hmac
 import json
@@ -43,10 +47,14 @@ import statistics
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from _machine import machine
 
-from webhook_receiver import _accel, providers
+from webhook_receiver import Verified, _accel, providers
+from webhook_receiver._records import constructor
+
+make_verified = constructor(Verified)  # how the library makes its typed result, per request
 
 NOW = 1_700_000_000
 SECRET = "whsec_" + base64.b64encode(b"benchmark-secret-32-bytes-long!!").decode()
@@ -65,11 +73,16 @@ def floor(key: bytes, signed: bytes, digest: str, expected: bytes) -> Callable[[
     return run
 
 
+def padded(key: bytes) -> tuple[Any, Any]:
+    """HMAC-SHA256's inner and outer padded-key hash states for ``key`` (at most 64 bytes)."""
+    block = key.ljust(64, b"\0")
+    inner = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
+    return inner, hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
+
+
 def hand_written_slack(key: bytes) -> Callable[[dict[str, str], bytes, float], str]:
     """A minimal Slack check in Python, with the key's padded HMAC states made once (see above)."""
-    block = key.ljust(64, b"\0")
-    inner_pad = hashlib.sha256(bytes(byte ^ 0x36 for byte in block))
-    outer_pad = hashlib.sha256(bytes(byte ^ 0x5C for byte in block))
+    inner_pad, outer_pad = padded(key)
 
     def check(headers: dict[str, str], body: bytes, now: float) -> str:
         signature = headers["X-Slack-Signature"]
@@ -89,6 +102,56 @@ def hand_written_slack(key: bytes) -> Callable[[dict[str, str], bytes, float], s
         if not hmac.compare_digest(outer.digest(), candidate):
             raise ValueError("signature mismatch")
         return timestamp
+
+    return check
+
+
+def hand_written_slack_with_rules(keys: list[bytes]) -> Callable[[Any, bytes, float], Verified]:
+    """The same check keeping the header rules (see above), in one function."""
+    pads = [padded(key) for key in keys]
+    slots: dict[str | bytes, int] = {}
+    for index, name in enumerate(("X-Slack-Signature", "X-Slack-Request-Timestamp")):
+        for spelling in (name, name.lower(), name.lower().encode("latin-1")):
+            slots[spelling] = index
+    lengths = frozenset(map(len, slots))
+
+    def check(headers: Any, body: bytes, now: float) -> Verified:
+        found: list[Any] = [None, None]
+        for name, value in headers.items() if type(headers) is dict else headers:
+            if len(name) in lengths:  # any casing, str or bytes; a repeat refused
+                slot = slots.get(name)
+                if slot is None:
+                    slot = slots.get(name.lower() if type(name) is str else name.decode("latin-1").lower())
+                    if slot is None:
+                        continue
+                if found[slot] is not None:
+                    raise ValueError("a header sent more than once")
+                found[slot] = value
+        signature, timestamp = found
+        if signature is None or timestamp is None:
+            raise ValueError("a header is missing")
+        signature = (signature if type(signature) is str else signature.decode("latin-1")).strip(" \t")
+        timestamp = (timestamp if type(timestamp) is str else timestamp.decode("latin-1")).strip(" \t")
+        if not signature or not timestamp:
+            raise ValueError("a header is blank")
+        if signature[:3].lower() != "v0=":
+            raise ValueError("no v0= signature")
+        candidate = binascii.a2b_hex(signature[3:])
+        if len(timestamp) > 12 or not (timestamp.isascii() and timestamp.isdigit()):
+            raise ValueError("timestamp is not digits")
+        signed_at = float(int(timestamp))
+        if not -300 <= now - signed_at <= 300:
+            raise ValueError("timestamp out of tolerance")
+        signed = b"v0:" + timestamp.encode("latin-1") + b":"
+        for inner_pad, outer_pad in pads:  # each secret in turn
+            inner = inner_pad.copy()
+            inner.update(signed)
+            inner.update(body)
+            outer = outer_pad.copy()
+            outer.update(inner.digest())
+            if hmac.compare_digest(outer.digest(), candidate):
+                return make_verified(timestamp, signed_at, None)
+        raise ValueError("signature mismatch")
 
     return check
 
@@ -146,6 +209,15 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
     minimal_headers = providers.create("slack", secret=SECRET).sign(body, now=NOW)
     minimal(minimal_headers, body, NOW)  # it accepts what the sender signed
     out["slack"]["hand-written"] = lambda: minimal(minimal_headers, body, NOW)
+    ruled = hand_written_slack_with_rules([SECRET.encode()])
+    ruled_pairs = asgi_list(minimal_headers, body)
+    # it accepts what the sender signed, in a dict and in a list, and refuses a repeat
+    assert ruled(minimal_headers, body, NOW) == ruled(ruled_pairs, body, NOW)
+    with contextlib.suppress(ValueError):
+        ruled([*ruled_pairs, (b"X-SLACK-SIGNATURE", b"v0=00")], body, NOW)
+        raise AssertionError("a repeated header was accepted")
+    out["slack"]["hand-written, rules"] = lambda: ruled(minimal_headers, body, NOW)
+    out["slack"]["hand-written, rules, asgi list"] = lambda: ruled(ruled_pairs, body, NOW)
 
     try:
         import stripe
@@ -214,7 +286,7 @@ def main() -> None:
     print(f"# {args.rounds} interleaved rounds; ratio = candidate time / floor time in the same round")
     compiled = _accel.compiled is not None
     print(f"# compiled fast path: {'built and used' if compiled else 'not built (pure Python only)'}")
-    print(f"{'provider':<18} {'size':>8} {'candidate':<18} {'median us':>10} {'ratio':>7} {'spread':>13}")
+    print(f"{'provider':<18} {'size':>8} {'candidate':<30} {'median us':>10} {'ratio':>7} {'spread':>13}")
     rng = random.Random(1)
     for size in sizes:
         body = body_of(size)
@@ -241,7 +313,7 @@ def main() -> None:
                     | {"ratio": statistics.median(r), "min": min(r), "max": max(r)}
                 )
                 print(
-                    f"{provider:<18} {size:>8} {name:<18} {med:>10.2f} {statistics.median(r):>7.3f} "
+                    f"{provider:<18} {size:>8} {name:<30} {med:>10.2f} {statistics.median(r):>7.3f} "
                     f"{min(r):>6.3f}-{max(r):<6.3f}"
                 )
     if args.json:
