@@ -12,11 +12,12 @@ coverage-guided run, with the extension built for libFuzzer and ASan/UBSan, is
   verifier that accepts everything, a ``json_fits`` off by one and a ``header_values``
   that does not trim are each reported as a ``Mismatch``.
 * ``test_the_atheris_entry_point`` feeds byte strings to ``TestOneInput``, as atheris
-  does, where atheris is installed.
+  does, where atheris is installed (``.ci/run`` installs it and requires the test).
 """
 
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from types import SimpleNamespace
@@ -112,7 +113,12 @@ def test_a_planted_disagreement_is_found(name: str, monkeypatch: pytest.MonkeyPa
 
 
 def test_the_atheris_entry_point() -> None:
-    pytest.importorskip("atheris")
+    try:
+        import atheris  # noqa: F401  (TestOneInput reads its input through atheris)
+    except ImportError:
+        if os.environ.get("WEBHOOK_RECEIVER_REQUIRE_ATHERIS") == "1":  # .ci/run installs it
+            pytest.fail("atheris is required (WEBHOOK_RECEIVER_REQUIRE_ATHERIS=1) but not installed")
+        pytest.skip("atheris is not installed (pip install atheris: wheels for Linux)")
     rng = random.Random(SEED)
     for length in [0, 1, 2, *(rng.randrange(3, 400) for _ in range(600))]:
         speedups_fuzz.TestOneInput(rng.randbytes(length))
