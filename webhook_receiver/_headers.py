@@ -297,6 +297,8 @@ def require(pairs: Pairs, name: str, error_headers: Mapping[str, str] | None = N
             if found is not None:
                 raise MalformedHeader(name, "sent more than once", headers=error_headers)
             found = value
+    # required()'s rules, written out: calling it would add 60-90 ns to every request's
+    # lookup; tests/test_headers.py holds the two to the same answers.
     if type(found) is str:
         text = found.strip(OWS)
     elif found is None:
@@ -357,7 +359,7 @@ def find_each(pairs: Pairs, names: tuple[str, ...]) -> list[str | bytes | object
 
 def required(found: str | bytes | object | None, name: str) -> str:
     """:func:`require`'s answer for what :func:`find_each` found under ``name``: the value
-    trimmed of optional whitespace.
+    trimmed of optional whitespace. (:func:`require` ends with the same rules, inline.)
 
     Raises:
         MalformedHeader: it was sent more than once.
