@@ -1,8 +1,9 @@
 """The optional compiled fast path of verification and events, and the switch that turns it off.
 
-``webhook_receiver._speedups`` is a small C extension (``_speedups.c``) built at
-install time when a C compiler and Python's headers are at hand; the install goes on
-without it otherwise, as markupsafe's speedups do. When it is importable, the
+``webhook_receiver._speedups`` is a small C extension (``_speedups.c``), built into the
+binary wheels (cibuildwheel: ``pyproject.toml``, ``.github/workflows/wheels.yml``) and,
+from the sdist, at install time when a C compiler and Python's headers are at hand; the
+install goes on without it otherwise, as markupsafe's speedups do. When it is importable, the
 providers whose scheme is one of ``KeyedListSignature`` (Stripe, Courier, Paddle,
 Calendly), ``HmacSignature`` without signed headers (GitHub, Slack, Customer.io,
 Shopify, ...) or ``StandardWebhooksSignature`` verify through it
