@@ -9,8 +9,9 @@ test command (``[tool.cibuildwheel]`` in ``pyproject.toml``) and
 Run as they are, the tests would not test the wheel: pytest puts the source tree on
 ``sys.path`` (the tests are a package), and there ``webhook_receiver`` is the source,
 with no extension or with one built for another interpreter. So the tests are copied to
-a temporary directory and run from there, with ``WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1``,
-and the run refuses to start unless ``webhook_receiver`` is imported from outside the
+a temporary directory and run from there, with ``WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1``
+(and no other ``WEBHOOK_RECEIVER_*`` variable: those are the whole suite's), and the
+run refuses to start unless ``webhook_receiver`` is imported from outside the
 source tree with its extension loaded. Only ``pytest`` and ``hypothesis`` are needed
 beside the wheel (cibuildwheel's ``test-requires``).
 """
@@ -51,18 +52,32 @@ _WHERE = (
 )
 
 
-def installed_package() -> tuple[Path, str]:
+def run_environment() -> dict[str, str]:
+    """This environment without ``PYTHONPATH`` or the suite's own switches and
+    requirements (servers, atheris, pure Python: ``WEBHOOK_RECEIVER_*``), which are the
+    source tree's run's; here only the extension is required."""
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        if key != "PYTHONPATH" and not key.startswith("WEBHOOK_RECEIVER_")
+    }
+    environment["WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS"] = "1"
+    return environment
+
+
+def installed_package(environment: dict[str, str]) -> tuple[Path, str]:
     """Where this interpreter imports ``webhook_receiver`` from, and its ``_accel.status()``."""
     command = [sys.executable, "-I", "-c", _WHERE]
     answer = subprocess.run(
-        command, capture_output=True, text=True, check=True, cwd=tempfile.gettempdir()
+        command, capture_output=True, text=True, check=True, cwd=tempfile.gettempdir(), env=environment
     ).stdout.split("\n")
     return Path(answer[0]).resolve().parent, answer[1]
 
 
 def main(arguments: list[str]) -> int:
     """Copy the tests out of the source tree and run :data:`COMPILED_TESTS` there."""
-    package, status = installed_package()
+    environment = run_environment()
+    package, status = installed_package(environment)
     if package.is_relative_to(SOURCE_TREE):
         sys.exit(f"webhook_receiver is imported from the source tree ({package}), not from a wheel")
     if status != "used":
@@ -72,12 +87,6 @@ def main(arguments: list[str]) -> int:
         copy = Path(scratch)
         shutil.copytree(TESTS, copy / "tests", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
         (copy / "pytest.ini").write_text(PYTEST_INI)
-        environment = {
-            key: value
-            for key, value in os.environ.items()
-            if key not in ("PYTHONPATH", "WEBHOOK_RECEIVER_PURE_PYTHON")
-        }
-        environment["WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS"] = "1"
         command = [sys.executable, "-m", "pytest", *(f"tests/{name}" for name in COMPILED_TESTS), *arguments]
         return subprocess.run(command, cwd=copy, env=environment, check=False).returncode
 

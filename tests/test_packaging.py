@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from tests import run_installed
+
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
@@ -210,6 +212,22 @@ def test_the_installed_wheel_passes_the_compiled_path_tests(repaired: Path, tmp_
     # (WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1 there: a test that found no extension failed)
     passed = re.search(r"(\d+) passed", result.stdout)
     assert passed is not None and int(passed[1]) > 0, result.stdout[-2000:]
+
+
+def test_the_installed_run_requires_the_extension_and_nothing_the_suite_requires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # .ci/run exports the whole suite's requirements (atheris, the servers) and the pure
+    # pass switches the extension off: none of that is the installed wheel's run's.
+    for name in ("REQUIRE_ATHERIS", "REDIS_URL", "PURE_PYTHON"):
+        monkeypatch.setenv(f"WEBHOOK_RECEIVER_{name}", "1")
+    monkeypatch.setenv("PYTHONPATH", str(ROOT))
+    environment = run_installed.run_environment()
+    assert {name for name in environment if name.startswith("WEBHOOK_RECEIVER_")} == {
+        "WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS"
+    }
+    assert environment["WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS"] == "1"
+    assert "PYTHONPATH" not in environment
 
 
 VERIFY_AND_REPORT = """
