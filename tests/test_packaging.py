@@ -44,7 +44,8 @@ class Distributions:
 UNSHIPPED = (".git", ".venv*", ".tox", "build", "dist", "site", "*.egg-info", "__pycache__")
 UNSHIPPED += ("*.py[cod]", "*.so", "*.pyd", ".*_cache", ".hypothesis")
 
-
+# Planted in the copy the sdist is built from: what a working tree gathers (bytecode, a
+# build of the extension in place), which MANIFEST.in must leave out.
 PLANTED = (
     "tests/__pycache__/planted.cpython-311.pyc",
     "webhook_receiver/__pycache__/planted.cpython-311.pyc",
@@ -81,7 +82,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Distributions:
         for name in files:
             (tree / name).parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(ROOT / name, tree / name)
-    # and what a working tree gathers, which the sdist must leave out (MANIFEST.in)
+    # and the planted files
     for planted in PLANTED:
         (tree / planted).parent.mkdir(parents=True, exist_ok=True)
         (tree / planted).write_bytes(b"not a source")
