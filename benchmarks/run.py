@@ -3,8 +3,9 @@
 Runs ``bench_verify.py``, ``bench_parse.py``, ``bench_memory.py`` and
 ``bench_http.py`` (issue 8's four parts; the default set), and with ``--all`` or when
 named in ``--only`` also ``bench_wrk.py`` (the adapters under ``wrk``, seven rounds,
-about 18 minutes; needs ``wrk``) and ``count_targets.py`` (instruction counts under callgrind,
-about 45 s; needs ``valgrind`` and ``gcc``), issue 18's two. Each runs in its own
+about 18 minutes; needs ``wrk``), ``count_targets.py`` (instruction counts under callgrind,
+about 45 s; needs ``valgrind`` and ``gcc``) and ``bench_handle.py`` (the same cases in
+time, about 40 s), issue 18's three. Each runs in its own
 process with ``--json``; run.py echoes what each prints, checks every figure against
 its target, and writes the command, the machine (cores, CPU model, Python version),
 the commit, the targets table and each benchmark's output into
@@ -13,7 +14,7 @@ section and leaving the hand-written analysis around it as it is.
 
     python benchmarks/run.py                  # about 4 minutes on 2 cores
     python benchmarks/run.py --quick          # fewer rounds and sizes: a smoke run (~30 s)
-    python benchmarks/run.py --all --json run.json     # all six, ~23 minutes
+    python benchmarks/run.py --all --json run.json     # all seven, ~24 minutes
     python benchmarks/run.py --only verify,memory --output /tmp/results.md
 
 ``--json PATH`` also writes the whole run as one JSON document (what
@@ -53,6 +54,7 @@ from _machine import machine
 from _targets import (
     COUNTS_HANDLE,
     COUNTS_VERIFY,
+    HANDLE,
     HTTP,
     MEMORY,
     PARSE,
@@ -103,6 +105,14 @@ SUITE = (
     # it by chance (RESULTS.md, issue 18's seventh part); the median of seven does not.
     Benchmark("wrk", "bench_wrk.py", ("--rounds", "7"), ("--quick",), default=False),
     Benchmark("counts", "count_targets.py", (), ("--calls", "30", "--batch-calls", "1"), default=False),
+    # count_targets.py's cases in time: about 40 s.
+    Benchmark(
+        "handle",
+        "bench_handle.py",
+        ("--rounds", "21"),
+        ("--rounds", "3", "--batch-events", "100"),
+        default=False,
+    ),
 )
 DEFAULT = tuple(b for b in SUITE if b.default)
 
@@ -341,6 +351,37 @@ def judge_counts(data: dict[str, Any]) -> list[Verdict]:
     return verdicts
 
 
+def judge_handle(data: dict[str, Any]) -> list[Verdict]:
+    """``Receiver.handle`` in time within 1.3x of the floor plus ``json.loads``: bench_handle.py's rows.
+
+    Two verdicts, each over both variants (with orjson and without): the 1 KiB
+    requests, and the batch, timed with the garbage collector paused (as ``timeit``
+    and the instruction counts) and with it running.
+    """
+    rows = data["rows"]
+    verdicts: list[Verdict] = []
+    for title, chosen in (
+        ("Receiver.handle at 1 KiB", [row for row in rows if "batch" not in row["payload"]]),
+        ("Receiver.handle on a batch", [row for row in rows if "batch" in row["payload"]]),
+    ):
+        per_variant: dict[str, list[str]] = {}
+        for row in chosen:
+            variant = {"orjson": "with orjson", "no orjson": "without orjson"}.get(
+                row["variant"], row["variant"]
+            )
+            per_variant.setdefault(variant, []).append(
+                f"{row['payload']} {_ratio(row['handle/(floor+json)'])}"
+            )
+        verdicts.append(
+            Verdict(
+                f"{title} within {HANDLE}x of the HMAC floor plus json.loads in time",
+                bool(chosen) and all(row["handle/(floor+json)"] <= HANDLE for row in chosen),
+                "; ".join(f"{variant}: {', '.join(items)}" for variant, items in per_variant.items()),
+            )
+        )
+    return verdicts
+
+
 JUDGES = {
     "verify": judge_verify,
     "parse": judge_parse,
@@ -348,6 +389,7 @@ JUDGES = {
     "http": judge_http,
     "wrk": judge_wrk,
     "counts": judge_counts,
+    "handle": judge_handle,
 }
 
 

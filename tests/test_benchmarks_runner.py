@@ -239,10 +239,37 @@ def test_counts_verdicts_use_count_targets_ratios() -> None:
     assert [v.met for v in run.judge_counts({"rows": rows})] == [False, False, False]
 
 
+def handle_row(payload: str, ratio: float, variant: str = "orjson") -> dict[str, Any]:
+    """A row as bench_handle.py writes it (only what the verdict reads)."""
+    return {"variant": variant, "payload": payload, "handle/(floor+json)": ratio}
+
+
+def test_handle_verdicts_in_time_split_requests_from_the_batch() -> None:
+    rows = [
+        handle_row("stripe", 1.3),
+        handle_row("stripe", 1.2, variant="no orjson"),
+        handle_row("customerio batch of 1000", 1.1),
+        handle_row("customerio batch of 1000, collector running", 1.3, variant="no orjson"),
+    ]
+    requests, batch = run.judge_handle({"rows": rows})
+    assert (requests.met, batch.met) == (True, True)  # at the target is met
+    assert requests.figures == "with orjson: stripe 1.30x; without orjson: stripe 1.20x"
+    assert batch.figures == (
+        "with orjson: customerio batch of 1000 1.10x; "
+        "without orjson: customerio batch of 1000, collector running 1.30x"
+    )
+    assert "1 KiB" in requests.target and "in time" in requests.target and "batch" in batch.target
+    rows[1] = handle_row("stripe", 1.301, variant="no orjson")
+    assert [v.met for v in run.judge_handle({"rows": rows})] == [False, True]
+    rows[3] = handle_row("customerio batch of 1000, collector running", 1.31, variant="no orjson")
+    assert [v.met for v in run.judge_handle({"rows": rows})] == [False, False]
+    assert [v.met for v in run.judge_handle({"rows": []})] == [False, False]  # nothing measured
+
+
 def test_the_selection_and_the_command_it_shows() -> None:
     assert [b.name for b in run.parse_args([]).selected] == ["verify", "parse", "memory", "http"]
     everything = run.parse_args(["--all", "--quick"]).selected
-    assert [b.name for b in everything] == ["verify", "parse", "memory", "http", "wrk", "counts"]
+    assert [b.name for b in everything] == ["verify", "parse", "memory", "http", "wrk", "counts", "handle"]
     assert run.shown_command(True, everything) == "python benchmarks/run.py --quick --all"
     chosen = run.parse_args(["--only", "counts,wrk"]).selected  # in the suite's order
     assert run.shown_command(False, chosen) == "python benchmarks/run.py --only wrk,counts"

@@ -8,6 +8,8 @@ import threading
 from collections.abc import Sequence
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from webhook_receiver import ConfigurationError, Event, HandlerError, Router
 from webhook_receiver.providers import courier, kourier
@@ -327,3 +329,83 @@ def test_a_receiver_subclass_with_its_own_dispatch_has_it_called_by_handle() -> 
     headers = {"Content-Type": "application/json", **made.headers, **provider.sign(made.body)}
     assert receiver.handle("POST", headers, made.body).status == 200
     assert seen == handled == ["delivery.created"]
+
+
+# Patterns a batch's events are routed by in the property below: each kind of route.
+_PATTERNS: tuple[str | type[Event] | None, ...] = (
+    "delivery.updated",
+    "delivery.*",
+    "other",
+    kourier.DeliveryUpdated,
+    kourier.KourierEvent,
+    None,  # on_any
+)
+_EVENTS = (
+    lambda: delivery(),
+    lambda: delivery("delivery.other"),
+    lambda: ev("delivery.updated"),
+    lambda: ev("other"),
+    lambda: ev("unrouted"),
+)
+
+
+@given(
+    routes=st.lists(st.tuples(st.sampled_from(_PATTERNS), st.booleans()), max_size=5),
+    batch=st.lists(st.integers(0, len(_EVENTS) - 1), min_size=1, max_size=12),
+    through_async=st.booleans(),
+)
+@settings(max_examples=300, deadline=None)
+def test_a_batch_runs_every_matching_handler_per_event_in_order(
+    routes: list[tuple[str | type[Event] | None, bool]], batch: list[int], through_async: bool
+) -> None:
+    """Router's runs of events sharing their routes (and its loop for a run with one
+    handler) call exactly what routing each event on its own calls: every handler
+    whose pattern matches, in registration order, each at most once per event, a
+    failure reported and the rest still run."""
+    router = Router()
+    calls: list[tuple[int, int]] = []
+    hooked: list[tuple[int, str]] = []
+    handlers = []
+    for number, (pattern, raises) in enumerate(routes):
+
+        def handler(event: Event, number: int = number, raises: bool = raises) -> None:
+            calls.append((number, id(event)))
+            if raises:
+                raise RuntimeError(f"handler {number}")
+
+        handlers.append(handler)
+        if pattern is None:
+            router.on_any(handler)
+        else:
+            router.on(pattern)(handler)
+    router.on_error(lambda event, exc: hooked.append((id(event), str(exc))))
+    events = [_EVENTS[index]() for index in batch]
+
+    expected: list[tuple[int, int]] = []
+    for event in events:
+        for number, (pattern, _) in enumerate(routes):
+            matches = (
+                pattern is None
+                or (isinstance(pattern, type) and isinstance(event, pattern))
+                or (pattern == "delivery.*" and event.type.startswith("delivery."))
+                or pattern == event.type
+            )
+            if matches:
+                expected.append((number, id(event)))
+    failing = [(number, event_id) for number, event_id in expected if routes[number][1]]
+
+    if through_async:
+        run = lambda: asyncio.run(router.dispatch_async(events))  # noqa: E731
+    else:
+        run = lambda: router.dispatch(events)  # noqa: E731
+    if failing:
+        with pytest.raises(HandlerError) as raised:
+            run()
+        assert [(f.event, f.exception.args[0]) for f in raised.value.failures] == [
+            (next(e for e in events if id(e) == event_id), f"handler {number}")
+            for number, event_id in failing
+        ]
+    else:
+        run()
+    assert calls == expected
+    assert hooked == [(event_id, f"handler {number}") for number, event_id in failing]

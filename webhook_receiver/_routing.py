@@ -61,6 +61,10 @@ class _Route:
         return self.pattern is None or self.pattern.match(event.type) is not None
 
 
+_Run = tuple[tuple[_Route, ...], Sequence[Event]]
+"""Events in a row that share their routes: the routes, and the events."""
+
+
 def _name(handler: Callable[..., object]) -> str:
     return getattr(handler, "__qualname__", None) or type(handler).__qualname__
 
@@ -198,28 +202,36 @@ class Router:
         """
         self._dispatch(events, _recording())
 
-    def _plan(self, events: Sequence[Event]) -> tuple[list[tuple[Event, tuple[_Route, ...]]], bool]:
-        """Each event with the routes that match it, and whether any of them is async."""
+    def _plan(self, events: Sequence[Event]) -> tuple[list[_Run], bool]:
+        """The events in runs that share their routes, in order, and whether any route is async.
+
+        The events of a batch are mostly of one class and type: one run, the batch
+        itself, found by comparing each event with the one before it (no lookup, no
+        tuple per event); a change of class or type starts the next run.
+        """
         cache = self._cache
         if len(events) == 1:  # most requests: without the loop's bookkeeping
             event = events[0]
             found = cache.get((type(event), event.type)) or self._routes_for(event)
-            return [(event, found[0])], found[1]
-        plan: list[tuple[Event, tuple[_Route, ...]]] = []
+            return [(found[0], events)], found[1]
+        runs: list[_Run] = []
         any_async = False
+        start = 0
         last_class: type[Event] | None = None
         last_type = ""
         routes: tuple[_Route, ...] = ()
-        for event in events:
+        for index, event in enumerate(events):
             kind = event.type
-            # The events of a batch are mostly of one type: the last one's routes again;
-            # else _routes_for's usual answer, from its cache, without its call.
             if type(event) is not last_class or kind != last_type:
+                if index:
+                    runs.append((routes, events[start:index]))
+                    start = index
                 routes, some_async = cache.get((type(event), kind)) or self._routes_for(event)
                 any_async = any_async or some_async
                 last_class, last_type = type(event), kind
-            plan.append((event, routes))
-        return plan, any_async
+        if events:
+            runs.append((routes, events[start:] if start else events))
+        return runs, any_async
 
     def _dispatch(self, events: Sequence[Event], telemetry: _telemetry.Telemetry | None) -> None:
         """:meth:`dispatch` with the telemetry already asked whether it records (``None``
@@ -230,22 +242,41 @@ class Router:
             run_coroutine(self._run_async(plan, telemetry, offload=False))
             return
         failures: list[HandlerFailure] = []
-        for event, routes in plan:
-            handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
-            for route in routes:
-                try:
-                    result = route.handler(event)
-                    # A plain handler returns None; anything else may be an awaitable.
-                    if result is not None and inspect.isawaitable(result):
-                        run_coroutine(result)
-                except Exception as exc:
-                    failure = HandlerFailure(event, route.name, exc)
-                    failures.append(failure)
-                    self._report_sync(failure)
-            if handling is not None:
-                handling.finish(failures)
+        for routes, run in plan:
+            if telemetry is None and len(routes) == 1:
+                # The usual run: one handler, nothing recorded; a batch's events each
+                # cost the call and little more.
+                route = routes[0]
+                handler = route.handler
+                for event in run:
+                    try:
+                        result = handler(event)
+                        # A plain handler returns None; anything else may be an awaitable.
+                        if result is not None and inspect.isawaitable(result):
+                            run_coroutine(result)
+                    except Exception as exc:
+                        self._failed_sync(failures, event, route, exc)
+                continue
+            for event in run:
+                handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
+                for route in routes:
+                    try:
+                        result = route.handler(event)
+                        if result is not None and inspect.isawaitable(result):
+                            run_coroutine(result)
+                    except Exception as exc:
+                        self._failed_sync(failures, event, route, exc)
+                if handling is not None:
+                    handling.finish(failures)
         if failures:
             raise HandlerError(failures)
+
+    def _failed_sync(
+        self, failures: list[HandlerFailure], event: Event, route: _Route, exc: Exception
+    ) -> None:
+        failure = HandlerFailure(event, route.name, exc)
+        failures.append(failure)
+        self._report_sync(failure)
 
     async def dispatch_async(self, events: Sequence[Event]) -> None:
         """Like :meth:`dispatch`, awaiting async handlers and running plain ones in a thread."""
@@ -253,28 +284,29 @@ class Router:
 
     async def _run_async(
         self,
-        plan: Sequence[tuple[Event, tuple[_Route, ...]]],
+        plan: Sequence[_Run],
         telemetry: _telemetry.Telemetry | None,
         *,
         offload: bool,
     ) -> None:
         failures: list[HandlerFailure] = []
-        for event, routes in plan:
-            handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
-            for route in routes:
-                try:
-                    if route.is_async or not offload:
-                        result = route.handler(event)
-                    else:
-                        result = await asyncio.to_thread(route.handler, event)
-                    if result is not None and inspect.isawaitable(result):
-                        await result
-                except Exception as exc:
-                    failure = HandlerFailure(event, route.name, exc)
-                    failures.append(failure)
-                    await self._report_async(failure)
-            if handling is not None:
-                handling.finish(failures)
+        for routes, run in plan:
+            for event in run:
+                handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
+                for route in routes:
+                    try:
+                        if route.is_async or not offload:
+                            result = route.handler(event)
+                        else:
+                            result = await asyncio.to_thread(route.handler, event)
+                        if result is not None and inspect.isawaitable(result):
+                            await result
+                    except Exception as exc:
+                        failure = HandlerFailure(event, route.name, exc)
+                        failures.append(failure)
+                        await self._report_async(failure)
+                if handling is not None:
+                    handling.finish(failures)
         if failures:
             raise HandlerError(failures)
 
