@@ -141,3 +141,39 @@ PRECHECK_VALUES: list[str] = [
 ]
 """Content types and lengths, good and bad (signs, exponents, overflows, Arabic-Indic
 digits, whitespace), for the precheck's headers."""
+
+
+def json_nesting(body: bytes) -> int:
+    """How deep ``body``, read as JSON, nests its arrays and objects, byte by byte: the
+    reference for ``json_fits``. Brackets inside strings do not nest, a backslash in a
+    string escapes the byte after it; a closing bracket with nothing open goes below 0
+    (a body that is not JSON; orjson refuses it)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in b"[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in b"]}":
+            depth -= 1
+    return deepest
+
+
+def json_fits_reference(body: bytes, depth: int, digits: int) -> bool:
+    """What ``json_fits(body, depth, digits)`` answers: :func:`json_nesting` at most
+    ``depth``, and no run of ``digits`` ASCII digits anywhere."""
+    run = 0
+    for byte in body:
+        run = run + 1 if 0x30 <= byte <= 0x39 else 0
+        if run >= digits:
+            return False
+    return json_nesting(body) <= depth

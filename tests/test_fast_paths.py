@@ -310,6 +310,15 @@ EDGE_BODIES = [
     b"1" * 5000,
     b"",
     b"   ",
+    # Over 64 KiB (up to 256 KiB): with the compiled check, orjson's too.
+    b"[" + b'{"s":"\\"[[{","t":"]]}\\\\","n":[1,{"m":[2]}]},' * 3000 + b"{}]",
+    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 99 + b"]" * 99 + b"}",  # 100 deep
+    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 100 + b"]" * 100 + b"}",  # 101 deep
+    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 1000 + b"]" * 1000 + b"}",
+    b'{"pad":"' + b"x" * 70_000 + b'","n":1234567890123456789}',  # 19 digits
+    b'{"pad":"' + b"x" * 70_000 + b'","s":"\\ud800"}',  # a lone surrogate
+    b'{"pad":"' + b"x" * 70_000 + b'"',  # not ended
+    b"[" + b"1," * 40_000 + b"1]",
 ]
 
 
@@ -364,14 +373,22 @@ def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.
         b'{"n":123456789012345678901}' + padding,  # an integer orjson would make a float
         b'"\\ud800"' + padding,  # refused: the standard decoder says why
         b"[" * 101 + b"]" * 101,  # might nest deeper than any stack decodes
-        b"[" + b"1," * 40_000 + b"1]",  # too large: a batch
+        b'{"batch":['
+        + b'{"a":[1]},' * 7_000
+        + b'{"a":[1]}],"deep":'
+        + b"[" * 100
+        + b"]" * 100
+        + b"}",  # 101 deep
     )
     small = b'{"a":[1,2.5,"x"]}'
-    if len(small) < _events._FAST_SIZES[0]:  # too small to gain, without the compiled check
-        handed_over += (small,)
+    # A batch, nested three deep; its strings hold brackets, which do not nest.
+    batch = b"[" + b'{"a":[1],"s":"[[{\\"}"},' * 7_000 + b'{"a":[2]}]'
+    if _events._json_fits is None:  # the Python check: a count of brackets, strings too
+        handed_over += (small, batch)
     else:
-        calls.clear()
-        assert _events.decode_json(small) == {"a": [1, 2.5, "x"]} and calls == []
+        for body in (small, batch):
+            calls.clear()
+            assert _events.decode_json(body) == json.loads(body) and calls == []
     for body in handed_over:
         calls.clear()
         outcome(_events.decode_json, body)

@@ -33,7 +33,7 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tests.compiled import EVENT_KEYS, bytes_kept, require_compiled, same_event
+from tests.compiled import EVENT_KEYS, bytes_kept, json_fits_reference, require_compiled, same_event
 from webhook_receiver import Headers, PayloadError, Receiver, _accel, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
@@ -307,44 +307,82 @@ def test_default_factories_make_a_new_value_per_record() -> None:
 
 
 def python_fits(body: bytes) -> bool:
+    """_decode_fast's check without the compiled path: a count of every bracket."""
     scan = body.translate(_SCAN)
     return not (scan.count(b"[") > _SHALLOW or _LONG_DIGITS in scan)
 
 
-@settings(max_examples=2000, deadline=None)
+FITS_PIECES = [
+    b"[",
+    b"{",
+    b"]",
+    b"}",
+    b'"',
+    b"\\",
+    b"0",
+    b"9",
+    b"1" * 18,
+    b"1" * 19,
+    b"a",
+    b" ",
+    b"\xff",
+    b":",
+]
+
+
+@settings(max_examples=3000, deadline=None)
 @given(
-    parts=st.lists(
-        st.sampled_from([b"[", b"{", b"0", b"9", b"1" * 18, b"1" * 19, b"a", b" ", b"\xff", b":", b"}"]),
-        max_size=160,
-    )
+    parts=st.lists(st.sampled_from(FITS_PIECES), max_size=200),
+    depth=st.sampled_from([0, 1, 2, 3, 15, 16, 17, 100]),
+    digits=st.sampled_from([1, 5, 16, 17, 19, 40]),
 )
-def test_json_fits_is_the_python_check(parts: list[bytes]) -> None:
+def test_json_fits_is_the_nesting_read_byte_by_byte(parts: list[bytes], depth: int, digits: int) -> None:
     body = b"".join(parts)
-    assert speedups.json_fits(body, _SHALLOW, len(_LONG_DIGITS)) == python_fits(body)
+    assert speedups.json_fits(body, depth, digits) == json_fits_reference(body, depth, digits)
+
+
+@settings(max_examples=500, deadline=None)
+@given(parts=st.lists(st.sampled_from(FITS_PIECES), max_size=200))
+def test_json_fits_hands_over_no_less_than_the_python_count_lets_through(parts: list[bytes]) -> None:
+    """Every body the Python check lets orjson decode, the compiled one does too: a count
+    of the brackets is never below their nesting."""
+    body = b"".join(parts)
+    if python_fits(body):
+        assert speedups.json_fits(body, _SHALLOW, len(_LONG_DIGITS))
 
 
 def test_json_fits_edges() -> None:
     fits = speedups.json_fits
     assert fits(b"[" * 100, 100, 19) and not fits(b"[" * 101, 100, 19)
     assert fits(b"{" * 50 + b"[" * 50, 100, 19) and not fits(b"{" * 51 + b"[" * 50, 100, 19)
+    assert fits(b"[]" * 1000, 1, 19) and not fits(b"[[]]", 1, 19)  # nesting, not a count
+    assert fits(b'["' + b"[" * 200 + b'"]', 1, 19)  # brackets in a string do not nest
+    escaped_quote = b'["\\"' + b"[" * 2 + b'"]'  # ["\"[["]: the brackets are in the string
+    assert fits(escaped_quote, 1, 19)
+    escaped_backslash = b'["\\\\"' + b"[" * 2  # ["\\"[[: the string ends; three deep
+    assert fits(escaped_backslash, 3, 19) and not fits(escaped_backslash, 2, 19)
     assert fits(b"1" * 18 + b"x" + b"1" * 18, 100, 19) and not fits(b"x" + b"1" * 19, 100, 19)
+    assert not fits(b'"' + b"1" * 19 + b'"', 100, 19)  # digits count in strings too
     with pytest.raises(TypeError):
         fits(bytearray(b"[]"), 100, 19)
-    # Every body holds a run of no digits, and no count is below 0: refused as arguments,
+    # Every body holds a run of no digits, and no nesting is below 0: refused as arguments,
     # not answered (found by the fuzz harness, tests/speedups_fuzz.py).
-    for brackets, digits in ((100, 0), (100, -1), (-1, 19)):
-        with pytest.raises(ValueError, match="brackets must be >= 0 and digits >= 1"):
-            fits(b"abc", brackets, digits)
-    # Runs of digits and brackets across every offset of the 16-byte blocks it reads.
+    for depth, digits in ((100, 0), (100, -1), (-1, 19)):
+        with pytest.raises(ValueError, match="depth must be >= 0 and digits >= 1"):
+            fits(b"abc", depth, digits)
+    # Runs of digits, brackets, quotes and escapes across every offset of the 16-byte
+    # blocks it reads.
     for offset in range(34):
         for run in (1, 15, 16, 17, 18, 19, 20, 33):
-            for tail in (b"", b"x", b"1" * 18, b"[" * 3):
+            for tail in (b"", b"x", b"1" * 18, b"[" * 3, b'"[[\\"]]"', b"]" * 2 + b"{" * 3, b'"\\\\"['):
                 body = b"a" * offset + b"7" * run + b"b" + tail + b"{" * (offset % 5)
-                assert fits(body, _SHALLOW, len(_LONG_DIGITS)) == python_fits(body), body
-                for brackets, digits in ((3, 19), (100, 17), (100, 5), (0, 40)):
-                    scan = body.translate(_SCAN)
-                    expected = scan.count(b"[") <= brackets and b"0" * digits not in scan
-                    assert fits(body, brackets, digits) == expected, (body, brackets, digits)
+                for depth, digits in ((100, 19), (3, 19), (2, 19), (100, 17), (100, 5), (0, 40)):
+                    expected = json_fits_reference(body, depth, digits)
+                    assert fits(body, depth, digits) == expected, (body, depth, digits)
+    # A backslash that ends a block escapes the first byte of the next.
+    for offset in range(30):
+        body = b'["' + b"a" * offset + b'\\"' + b"[" * 3 + b'"' + b"[" * 2
+        assert fits(body, 3, 19) and not fits(body, 2, 19), offset
 
 
 # ------------------------------------------------------------------ environ headers

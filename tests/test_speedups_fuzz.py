@@ -91,8 +91,8 @@ def _planted(name: str, monkeypatch: pytest.MonkeyPatch) -> str:
         return "keyed"
     if name == "json_fits off by one":
 
-        def fits(body: bytes, brackets: int, digits: int) -> bool:
-            return bool(real.json_fits(body, brackets + 1, digits))
+        def fits(body: bytes, depth: int, digits: int) -> bool:
+            return bool(real.json_fits(body, depth + 1, digits))
 
         monkeypatch.setattr(world, "speedups", SimpleNamespace(json_fits=fits))
         return "json_fits"

@@ -2685,25 +2685,66 @@ static PyTypeObject RecordMakerType = {
 /* ------------------------------------------------------------- scanning JSON bodies */
 
 /*
- * json_fits(body, brackets, digits): whether body has at most `brackets` of "[" and
- * "{" together and no run of `digits` ASCII digits: _events._decode_fast's check
- * (there as a bytes.translate, a count and a search, three passes in C anyway).
+ * json_fits(body, depth, digits): whether body, read as JSON, nests its arrays and
+ * objects at most `depth` deep, and holds no run of `digits` ASCII digits anywhere
+ * (in strings too): _events._decode_fast's check before orjson may decode a body.
+ * Brackets inside strings do not nest; a backslash in a string escapes the byte after
+ * it. For JSON the nesting is exact; for a body that is not JSON the answer means
+ * nothing, because orjson refuses such a body and the standard decoder says why.
+ * (The pure-Python check counts the brackets instead, inside strings too: an upper
+ * bound of the nesting, so it hands over more bodies, and all above 64 KiB.)
  */
-/* json_fits over data[from:len], scalar: go on from `opened` brackets and a run of `run` digits. */
+typedef struct {
+    Py_ssize_t depth;  /* arrays and objects open */
+    Py_ssize_t run;    /* ASCII digits in a row, up to here */
+    Py_ssize_t escaped; /* the index of the byte a backslash escaped, or -1 */
+    int in_string;
+} JsonScan;
+
+/* The structure after one of the bytes `"`, `\`, `[`, `{`, `]`, `}` at index i (any other
+   byte changes nothing): 0 when the nesting goes over `limit`. */
+static inline int
+scan_special(JsonScan *scan, unsigned char c, Py_ssize_t i, Py_ssize_t limit)
+{
+    if (i == scan->escaped) {
+        return 1;
+    }
+    if (scan->in_string) {
+        if (c == '\\') {
+            scan->escaped = i + 1;
+        }
+        else if (c == '"') {
+            scan->in_string = 0;
+        }
+        return 1;
+    }
+    if (c == '"') {
+        scan->in_string = 1;
+    }
+    else if (c == '[' || c == '{') {
+        return ++scan->depth <= limit;
+    }
+    else if (c == ']' || c == '}') {
+        scan->depth--;
+    }
+    return 1;
+}
+
+/* json_fits over data[from:len], a byte at a time. */
 static int
-fits_from(const unsigned char *data, Py_ssize_t from, Py_ssize_t len, Py_ssize_t opened, Py_ssize_t run,
-          Py_ssize_t brackets, Py_ssize_t digits)
+fits_from(const unsigned char *data, Py_ssize_t from, Py_ssize_t len, JsonScan *scan, Py_ssize_t limit,
+          Py_ssize_t digits)
 {
     for (Py_ssize_t i = from; i < len; i++) {
         unsigned char c = data[i];
         if ((unsigned char)(c - '0') < 10) {
-            if (++run >= digits) {
+            if (++scan->run >= digits) {
                 return 0;
             }
             continue;
         }
-        run = 0;
-        if ((c == '[' || c == '{') && ++opened > brackets) {
+        scan->run = 0;
+        if (!scan_special(scan, c, i, limit)) {
             return 0;
         }
     }
@@ -2714,57 +2755,76 @@ static PyObject *
 json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
     if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "json_fits(body: bytes, brackets: int, digits: int)");
+        PyErr_SetString(PyExc_TypeError, "json_fits(body: bytes, depth: int, digits: int)");
         return NULL;
     }
-    Py_ssize_t brackets = PyLong_AsSsize_t(args[1]), digits = PyLong_AsSsize_t(args[2]);
-    if ((brackets == -1 || digits == -1) && PyErr_Occurred()) {
+    Py_ssize_t limit = PyLong_AsSsize_t(args[1]), digits = PyLong_AsSsize_t(args[2]);
+    if ((limit == -1 || digits == -1) && PyErr_Occurred()) {
         return NULL;
     }
-    if (brackets < 0 || digits < 1) {
-        /* No count of brackets is below 0, and every body holds a run of 0 digits: the
-           Python check would refuse them all, which no caller asks. */
-        PyErr_SetString(PyExc_ValueError, "json_fits: brackets must be >= 0 and digits >= 1");
+    if (limit < 0 || digits < 1) {
+        /* No nesting is below 0, and every body holds a run of 0 digits: the check
+           would refuse them all, which no caller asks. */
+        PyErr_SetString(PyExc_ValueError, "json_fits: depth must be >= 0 and digits >= 1");
         return NULL;
     }
     const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), opened = 0, run = 0, i = 0;
+    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), i = 0;
+    JsonScan scan = {0, 0, -1, 0};
 #if defined(__SSE2__)
-    /* 16 bytes at a time: a mask of the digits and one of the brackets. A run of more
-       than 16 digits (the checks ask for 19) can only end in a block after it began:
-       a block carries the digits it ends with to the next one, and a run inside a
-       block, shorter than 16, cannot reach `digits`. */
+    /* 16 bytes at a time. The digits: a mask of them; a run of more than 16 (the
+       checks ask for 19) can only end in a block after it began, so a block carries
+       the digits it ends with to the next one, and a run inside a block, shorter than
+       16, cannot reach `digits`. The structure: a block without a quote, a backslash
+       or a bracket changes nothing; one with brackets only, outside a string, opens
+       (or closes) them all at once; any other is read special byte by special byte. */
     if (digits > 16) {
         const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9);
+        const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
         const __m128i square = _mm_set1_epi8('['), curly = _mm_set1_epi8('{');
+        const __m128i square_end = _mm_set1_epi8(']'), curly_end = _mm_set1_epi8('}');
         for (; i + 16 <= len; i += 16) {
             __m128i block = _mm_loadu_si128((const __m128i *)(data + i));
             __m128i offset = _mm_sub_epi8(block, zero);
             unsigned digit_mask = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset));
-            unsigned bracket_mask = (unsigned)_mm_movemask_epi8(
+            unsigned opens = (unsigned)_mm_movemask_epi8(
                 _mm_or_si128(_mm_cmpeq_epi8(block, square), _mm_cmpeq_epi8(block, curly)));
-            if (bracket_mask != 0) {
-                opened += __builtin_popcount(bracket_mask);
-                if (opened > brackets) {
-                    Py_RETURN_FALSE;
+            unsigned closes = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(block, square_end), _mm_cmpeq_epi8(block, curly_end)));
+            unsigned strings = (unsigned)_mm_movemask_epi8(
+                _mm_or_si128(_mm_cmpeq_epi8(block, quote), _mm_cmpeq_epi8(block, backslash)));
+            if (strings == 0 && (scan.in_string || opens == 0 || closes == 0)) {
+                if (!scan.in_string) {
+                    scan.depth += __builtin_popcount(opens) - __builtin_popcount(closes);
+                    if (scan.depth > limit) {
+                        Py_RETURN_FALSE;
+                    }
+                }
+            }
+            else {
+                for (unsigned special = strings | opens | closes; special != 0; special &= special - 1) {
+                    Py_ssize_t at = i + __builtin_ctz(special);
+                    if (!scan_special(&scan, data[at], at, limit)) {
+                        Py_RETURN_FALSE;
+                    }
                 }
             }
             if (digit_mask == 0xFFFF) {
-                run += 16;
+                scan.run += 16;
             } else {
-                run += __builtin_ctz(~digit_mask); /* the digits the block begins with */
-                if (run >= digits) {
+                scan.run += __builtin_ctz(~digit_mask); /* the digits the block begins with */
+                if (scan.run >= digits) {
                     Py_RETURN_FALSE;
                 }
-                run = __builtin_clz(~digit_mask << 16); /* and those it ends with */
+                scan.run = __builtin_clz(~digit_mask << 16); /* and those it ends with */
             }
-            if (run >= digits) {
+            if (scan.run >= digits) {
                 Py_RETURN_FALSE;
             }
         }
     }
 #endif
-    if (!fits_from(data, i, len, opened, run, brackets, digits)) {
+    if (!fits_from(data, i, len, &scan, limit, digits)) {
         Py_RETURN_FALSE;
     }
     Py_RETURN_TRUE;
@@ -3015,7 +3075,7 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 
 static PyMethodDef speedups_functions[] = {
     {"json_fits", (PyCFunction)(void (*)(void))json_fits, METH_FASTCALL,
-     "json_fits(body, brackets, digits): at most `brackets` of [ and { together, and no run of `digits` digits."},
+     "json_fits(body, depth, digits): read as JSON, nested at most `depth` deep, and no run of `digits` digits."},
     {"environ_pairs", (PyCFunction)(void (*)(void))environ_pairs, METH_FASTCALL,
      "environ_pairs(environ, plan): the header pairs of a WSGI environ by werkzeug's rules (adapters._environ)."},
     {"environ_dict", (PyCFunction)(void (*)(void))environ_dict, METH_FASTCALL,
