@@ -236,26 +236,24 @@ class Router:
     def _dispatch(self, events: Sequence[Event], telemetry: _telemetry.Telemetry | None) -> None:
         """:meth:`dispatch` with the telemetry already asked whether it records (``None``
         if not): ``Receiver.handle`` asks once, when the request arrives."""
+        failures: list[HandlerFailure] = []
+        if telemetry is None and len(events) == 1:
+            # Most requests: one event, one plain handler, nothing recorded; no plan made.
+            event = events[0]
+            routes, some_async = self._cache.get((type(event), event.type)) or self._routes_for(event)
+            if len(routes) == 1 and not (some_async or self._async_hooks):
+                self._call_each(routes[0], events, failures)
+                if failures:
+                    raise HandlerError(failures)
+                return
         plan, any_async = self._plan(events)
         needs_loop = any_async or self._async_hooks
         if needs_loop:
             run_coroutine(self._run_async(plan, telemetry, offload=False))
             return
-        failures: list[HandlerFailure] = []
         for routes, run in plan:
             if telemetry is None and len(routes) == 1:
-                # The usual run: one handler, nothing recorded; a batch's events each
-                # cost the call and little more.
-                route = routes[0]
-                handler = route.handler
-                for event in run:
-                    try:
-                        result = handler(event)
-                        # A plain handler returns None; anything else may be an awaitable.
-                        if result is not None and inspect.isawaitable(result):
-                            run_coroutine(result)
-                    except Exception as exc:
-                        self._failed_sync(failures, event, route, exc)
+                self._call_each(routes[0], run, failures)
                 continue
             for event in run:
                 handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
@@ -270,6 +268,21 @@ class Router:
                     handling.finish(failures)
         if failures:
             raise HandlerError(failures)
+
+    def _call_each(self, route: _Route, run: Sequence[Event], failures: list[HandlerFailure]) -> None:
+        """Run ``route``'s plain handler on each event of ``run``, in order; a failure is
+        reported and added to ``failures``, and the next event still runs. The usual
+        run: one handler, nothing recorded, so a batch's event costs the call and
+        little more."""
+        handler = route.handler
+        for event in run:
+            try:
+                result = handler(event)
+                # A plain handler returns None; anything else may be an awaitable.
+                if result is not None and inspect.isawaitable(result):
+                    run_coroutine(result)
+            except Exception as exc:
+                self._failed_sync(failures, event, route, exc)
 
     def _failed_sync(
         self, failures: list[HandlerFailure], event: Event, route: _Route, exc: Exception
