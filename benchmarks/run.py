@@ -44,7 +44,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -337,18 +337,31 @@ def judge_counts(data: dict[str, Any]) -> list[Verdict]:
                     + "".join(f"; {name} aside (its floor is a token comparison)" for name in aside),
                 )
             )
-    per_variant: dict[str, list[str]] = {}
-    for row in rows:
-        variant = {"orjson": "with orjson", "no orjson": "without orjson"}.get(row["variant"], row["variant"])
-        per_variant.setdefault(variant, []).append(f"{row['payload']} {_counted(row['handle/(floor+json)'])}")
     verdicts.append(
-        Verdict(
+        _handle_verdict(
             f"Receiver.handle within {COUNTS_HANDLE}x of the HMAC floor plus json.loads in instructions",
-            bool(rows) and all(row["handle/(floor+json)"] <= COUNTS_HANDLE for row in rows),
-            "; ".join(f"{variant}: {', '.join(items)}" for variant, items in per_variant.items()),
+            rows,
+            COUNTS_HANDLE,
+            _counted,
         )
     )
     return verdicts
+
+
+def _handle_verdict(
+    title: str, rows: Sequence[dict[str, Any]], target: float, shown: Callable[[float], str]
+) -> Verdict:
+    """handle/(floor + json) at most ``target`` in every row, the figures by variant
+    (with orjson, without), each as ``shown`` writes it."""
+    per_variant: dict[str, list[str]] = {}
+    for row in rows:
+        variant = {"orjson": "with orjson", "no orjson": "without orjson"}.get(row["variant"], row["variant"])
+        per_variant.setdefault(variant, []).append(f"{row['payload']} {shown(row['handle/(floor+json)'])}")
+    return Verdict(
+        title,
+        bool(rows) and all(row["handle/(floor+json)"] <= target for row in rows),
+        "; ".join(f"{variant}: {', '.join(items)}" for variant, items in per_variant.items()),
+    )
 
 
 def judge_handle(data: dict[str, Any]) -> list[Verdict]:
@@ -359,27 +372,15 @@ def judge_handle(data: dict[str, Any]) -> list[Verdict]:
     and the instruction counts) and with it running.
     """
     rows = data["rows"]
-    verdicts: list[Verdict] = []
-    for title, chosen in (
-        ("Receiver.handle at 1 KiB", [row for row in rows if "batch" not in row["payload"]]),
-        ("Receiver.handle on a batch", [row for row in rows if "batch" in row["payload"]]),
-    ):
-        per_variant: dict[str, list[str]] = {}
-        for row in chosen:
-            variant = {"orjson": "with orjson", "no orjson": "without orjson"}.get(
-                row["variant"], row["variant"]
-            )
-            per_variant.setdefault(variant, []).append(
-                f"{row['payload']} {_ratio(row['handle/(floor+json)'])}"
-            )
-        verdicts.append(
-            Verdict(
-                f"{title} within {HANDLE}x of the HMAC floor plus json.loads in time",
-                bool(chosen) and all(row["handle/(floor+json)"] <= HANDLE for row in chosen),
-                "; ".join(f"{variant}: {', '.join(items)}" for variant, items in per_variant.items()),
-            )
+    return [
+        _handle_verdict(
+            f"{title} within {HANDLE}x of the HMAC floor plus json.loads in time", chosen, HANDLE, _ratio
         )
-    return verdicts
+        for title, chosen in (
+            ("Receiver.handle at 1 KiB", [row for row in rows if "batch" not in row["payload"]]),
+            ("Receiver.handle on a batch", [row for row in rows if "batch" in row["payload"]]),
+        )
+    ]
 
 
 JUDGES = {
