@@ -62,6 +62,8 @@ DEFAULT_TTL = 7 * 24 * 3600.0
 """Seconds a processed event is remembered: longer than any sender keeps retrying."""
 
 _JSON_HEADERS: Mapping[str, str] = MappingProxyType({"Content-Type": "application/json"})
+_NO_ENTRIES: tuple[InboxEntry, ...] = ()
+"""What :meth:`Receiver._prepare` gives a receiver without an inbox for its entries."""
 _NO_HEADERS: Mapping[str, str] = MappingProxyType({})
 
 
@@ -408,7 +410,7 @@ class Receiver(Router):
 
     def _prepare(
         self, method: str, headers: HeadersLike, body: bytes, now: float | None
-    ) -> tuple[list[Event], float, list[InboxEntry], list[str] | None]:
+    ) -> tuple[list[Event], float, Sequence[InboxEntry], list[str] | None]:
         """:meth:`accept`, then what the mode needs before anything is stored: the time,
         and the inbox entries (deferred) or the events' keys (with a store; ``None``
         without one). An event that cannot be keyed or written out raises its
@@ -437,7 +439,7 @@ class Receiver(Router):
             for event in events:
                 logger.debug("accepted a %s %r event (%s)", event.provider, event.type, _id_of(event))
         if self._inbox is None and self._store is None:
-            return events, 0.0, [], None
+            return events, 0.0, _NO_ENTRIES, None
         at = provider.clock() if now is None else now
         if self._inbox is not None:
             return events, at, self.entries(events, saved, at), None
@@ -476,6 +478,9 @@ class Receiver(Router):
                     self.dispatch(events)
             except HandlerError as exc:
                 return self._failed(events, exc)
+            constant = self._constant_answer
+            if constant is not None:  # _succeeded(), without its call: the usual request
+                return _reply(200, constant, _JSON_HEADERS, events=tuple(events))
             return self._succeeded(events)
         try:
             batch = self._claim_all(events, keys, at)
