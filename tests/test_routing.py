@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import threading
 from collections.abc import Sequence
@@ -409,3 +410,28 @@ def test_a_batch_runs_every_matching_handler_per_event_in_order(
         run()
     assert calls == expected
     assert hooked == [(event_id, f"handler {number}") for number, event_id in failing]
+
+
+def test_a_batch_in_any_sequence_is_dispatched_in_order() -> None:
+    """Runs are slices of the batch; a sequence without slices (a deque) is copied first."""
+    router = Router()
+    calls: list[str] = []
+    router.on("delivery.*")(lambda e: calls.append(e.type))
+    router.on(kourier.DeliveryUpdated)(lambda e: calls.append(f"class {e.type}"))
+    batch = [delivery(), ev("delivery.created"), delivery("delivery.other"), delivery("delivery.other")]
+    expected = [
+        "delivery.updated",
+        "class delivery.updated",
+        "delivery.created",
+        "delivery.other",
+        "class delivery.other",
+        "delivery.other",
+        "class delivery.other",
+    ]
+    for container in (list, tuple, collections.deque):
+        calls.clear()
+        router.dispatch(container(batch))
+        assert calls == expected, container
+        calls.clear()
+        asyncio.run(router.dispatch_async(container(batch)))
+        assert calls == expected, container

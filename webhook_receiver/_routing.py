@@ -214,6 +214,8 @@ class Router:
             event = events[0]
             found = cache.get((type(event), event.type)) or self._routes_for(event)
             return [(found[0], events)], found[1]
+        if type(events) is not list and type(events) is not tuple:
+            events = list(events)  # runs are slices: any sequence (a deque has none)
         runs: list[_Run] = []
         any_async = False
         start = 0
