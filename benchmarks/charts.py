@@ -8,8 +8,8 @@ input on every machine.
 
 From one run of the whole suite (``benchmarks/run.py --json``), every chart its
 figures allow: verify.svg (bench_verify.py, 1 KiB bodies), memory.svg
-(bench_memory.py), wrk.svg (bench_wrk.py) and counts.svg (count_targets.py), each
-noting the run's command, commit, date and machine::
+(bench_memory.py), wrk.svg (bench_wrk.py), counts.svg (count_targets.py) and handle.svg
+(bench_handle.py), each noting the run's command, commit, date and machine::
 
     python benchmarks/run.py --all --json run.json
     python benchmarks/charts.py --run run.json --out docs/assets/benchmarks
@@ -20,8 +20,9 @@ here replaces the same chart from ``--run``)::
     python benchmarks/bench_verify.py --sizes 1024 --json verify.json
     python benchmarks/bench_wrk.py --json wrk.json
     python benchmarks/count_targets.py --json counts.json
+    python benchmarks/bench_handle.py --json handle.json
     python benchmarks/charts.py --verify verify.json --wrk wrk.json --counts counts.json \\
-        --out docs/assets/benchmarks
+        --handle handle.json --out docs/assets/benchmarks
 """
 
 from __future__ import annotations
@@ -35,13 +36,14 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from _targets import COUNTS_HANDLE, MEMORY, VERIFY_SMALL, WRK
+from _targets import COUNTS_HANDLE, HANDLE, MEMORY, VERIFY_SMALL, WRK
 
 __all__ = [
     "Bar",
     "Group",
     "NoBars",
     "counts_chart",
+    "handle_chart",
     "memory_chart",
     "render",
     "run_charts",
@@ -59,6 +61,7 @@ COLOURS = ("#3f51b5", "#009688", "#ff9800", "#9c27b0", "#607d8b", "#e91e63", "#7
 NOTE_LINE = 14
 """Height of each note line after the first, in pixels."""
 VERIFY_TARGET, MEMORY_TARGET, WRK_TARGET, COUNTS_TARGET = VERIFY_SMALL, MEMORY, WRK, COUNTS_HANDLE
+HANDLE_TARGET = HANDLE
 """The targets the charts draw: the ones ``benchmarks/run.py`` judges (``_targets``)."""
 
 
@@ -205,23 +208,47 @@ def wrk_chart(data: dict[str, Any], *, source: str = "") -> str:
     )
 
 
-def counts_chart(data: dict[str, Any], *, source: str = "") -> str:
-    """``count_targets.py --json``: handle()'s instructions over the floor's plus json.loads's."""
-    bars = (
+def _handle_bars(rows: Iterable[dict[str, Any]], label: Callable[[str], str] = str) -> list[Group]:
+    """handle/(floor + json) per payload (its label made by ``label``), one bar per
+    variant (with orjson, without)."""
+    return _grouped(
         (
-            row["payload"],
+            label(row["payload"]),
             Bar(
                 "with orjson" if row["variant"] == "orjson" else "without orjson", row["handle/(floor+json)"]
             ),
         )
-        for row in data["rows"]
+        for row in rows
     )
+
+
+def counts_chart(data: dict[str, Any], *, source: str = "") -> str:
+    """``count_targets.py --json``: handle()'s instructions over the floor's plus json.loads's."""
     return render(
         "Receiver.handle, instructions over (HMAC floor + json.loads) (lower is better)",
-        _grouped(bars),
+        _handle_bars(data["rows"]),
         target=COUNTS_TARGET,
         note=_note(
             "benchmarks/count_targets.py: callgrind instruction counts, 1 KiB bodies and a 1000-event batch",
+            source,
+        ),
+    )
+
+
+def _short_batch(payload: str) -> str:
+    """bench_handle.py's batch rows, named short enough for the labels' column."""
+    return payload.replace("customerio batch of", "batch of").replace(", collector running", ", GC running")
+
+
+def handle_chart(data: dict[str, Any], *, source: str = "") -> str:
+    """``bench_handle.py --json``: handle()'s time over the floor's plus json.loads's."""
+    return render(
+        "Receiver.handle, time over (HMAC floor + json.loads) (lower is better)",
+        _handle_bars(data["rows"], _short_batch),
+        target=HANDLE_TARGET,
+        note=_note(
+            "benchmarks/bench_handle.py: medians of interleaved rounds, 1 KiB bodies and a 1000-event batch"
+            " (collector paused, and running)",
             source,
         ),
     )
@@ -267,6 +294,7 @@ def run_charts(run: dict[str, Any]) -> dict[str, str]:
         "memory": memory_chart,
         "wrk": wrk_chart,
         "counts": counts_chart,
+        "handle": handle_chart,
     }
     charts: dict[str, str] = {}
     for name, maker in makers.items():
@@ -287,10 +315,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--verify", type=Path, help="bench_verify.py's --json output")
     parser.add_argument("--wrk", type=Path, help="bench_wrk.py's --json output")
     parser.add_argument("--counts", type=Path, help="count_targets.py's --json output")
+    parser.add_argument("--handle", type=Path, help="bench_handle.py's --json output")
     parser.add_argument("--out", type=Path, required=True, help="the folder to write the SVGs into")
     args = parser.parse_args(argv)
-    if not (args.run or args.verify or args.wrk or args.counts):
-        parser.error("give --run or at least one of --verify, --wrk, --counts")
+    if not (args.run or args.verify or args.wrk or args.counts or args.handle):
+        parser.error("give --run or at least one of --verify, --wrk, --counts, --handle")
     made = run_charts(json.loads(args.run.read_text())) if args.run else {}
     if args.run and not made:
         parser.error(f"{args.run}: no figures to chart")
@@ -298,6 +327,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         (args.verify, verify_chart, "verify.svg"),
         (args.wrk, wrk_chart, "wrk.svg"),
         (args.counts, counts_chart, "counts.svg"),
+        (args.handle, handle_chart, "handle.svg"),
     ):
         if source is not None:
             try:

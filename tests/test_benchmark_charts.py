@@ -60,10 +60,12 @@ def test_the_three_benchmarks_json_become_charts(tmp_path: Path) -> None:
     }
     wrk = {"summary": [{"framework": "asgi", "provider": "kourier", "ratios": {"ours/json": 1.0}}]}
     counts = {"rows": [{"variant": "orjson", "payload": "courier", "handle/(floor+json)": 1.74}]}
+    handle = {"rows": [{"variant": "no orjson", "payload": "courier", "handle/(floor+json)": 1.23}]}
     assert _bars(charts.verify_chart(verify)) == ["stripe, ours: 1.60x", "stripe, stripe: 3.10x"]
     assert _bars(charts.wrk_chart(wrk)) == ["kourier, asgi: 1.00x"]
     assert _bars(charts.counts_chart(counts)) == ["courier, with orjson: 1.74x"]
-    for name, data in (("verify", verify), ("wrk", wrk), ("counts", counts)):
+    assert _bars(charts.handle_chart(handle)) == ["courier, without orjson: 1.23x"]
+    for name, data in (("verify", verify), ("wrk", wrk), ("counts", counts), ("handle", handle)):
         (tmp_path / f"{name}.json").write_text(json.dumps(data))
     out = tmp_path / "out"
     assert (
@@ -75,18 +77,20 @@ def test_the_three_benchmarks_json_become_charts(tmp_path: Path) -> None:
                 str(tmp_path / "wrk.json"),
                 "--counts",
                 str(tmp_path / "counts.json"),
+                "--handle",
+                str(tmp_path / "handle.json"),
                 "--out",
                 str(out),
             ]
         )
         == 0
     )
-    assert sorted(p.name for p in out.iterdir()) == ["counts.svg", "verify.svg", "wrk.svg"]
+    assert sorted(p.name for p in out.iterdir()) == ["counts.svg", "handle.svg", "verify.svg", "wrk.svg"]
 
 
 def test_the_charts_in_the_docs_are_well_formed() -> None:
     shipped = sorted((ROOT / "docs" / "assets" / "benchmarks").glob("*.svg"))
-    assert [p.name for p in shipped] == ["counts.svg", "memory.svg", "verify.svg", "wrk.svg"]
+    assert [p.name for p in shipped] == ["counts.svg", "handle.svg", "memory.svg", "verify.svg", "wrk.svg"]
     for path in shipped:
         assert _bars(path.read_text()), path
 
@@ -120,6 +124,19 @@ COUNTS = {
     "rows": [
         {"variant": "orjson", "payload": "stripe", "handle/(floor+json)": 1.47},
         {"variant": "no orjson", "payload": "stripe", "handle/(floor+json)": 1.2},
+    ]
+}
+
+
+HANDLE = {
+    "rows": [
+        {"variant": "orjson", "payload": "kourier", "handle/(floor+json)": 1.1},
+        {"variant": "no orjson", "payload": "kourier", "handle/(floor+json)": 1.31},
+        {
+            "variant": "orjson",
+            "payload": "customerio batch of 1000, collector running",
+            "handle/(floor+json)": 1.09,
+        },
     ]
 }
 
@@ -161,10 +178,17 @@ def _bar_ends(svg: str) -> dict[str, float]:
 
 def test_every_chart_from_a_whole_run() -> None:
     document = run_document(
-        verify=VERIFY, parse={"rows": []}, memory=MEMORY, http={"frameworks": []}, wrk=WRK, counts=COUNTS
+        verify=VERIFY,
+        parse={"rows": []},
+        memory=MEMORY,
+        http={"frameworks": []},
+        wrk=WRK,
+        counts=COUNTS,
+        handle=HANDLE,
     )
     made = charts.run_charts(document)
-    assert sorted(made) == ["counts.svg", "memory.svg", "verify.svg", "wrk.svg"]  # parse, http: no chart
+    # parse, http: no chart
+    assert sorted(made) == ["counts.svg", "handle.svg", "memory.svg", "verify.svg", "wrk.svg"]
     assert _bars(made["verify.svg"]) == [
         "stripe, ours: 1.60x",
         "stripe, stripe: 3.10x",
@@ -180,7 +204,14 @@ def test_every_chart_from_a_whole_run() -> None:
     ]
     assert _bars(made["wrk.svg"]) == ["stripe, asgi: 0.95x", "stripe, flask: 0.80x"]
     assert _bars(made["counts.svg"]) == ["stripe, with orjson: 1.47x", "stripe, without orjson: 1.20x"]
-    for name, target in (("verify", "1.15"), ("memory", "1.1"), ("wrk", "0.9"), ("counts", "1.3")):
+    assert _bars(made["handle.svg"]) == [
+        "kourier, with orjson: 1.10x",
+        "kourier, without orjson: 1.31x",
+        "batch of 1000, GC running, with orjson: 1.09x",
+    ]
+    assert "time over" in made["handle.svg"] and "instructions over" in made["counts.svg"]
+    targets = (("verify", "1.15"), ("memory", "1.1"), ("wrk", "0.9"), ("counts", "1.3"), ("handle", "1.3"))
+    for name, target in targets:
         svg = made[f"{name}.svg"]
         assert f"target {target}x" in svg, name
         # the run it comes from, under the chart
