@@ -1,11 +1,14 @@
-"""The machine line every benchmark prints (cores, CPU model, Python version), and the disk's fsync."""
+"""The machine line every benchmark prints (cores, CPU model, Python version), the disk's fsync,
+and the timing loop of the micro-benchmarks."""
 
 from __future__ import annotations
 
+import gc
 import os
 import platform
 import statistics
 import time
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
@@ -47,3 +50,19 @@ def fsync_ms(directory: Path, writes: int = 50) -> float:
         os.close(descriptor)
         probe.unlink()
     return statistics.median(times) * 1000
+
+
+def time_once(fn: Callable[[], object], calls: int, *, pause_collector: bool = False) -> float:
+    """Nanoseconds per call of ``fn`` over ``calls`` calls in a row; with
+    ``pause_collector``, the garbage collector paused meanwhile (as ``timeit`` pauses it)."""
+    paused = pause_collector and gc.isenabled()
+    if paused:
+        gc.disable()
+    try:
+        start = time.perf_counter_ns()
+        for _ in range(calls):
+            fn()
+        return (time.perf_counter_ns() - start) / calls
+    finally:
+        if paused:
+            gc.enable()

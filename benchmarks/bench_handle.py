@@ -34,13 +34,11 @@ The targets: ``handle/(floor+json)`` at most 1.3 (the batch too); ``verify/floor
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import random
 import statistics
 import subprocess
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,7 +46,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from _machine import machine  # noqa: E402
+from _machine import machine, time_once  # noqa: E402
 from _targets import HANDLE, VERIFY_SMALL  # noqa: E402
 
 VARIANTS = {"orjson": False, "no orjson": True}
@@ -67,26 +65,11 @@ during the batch's calls (as it would in a server). Ten times longer than a 1 Ki
 held none or a whole one, and one round's ratio swung from 0.4 to 3.4."""
 
 
-def time_once(fn: Callable[[], object], calls: int, collector: bool = False) -> float:
-    """Nanoseconds per call over ``calls`` calls, the garbage collector paused unless ``collector``."""
-    paused = not collector and gc.isenabled()
-    if paused:
-        gc.disable()
-    try:
-        start = time.perf_counter_ns()
-        for _ in range(calls):
-            fn()
-        return (time.perf_counter_ns() - start) / calls
-    finally:
-        if paused:
-            gc.enable()
-
-
 def calls_for(fn: Callable[[], object], sample_ns: int, collector: bool) -> int:
     """How many calls of ``fn`` take about ``sample_ns`` (after a warm-up)."""
     calls = 1
     while True:
-        spent = time_once(fn, calls, collector) * calls
+        spent = time_once(fn, calls, pause_collector=not collector) * calls
         if spent >= sample_ns / 10 or calls >= 1_000_000:
             return max(1, int(calls * sample_ns / max(spent, 1.0)))
         calls *= 4
@@ -118,7 +101,7 @@ def child(without_orjson: bool, rounds: int, batch_events: int, sample_ms: float
             order = list(candidates)
             rng.shuffle(order)
             got = {
-                candidate: time_once(candidates[candidate], calls[candidate], collector)
+                candidate: time_once(candidates[candidate], calls[candidate], pause_collector=not collector)
                 for candidate in order
             }
             for candidate, ns in got.items():

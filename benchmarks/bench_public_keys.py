@@ -25,10 +25,9 @@ import base64
 import json
 import random
 import statistics
-import time
 from collections.abc import Callable
 
-from _machine import machine
+from _machine import machine, time_once
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
@@ -143,13 +142,6 @@ def _pem(key: ed25519.Ed25519PrivateKey | ec.EllipticCurvePrivateKey) -> str:
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
     ).decode()
-
-
-def time_once(fn: Callable[[], None], repeat: int) -> float:
-    start = time.perf_counter_ns()
-    for _ in range(repeat):
-        fn()
-    return (time.perf_counter_ns() - start) / repeat
 
 
 def main() -> None:

@@ -44,12 +44,11 @@ import hmac
 import json
 import random
 import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from _machine import machine
+from _machine import machine, time_once
 
 from webhook_receiver import Verified, _accel, providers
 from webhook_receiver._records import constructor
@@ -263,13 +262,6 @@ def candidates(body: bytes) -> dict[str, dict[str, Callable[[], None]]]:
     except ImportError:
         pass
     return out
-
-
-def time_once(fn: Callable[[], None], repeat: int) -> float:
-    start = time.perf_counter_ns()
-    for _ in range(repeat):
-        fn()
-    return (time.perf_counter_ns() - start) / repeat
 
 
 def main() -> None:
