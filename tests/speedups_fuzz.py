@@ -65,9 +65,11 @@ for coverage (slower). The short, seeded run is :func:`run_seeded`.
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import hashlib
 import hmac
+import json
 import math
 import os
 import random
@@ -1229,6 +1231,11 @@ def _events_target(fdp: Choices) -> str:
     builder, python = w.builders[name]
     if name != "courier-message" and fdp.ConsumeIntInRange(0, 4) == 0:  # each(items, where)
         items = [_payload(fdp, name) for _ in range(fdp.ConsumeIntInRange(0, 4))]
+        if fdp.ConsumeBool():
+            # as a body decodes: each object's keys shared across the document, not the
+            # builder's own (each() reads the batch with its first object's keys)
+            with contextlib.suppress(TypeError, ValueError):
+                items = json.loads(json.dumps(items))
         where = _pick(fdp, ["body", "data"])
         if name == "customerio":
             expected = outcome(lambda: [python(item, where, index) for index, item in enumerate(items)])

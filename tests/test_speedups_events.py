@@ -26,6 +26,7 @@ providers' own event tests with the extension off.
 from __future__ import annotations
 
 import dataclasses
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -123,6 +124,74 @@ def test_a_batch_is_built_item_by_item_and_a_bad_item_is_pythons_error() -> None
     with pytest.raises(PayloadError) as python_caught:
         [customerio.customerio_event(item, "body", index) for index, item in enumerate(bad)]
     assert str(caught.value) == str(python_caught.value) == "body[1].context must be an object, not an array"
+
+
+def _python_each(items: list[Any]) -> list[Any] | str:
+    try:
+        return [customerio.customerio_event(item, "body", index) for index, item in enumerate(items)]
+    except PayloadError as exc:
+        return str(exc)
+
+
+def _compiled_each(items: list[Any]) -> list[Any] | str:
+    try:
+        return customerio._build_each(items, "body")  # type: ignore[misc, no-any-return]
+    except PayloadError as exc:
+        return str(exc)
+
+
+class _Key(str):
+    """A key equal to a field's name that is not an exact ``str``."""
+
+    __slots__ = ()
+
+
+@pytest.mark.parametrize(
+    "first",
+    [
+        "track",
+        "identify",
+        "page without the shared keys",
+        "a list",
+        "a dict subclass",
+        "non-str keys",
+        "str-subclass keys",
+        "no keys",
+    ],
+)
+def test_a_decoded_batch_is_read_with_its_own_keys_and_built_as_python_builds_it(first: str) -> None:
+    """each() looks the fields up with the first object's key objects (the decoder shares
+    one per name across the document): whatever the first item, the events are Python's."""
+    track = sample("customerio", "track").payload
+    identify = sample("customerio", "identify").payload
+    assert isinstance(track, dict) and isinstance(identify, dict)
+    lead: Any = {
+        "track": track,
+        "identify": identify,
+        "page without the shared keys": {"type": "page", "name": "Home"},
+        "a list": [],
+        "a dict subclass": type("Payload", (dict,), {})(track),
+        "non-str keys": {1: "x", None: "y", **track},
+        "str-subclass keys": {_Key(name): value for name, value in track.items()},
+        "no keys": {},
+    }[first]
+    rest = [
+        {**track, "messageId": f"m{index}", "userId": str(index)} if index % 3 else {**identify, "userId": 9}
+        for index in range(12)
+    ]
+    decoded = json.loads(json.dumps([lead if isinstance(lead, dict) else None, *rest]))
+    # the decoder's memo: the objects of one document hold the same key objects
+    same_name = [next(key for key in item if key == "messageId") for item in decoded[2:4]]
+    assert same_name[0] is same_name[1]
+    for items in ([lead, *rest], [lead, *decoded[1:]], decoded, decoded[1:], [*decoded[1:], lead]):
+        compiled, python = _compiled_each(items), _python_each(items)
+        if isinstance(python, str):
+            assert compiled == python
+            continue
+        assert not isinstance(compiled, str), compiled
+        assert len(compiled) == len(python)
+        assert all(map(same_event, compiled, python)), items
+    assert customerio._build_each([], "body") == []  # type: ignore[misc]
 
 
 def test_absent_objects_are_new_empty_ones_per_event() -> None:

@@ -2130,8 +2130,9 @@ enum {
 
 typedef struct {
     int how;
-    PyObject *key;     /* the payload's key; TAKE_FIXED: the value */
-    PyObject *members; /* TAKE_*MEMBER: the enum's value -> member dict */
+    PyObject *key;         /* the payload's key; TAKE_FIXED: the value */
+    PyObject *members;     /* TAKE_*MEMBER: the enum's value -> member dict */
+    Py_ssize_t key_index;  /* a payload key's place in the builder's keys */
 } Take;
 
 /* An event class and how each of its fields is taken (takes[i] fills layout field i). */
@@ -2149,12 +2150,16 @@ typedef struct {
     Py_ssize_t default_index;
     Py_ssize_t shape_count;
     Shape *shapes;
+    /* Every payload key the shapes read, each once, the event-type key first: what
+       each() swaps for the batch's own key objects (see there). */
+    Py_ssize_t key_count;
+    PyObject **keys;
 } EventBuilder;
 
 /* The value one take reads from the payload: a new reference, or NULL (an exception
    set: FAILED; none: DECIDE_IN_PYTHON). */
 static PyObject *
-take_value(const Take *take, PyObject *payload, PyObject *kind)
+take_value(const Take *take, PyObject *payload, PyObject *kind, PyObject *const *keys)
 {
     switch (take->how) {
     case TAKE_FIXED:
@@ -2166,7 +2171,7 @@ take_value(const Take *take, PyObject *payload, PyObject *kind)
     default:
         break;
     }
-    PyObject *value = PyDict_GetItemWithError(payload, take->key);
+    PyObject *value = PyDict_GetItemWithError(payload, keys[take->key_index]);
     if (value == NULL && PyErr_Occurred()) {
         return NULL;
     }
@@ -2202,14 +2207,16 @@ take_value(const Take *take, PyObject *payload, PyObject *kind)
     }
 }
 
-/* The event, or NULL: with an exception set (FAILED), or none (Python decides). */
+/* The event, or NULL: with an exception set (FAILED), or none (Python decides). The
+   payload's fields are looked up by keys[take->key_index]: the builder's keys, or
+   equal ones (each() passes the batch's own). */
 static PyObject *
-build_fast(EventBuilder *self, PyObject *payload)
+build_fast(EventBuilder *self, PyObject *payload, PyObject *const *keys)
 {
     if (!PyDict_CheckExact(payload)) {
         return NULL;
     }
-    PyObject *kind = PyDict_GetItemWithError(payload, self->kind_key);
+    PyObject *kind = PyDict_GetItemWithError(payload, keys[0]);
     if (kind == NULL || !PyUnicode_CheckExact(kind) || PyUnicode_GET_LENGTH(kind) == 0) {
         return NULL;
     }
@@ -2227,7 +2234,7 @@ build_fast(EventBuilder *self, PyObject *payload)
     PyObject *values[MAX_FIELDS];
     Py_ssize_t taken = 0;
     for (; taken < shape->layout.count; taken++) {
-        values[taken] = take_value(&shape->takes[taken], payload, kind);
+        values[taken] = take_value(&shape->takes[taken], payload, kind, keys);
         if (values[taken] == NULL) {
             break;
         }
@@ -2250,7 +2257,7 @@ event_builder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargs
         return NULL;
     }
     if (PyVectorcall_NARGS(nargsf) >= 1) {
-        PyObject *made = build_fast(self, args[0]);
+        PyObject *made = build_fast(self, args[0], self->keys);
         if (made != NULL || PyErr_Occurred()) {
             return made;
         }
@@ -2264,11 +2271,59 @@ event_builder_try_fast(EventBuilder *self, PyObject *payload)
     if (was_cleared(self->fallback, "EventBuilder")) {
         return NULL;
     }
-    PyObject *made = build_fast(self, payload);
+    PyObject *made = build_fast(self, payload, self->keys);
     if (made != NULL || PyErr_Occurred()) {
         return made;
     }
     Py_RETURN_NONE;
+}
+
+/*
+ * The builder's keys with each one the object `item` (a dict) holds equal to it put in
+ * its place, a new reference each: NULL with an exception set. The standard decoder
+ * makes one str per distinct key of a document, shared by all its objects, and a dict
+ * finds the very object it holds by its address, without comparing the text: so a
+ * batch's events are read with its first object's keys. An equal key finds the same
+ * value either way; this only spares the comparisons.
+ */
+static PyObject **
+keys_of(const EventBuilder *self, PyObject *item)
+{
+    PyObject **keys = PyMem_New(PyObject *, (size_t)self->key_count);
+    if (keys == NULL) {
+        PyErr_NoMemory();
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < self->key_count; k++) {
+        keys[k] = self->keys[k];
+    }
+    Py_ssize_t pos = 0;
+    PyObject *held, *value;
+    while (PyDict_CheckExact(item) && PyDict_Next(item, &pos, &held, &value)) {
+        if (!PyUnicode_CheckExact(held)) {
+            continue;
+        }
+        for (Py_ssize_t k = 0; k < self->key_count; k++) {
+            if (keys[k] == self->keys[k] && PyUnicode_GET_LENGTH(held) == PyUnicode_GET_LENGTH(keys[k])
+                && PyUnicode_Compare(held, keys[k]) == 0) {
+                keys[k] = held;
+                break;
+            }
+        }
+    }
+    for (Py_ssize_t k = 0; k < self->key_count; k++) {
+        Py_INCREF(keys[k]);
+    }
+    return keys;
+}
+
+static void
+release_keys(PyObject **keys, Py_ssize_t count)
+{
+    for (Py_ssize_t k = 0; k < count; k++) {
+        Py_DECREF(keys[k]);
+    }
+    PyMem_Free(keys);
 }
 
 /* each(items, where): [self(item, where, index) for index, item in enumerate(items)]. */
@@ -2283,14 +2338,25 @@ event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *items = args[0];
+    if (PyList_GET_SIZE(items) == 0) {
+        return PyList_New(0);
+    }
+    PyObject *first = Py_NewRef(PyList_GET_ITEM(items, 0));
+    PyObject **keys = keys_of(self, first);
+    Py_DECREF(first);
+    if (keys == NULL) {
+        return NULL;
+    }
+    Py_ssize_t key_count = self->key_count;
     PyObject *events = PyList_New(0);
     if (events == NULL) {
+        release_keys(keys, key_count);
         return NULL;
     }
     /* The list's length is read again each time: a fallback is Python code. */
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         PyObject *item = Py_NewRef(PyList_GET_ITEM(items, i));
-        PyObject *made = build_fast(self, item);
+        PyObject *made = build_fast(self, item, keys);
         if (made == NULL && !PyErr_Occurred()) {
             PyObject *index = PyLong_FromSsize_t(i);
             if (index != NULL) {
@@ -2303,16 +2369,32 @@ event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
         if (made == NULL || PyList_Append(events, made) < 0) {
             Py_XDECREF(made);
             Py_DECREF(events);
+            release_keys(keys, key_count);
             return NULL;
         }
         Py_DECREF(made);
     }
+    release_keys(keys, key_count);
     return events;
+}
+
+/* The place of `key` in the builder's keys, added there if no equal key is (room was
+   made for every take's). */
+static Py_ssize_t
+key_index_of(EventBuilder *self, PyObject *key)
+{
+    for (Py_ssize_t k = 0; k < self->key_count; k++) {
+        if (PyUnicode_Compare(self->keys[k], key) == 0) {
+            return k;
+        }
+    }
+    self->keys[self->key_count] = Py_NewRef(key);
+    return self->key_count++;
 }
 
 /* One shape from (cls, ((field, how, key, members), ...)); every slot of cls once. */
 static int
-read_shape(Shape *shape, PyObject *spec)
+read_shape(EventBuilder *self, Shape *shape, PyObject *spec)
 {
     if (!PyTuple_CheckExact(spec) || PyTuple_GET_SIZE(spec) != 2 || !PyType_Check(PyTuple_GET_ITEM(spec, 0))
         || !PyTuple_CheckExact(PyTuple_GET_ITEM(spec, 1))) {
@@ -2354,6 +2436,7 @@ read_shape(Shape *shape, PyObject *spec)
         out->how = (int)how;
         out->key = Py_NewRef(key);
         out->members = Py_XNewRef(members == Py_None ? NULL : members);
+        out->key_index = how > TAKE_PAYLOAD ? key_index_of(self, key) : 0;
     }
     return 0;
 }
@@ -2381,13 +2464,15 @@ event_builder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->default_index = -1;
     Py_ssize_t total = PyDict_GET_SIZE(shapes) + (default_shape != Py_None);
     self->shapes = PyMem_Calloc((size_t)(total > 0 ? total : 1), sizeof(Shape));
+    self->keys = PyMem_Calloc((size_t)(1 + total * MAX_FIELDS), sizeof(PyObject *));
     self->index_of = PyDict_New();
-    if (self->shapes == NULL || self->index_of == NULL) {
-        if (self->shapes == NULL) {
+    if (self->shapes == NULL || self->keys == NULL || self->index_of == NULL) {
+        if (self->index_of != NULL) {
             PyErr_NoMemory();
         }
         goto error;
     }
+    self->keys[self->key_count++] = Py_NewRef(kind_key);
     Py_ssize_t pos = 0;
     PyObject *kind, *spec;
     while (PyDict_Next(shapes, &pos, &kind, &spec)) {
@@ -2401,13 +2486,13 @@ event_builder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         if (stored < 0) {
             goto error;
         }
-        if (read_shape(&self->shapes[self->shape_count++], spec) < 0) {
+        if (read_shape(self, &self->shapes[self->shape_count++], spec) < 0) {
             goto error;
         }
     }
     if (default_shape != Py_None) {
         self->default_index = self->shape_count;
-        if (read_shape(&self->shapes[self->shape_count++], default_shape) < 0) {
+        if (read_shape(self, &self->shapes[self->shape_count++], default_shape) < 0) {
             goto error;
         }
     }
@@ -2423,6 +2508,9 @@ event_builder_traverse(EventBuilder *self, visitproc visit, void *arg)
     Py_VISIT(self->fallback);
     Py_VISIT(self->kind_key);
     Py_VISIT(self->index_of);
+    for (Py_ssize_t k = 0; k < self->key_count; k++) {
+        Py_VISIT(self->keys[k]);
+    }
     for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
         Py_VISIT(self->shapes[i].layout.cls);
         for (Py_ssize_t j = 0; j < self->shapes[i].layout.count; j++) {
@@ -2439,6 +2527,10 @@ event_builder_clear(EventBuilder *self)
     Py_CLEAR(self->fallback);
     Py_CLEAR(self->kind_key);
     Py_CLEAR(self->index_of);
+    for (Py_ssize_t k = 0; k < self->key_count; k++) {
+        Py_CLEAR(self->keys[k]);
+    }
+    self->key_count = 0;
     for (Py_ssize_t i = 0; self->shapes != NULL && i < self->shape_count; i++) {
         for (Py_ssize_t j = 0; j < self->shapes[i].layout.count; j++) {
             Py_CLEAR(self->shapes[i].takes[j].key);
@@ -2457,6 +2549,7 @@ event_builder_dealloc(EventBuilder *self)
     PyObject_GC_UnTrack(self);
     event_builder_clear(self);
     PyMem_Free(self->shapes);
+    PyMem_Free(self->keys);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
