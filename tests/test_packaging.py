@@ -11,8 +11,10 @@ cibuildwheel's configuration in ``pyproject.toml``, held to the classifiers here
 
 from __future__ import annotations
 
+import io
 import os
 import re
+import shlex
 import shutil
 import site
 import subprocess
@@ -191,21 +193,44 @@ def test_the_wheel_has_the_extension_types_and_license_and_nothing_else(built: D
     require_the_extension(built.wheel)
 
 
+REPAIR = PYPROJECT["tool"]["cibuildwheel"]["linux"]["repair-wheel-command"]
+"""The release's repair of a Linux wheel (cibuildwheel runs it on each one it builds)."""
+
+
 @pytest.fixture(scope="module")
 def repaired(built: Distributions, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel as the release ships it: on Linux, retagged manylinux by auditwheel."""
+    """The wheel as the release ships it: on Linux, repaired by the release's own command
+    (auditwheel: retagged manylinux, the extension stripped)."""
     require_the_extension(built.wheel)
     if sys.platform != "linux":
         return built.wheel
     out = tmp_path_factory.mktemp("wheelhouse")
-    subprocess.run(
-        [sys.executable, "-m", "auditwheel", "repair", "--wheel-dir", str(out), str(built.wheel)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    command = shlex.split(REPAIR.format(dest_dir=out, wheel=built.wheel))
+    assert command[0] == "auditwheel", REPAIR
+    subprocess.run([sys.executable, "-m", *command], check=True, capture_output=True, timeout=300)
     (wheel,) = out.glob("*.whl")
     return wheel
+
+
+def extension_sections(wheel: Path) -> tuple[int, set[str]]:
+    """The size of the wheel's compiled extension and the names of its ELF sections."""
+    from elftools.elf.elffile import ELFFile  # auditwheel's own, in the test extra on Linux
+
+    with zipfile.ZipFile(wheel) as archive:
+        (name,) = [name for name in archive.namelist() if re.search(r"_speedups\.[^/]*\.so$", name)]
+        data = archive.read(name)
+    sections = {section.name for section in ELFFile(io.BytesIO(data)).iter_sections()}
+    return len(data), sections
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="auditwheel repairs Linux wheels only")
+def test_the_linux_wheel_ships_the_extension_stripped(built: Distributions, repaired: Path) -> None:
+    built_size, built_sections = extension_sections(built.wheel)
+    size, sections = extension_sections(repaired)
+    assert ".symtab" in built_sections  # what the build leaves, which the repair must take out
+    assert ".symtab" not in sections and not {name for name in sections if name.startswith(".debug")}
+    assert ".text" in sections and ".dynsym" in sections  # still a loadable module
+    assert size < built_size
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="manylinux tags are Linux's")
