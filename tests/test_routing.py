@@ -277,6 +277,39 @@ def test_a_plain_function_returning_an_awaitable_is_awaited_and_other_results_ig
     assert calls == ["awaited x", "awaited x"]
 
 
+@pytest.mark.parametrize("events", [1, 3])
+def test_one_plain_route_awaits_what_it_returns_and_reports_what_it_raises(events: int) -> None:
+    """The usual request, one event and one plain handler, has a path of its own
+    (``Router._dispatch``), and a batch's run with one handler another (``_call_each``):
+    both await an awaitable result, and report a failure to the error hooks and in a
+    ``HandlerError`` whose cause is the group of what the handlers raised, and no other
+    exception is in its context."""
+    router = Router()
+    calls: list[str] = []
+    hooked: list[str] = []
+
+    async def later(event: Event) -> None:
+        calls.append(f"awaited {event.id}")
+
+    def fails(event: Event) -> None:
+        raise ValueError(f"broken {event.id}")
+
+    router.on("x")(lambda event: later(event))  # plain, but returns a coroutine
+    router.on("y")(fails)
+    router.on_error(lambda event, exc: hooked.append(str(exc)))
+    xs = [Event(provider="test", type="x", id=str(index)) for index in range(events)]
+    ys = [Event(provider="test", type="y", id=str(index)) for index in range(events)]
+    router.dispatch(xs)
+    assert calls == [f"awaited {index}" for index in range(events)]
+    with pytest.raises(HandlerError) as caught:
+        router.dispatch(ys)
+    assert [str(failure.exception) for failure in caught.value.failures] == hooked
+    assert hooked == [f"broken {index}" for index in range(events)]
+    assert caught.value.__context__ is None
+    assert isinstance(caught.value.__cause__, ExceptionGroup)
+    assert [str(exc) for exc in caught.value.__cause__.exceptions] == hooked
+
+
 def test_a_batch_of_mixed_types_and_classes_routes_each_event_by_its_own() -> None:
     """Router._dispatch reuses the last event's routes for a run of one (class, type):
     a change of either must be noticed."""
