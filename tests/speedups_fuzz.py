@@ -1233,7 +1233,7 @@ def _events_target(fdp: Choices) -> str:
         items = [_payload(fdp, name) for _ in range(fdp.ConsumeIntInRange(0, 4))]
         if fdp.ConsumeBool():
             # as a body decodes: each object's keys shared across the document, not the
-            # builder's own (each() reads the batch with its first object's keys)
+            # builder's own (each() reads the batch with the keys of each shape's first object)
             with contextlib.suppress(TypeError, ValueError):
                 items = json.loads(json.dumps(items))
         where = _pick(fdp, ["body", "data"])

@@ -146,6 +146,7 @@ class _Key(str):
     __slots__ = ()
 
 
+@pytest.mark.parametrize("order", ["as sent", "reversed"])
 @pytest.mark.parametrize(
     "first",
     [
@@ -159,9 +160,14 @@ class _Key(str):
         "no keys",
     ],
 )
-def test_a_decoded_batch_is_read_with_its_own_keys_and_built_as_python_builds_it(first: str) -> None:
-    """each() looks the fields up with the first object's key objects (the decoder shares
-    one per name across the document): whatever the first item, the events are Python's."""
+def test_a_decoded_batch_is_read_with_its_own_keys_and_built_as_python_builds_it(
+    first: str, order: str
+) -> None:
+    """each() looks the fields up with the key objects of the first object of each shape
+    it builds (the decoder shares one per name across the document): whatever leads the
+    batch, and in whatever order its objects hold their keys (names of the same length
+    side by side: ``userId``/``traits``, ``messageId``/``timestamp``), the events are
+    Python's."""
     track = sample("customerio", "track").payload
     identify = sample("customerio", "identify").payload
     assert isinstance(track, dict) and isinstance(identify, dict)
@@ -175,13 +181,16 @@ def test_a_decoded_batch_is_read_with_its_own_keys_and_built_as_python_builds_it
         "str-subclass keys": {_Key(name): value for name, value in track.items()},
         "no keys": {},
     }[first]
-    rest = [
-        {**track, "messageId": f"m{index}", "userId": str(index)} if index % 3 else {**identify, "userId": 9}
+    rest: list[dict[str, Any]] = [
+        {**(identify if index % 3 == 0 else track), "messageId": f"m{index}", "userId": str(index)}
         for index in range(12)
     ]
+    rest[7] = {**identify, "userId": 9}  # a number as text: Python's conversion
+    if order == "reversed":
+        rest = [dict(reversed(item.items())) for item in rest]
     decoded = json.loads(json.dumps([lead if isinstance(lead, dict) else None, *rest]))
     # the decoder's memo: the objects of one document hold the same key objects
-    same_name = [next(key for key in item if key == "messageId") for item in decoded[2:4]]
+    same_name = [next(key for key in item if key == "messageId") for item in decoded[1:3]]
     assert same_name[0] is same_name[1]
     for items in ([lead, *rest], [lead, *decoded[1:]], decoded, decoded[1:], [*decoded[1:], lead]):
         compiled, python = _compiled_each(items), _python_each(items)

@@ -2209,9 +2209,10 @@ take_value(const Take *take, PyObject *payload, PyObject *kind, PyObject *const 
 
 /* The event, or NULL: with an exception set (FAILED), or none (Python decides). The
    payload's fields are looked up by keys[take->key_index]: the builder's keys, or
-   equal ones (each() passes the batch's own). */
+   equal ones (each() passes the batch's own). *shape_index is set to the shape read,
+   once it is known. */
 static PyObject *
-build_fast(EventBuilder *self, PyObject *payload, PyObject *const *keys)
+build_fast(EventBuilder *self, PyObject *payload, PyObject *const *keys, Py_ssize_t *shape_index)
 {
     if (!PyDict_CheckExact(payload)) {
         return NULL;
@@ -2230,6 +2231,7 @@ build_fast(EventBuilder *self, PyObject *payload, PyObject *const *keys)
         Py_DECREF(kind);
         return NULL;
     }
+    *shape_index = index;
     const Shape *shape = &self->shapes[index];
     PyObject *values[MAX_FIELDS];
     Py_ssize_t taken = 0;
@@ -2257,7 +2259,8 @@ event_builder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargs
         return NULL;
     }
     if (PyVectorcall_NARGS(nargsf) >= 1) {
-        PyObject *made = build_fast(self, args[0], self->keys);
+        Py_ssize_t shape_index;
+        PyObject *made = build_fast(self, args[0], self->keys, &shape_index);
         if (made != NULL || PyErr_Occurred()) {
             return made;
         }
@@ -2271,7 +2274,8 @@ event_builder_try_fast(EventBuilder *self, PyObject *payload)
     if (was_cleared(self->fallback, "EventBuilder")) {
         return NULL;
     }
-    PyObject *made = build_fast(self, payload, self->keys);
+    Py_ssize_t shape_index;
+    PyObject *made = build_fast(self, payload, self->keys, &shape_index);
     if (made != NULL || PyErr_Occurred()) {
         return made;
     }
@@ -2279,15 +2283,16 @@ event_builder_try_fast(EventBuilder *self, PyObject *payload)
 }
 
 /*
- * The builder's keys with each one the object `item` (a dict) holds equal to it put in
- * its place, a new reference each: NULL with an exception set. The standard decoder
- * makes one str per distinct key of a document, shared by all its objects, and a dict
- * finds the very object it holds by its address, without comparing the text: so a
- * batch's events are read with its first object's keys. An equal key finds the same
- * value either way; this only spares the comparisons.
+ * each() reads a batch's fields with the batch's own keys. The standard decoder makes
+ * one str per distinct key of a document, shared by all its objects, and a dict finds
+ * the very object it holds by its address, without comparing the text. So each()
+ * starts from a copy of the builder's keys (a new reference each) and, from the first
+ * object of each shape it builds, puts in place of every key not yet swapped the equal
+ * key that object holds (alias_keys). An equal key finds the same value either way;
+ * this only spares the comparisons.
  */
 static PyObject **
-keys_of(const EventBuilder *self, PyObject *item)
+copy_keys(const EventBuilder *self)
 {
     PyObject **keys = PyMem_New(PyObject *, (size_t)self->key_count);
     if (keys == NULL) {
@@ -2295,8 +2300,14 @@ keys_of(const EventBuilder *self, PyObject *item)
         return NULL;
     }
     for (Py_ssize_t k = 0; k < self->key_count; k++) {
-        keys[k] = self->keys[k];
+        keys[k] = Py_NewRef(self->keys[k]);
     }
+    return keys;
+}
+
+static void
+alias_keys(const EventBuilder *self, PyObject **keys, PyObject *item)
+{
     Py_ssize_t pos = 0;
     PyObject *held, *value;
     while (PyDict_CheckExact(item) && PyDict_Next(item, &pos, &held, &value)) {
@@ -2304,17 +2315,14 @@ keys_of(const EventBuilder *self, PyObject *item)
             continue;
         }
         for (Py_ssize_t k = 0; k < self->key_count; k++) {
-            if (keys[k] == self->keys[k] && PyUnicode_GET_LENGTH(held) == PyUnicode_GET_LENGTH(keys[k])
+            if (keys[k] == self->keys[k] && held != keys[k]
+                && PyUnicode_GET_LENGTH(held) == PyUnicode_GET_LENGTH(keys[k])
                 && PyUnicode_Compare(held, keys[k]) == 0) {
-                keys[k] = held;
+                Py_SETREF(keys[k], Py_NewRef(held));
                 break;
             }
         }
     }
-    for (Py_ssize_t k = 0; k < self->key_count; k++) {
-        Py_INCREF(keys[k]);
-    }
-    return keys;
 }
 
 static void
@@ -2338,25 +2346,26 @@ event_builder_each(EventBuilder *self, PyObject *const *args, Py_ssize_t nargs)
         return NULL;
     }
     PyObject *items = args[0];
-    if (PyList_GET_SIZE(items) == 0) {
-        return PyList_New(0);
-    }
-    PyObject *first = Py_NewRef(PyList_GET_ITEM(items, 0));
-    PyObject **keys = keys_of(self, first);
-    Py_DECREF(first);
+    Py_ssize_t key_count = self->key_count;
+    PyObject **keys = copy_keys(self);
     if (keys == NULL) {
         return NULL;
     }
-    Py_ssize_t key_count = self->key_count;
     PyObject *events = PyList_New(0);
     if (events == NULL) {
         release_keys(keys, key_count);
         return NULL;
     }
+    unsigned long long aliased_shapes = 0; /* bit i: keys swapped from shape i's first object */
     /* The list's length is read again each time: a fallback is Python code. */
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items); i++) {
         PyObject *item = Py_NewRef(PyList_GET_ITEM(items, i));
-        PyObject *made = build_fast(self, item, keys);
+        Py_ssize_t shape_index = -1;
+        PyObject *made = build_fast(self, item, keys, &shape_index);
+        if (made != NULL && shape_index < 64 && !(aliased_shapes >> shape_index & 1)) {
+            aliased_shapes |= 1ULL << shape_index;
+            alias_keys(self, keys, item);
+        }
         if (made == NULL && !PyErr_Occurred()) {
             PyObject *index = PyLong_FromSsize_t(i);
             if (index != NULL) {
