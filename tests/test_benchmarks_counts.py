@@ -9,19 +9,15 @@ they must be there.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+from tests.benchmark_runs import PROVIDERS, run_for_figures
+
 HEADER = Path("/usr/include/valgrind/callgrind.h")
-PROVIDERS = ("courier", "stripe", "standard-webhooks", "slack", "github", "customerio", "kourier")
 
 
 def require_tools() -> None:
@@ -36,24 +32,15 @@ def require_tools() -> None:
 
 def test_count_targets_prints_every_row_and_ratio(tmp_path: Path) -> None:
     require_tools()
-    figures = tmp_path / "counts.json"
     few = ["--calls", "2", "--batch-calls", "1", "--batch-events", "20"]
-    result = subprocess.run(
-        [sys.executable, str(BENCHMARKS / "count_targets.py"), *few, "--json", str(figures)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
-    assert "handle/(floor+json)" in result.stdout
-    rows: list[dict[str, Any]] = json.loads(figures.read_text())["rows"]
+    stdout, rows = run_for_figures("count_targets.py", few, tmp_path / "counts.json")
+    assert "handle/(floor+json)" in stdout
     payloads = [*PROVIDERS, "customerio batch of 20"]
     assert [(row["variant"], row["payload"]) for row in rows] == [
         (variant, payload) for variant in ("orjson", "no orjson") for payload in payloads
     ]
     for row in rows:
-        assert f"{row['variant']:<9} {row['payload']:<24}" in result.stdout
+        assert f"{row['variant']:<9} {row['payload']:<24}" in stdout
         ratios = [row["verify/floor"], row["handle/(floor+json)"]]
         ratios += [] if row["payload"].startswith("customerio batch") else [row["asgi/floor"]]
         for value in [row["floor"], row["json"], row["verify"], row["handle"], *ratios]:
