@@ -244,8 +244,7 @@ class Router:
             event = events[0]
             routes, some_async = self._cache.get((type(event), event.type)) or self._routes_for(event)
             if len(routes) == 1 and not (some_async or self._async_hooks):
-                # _call_each's body for its one event, without its call: the usual request,
-                # where that call is a fifth of dispatching (215 against 175 ns)
+                # _call_each's body for its one event, without the call (most requests)
                 route = routes[0]
                 try:
                     result = route.handler(event)
@@ -268,7 +267,12 @@ class Router:
             for event in run:
                 handling = telemetry.handling(event, failures) if telemetry is not None and routes else None
                 for route in routes:
-                    self._call_each(route, (event,), failures)
+                    try:
+                        result = route.handler(event)
+                        if result is not None and inspect.isawaitable(result):
+                            run_coroutine(result)
+                    except Exception as exc:
+                        self._failed_sync(failures, event, route, exc)
                 if handling is not None:
                     handling.finish(failures)
         if failures:
