@@ -2,11 +2,13 @@
 
 ``count_targets.py`` counts instructions, which the machine's noise cannot move but which
 undercount the MAC (valgrind runs OpenSSL without the CPU's SHA extensions). This script
-times the very same cases (``count_targets.cases``: each provider's sample event padded
-to 1024 bytes, and a Customer.io batch of 1000 events), so the two read side by side:
+times the same kind of cases (``count_targets.cases``: a provider's sample event padded
+to 1024 bytes, or as it is when larger, and a Customer.io batch of 1000 events), so the
+two read side by side. It times every provider with a one-MAC or token floor
+(``count_targets.every_provider``; ``--providers seeds``: only the ones counted there):
 
 - ``floor``: one ``hmac.new`` + ``compare_digest`` over the signed bytes already assembled
-  (Kourier: one ``compare_digest`` of its token);
+  (a token, password or key sent as it is: one ``compare_digest`` of the header's value);
 - ``json``: ``json.loads(body)``;
 - ``verify`` / ``asgi``: ``provider.verify`` with the headers as a ``dict`` / as ASGI pairs;
 - ``handle``: ``receiver.handle("POST", headers, body)``, one handler that does nothing.
@@ -25,7 +27,7 @@ containers), so it is also timed with the collector running, in measurements ten
 times longer so that each holds several collections: the row ``..., collector
 running``, what a server with this process's small heap pays.
 
-    python benchmarks/bench_handle.py [--rounds 21] [--sample-ms 10] [--json PATH]
+    python benchmarks/bench_handle.py [--rounds 21] [--sample-ms 10] [--providers every|seeds] [--json PATH]
 
 The targets: ``handle/(floor+json)`` at most 1.3 (the batch too); ``verify/floor`` and
 ``asgi/floor`` are ``bench_verify.py``'s (printed here for reference, judged there).
@@ -75,11 +77,11 @@ def calls_for(fn: Callable[[], object], sample_ns: int, collector: bool) -> int:
         calls *= 4
 
 
-def child(without_orjson: bool, rounds: int, batch_events: int, sample_ms: float) -> None:
+def child(without_orjson: bool, rounds: int, batch_events: int, sample_ms: float, every: bool) -> None:
     """Time every case in this process; print its rows as JSON."""
     if without_orjson:
         sys.modules["orjson"] = None  # type: ignore[assignment]
-    from count_targets import batch_name, cases
+    from count_targets import PROVIDERS, batch_name, cases, every_provider
 
     from webhook_receiver import _accel
     from webhook_receiver._events import _orjson
@@ -88,7 +90,7 @@ def child(without_orjson: bool, rounds: int, batch_events: int, sample_ms: float
     rng = random.Random(1)
     rows = []
     timings = []  # (row, body, candidates, measurement length, collector running)
-    for name, (body, candidates) in cases(batch_events).items():
+    for name, (body, candidates) in cases(batch_events, every_provider() if every else PROVIDERS).items():
         sample_ns = int(sample_ms * 1e6)
         timings.append((name, body, candidates, sample_ns, False))
         if name == batch_name(batch_events):
@@ -125,6 +127,7 @@ def timed(without_orjson: bool, args: argparse.Namespace) -> dict[str, Any]:
     command = [sys.executable, __file__, "--child", "--rounds", str(args.rounds)]
     command += ["--batch-events", str(args.batch_events), "--sample-ms", str(args.sample_ms)]
     command += ["--without-orjson"] if without_orjson else []
+    command += ["--providers", args.providers]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{done.stderr}")
@@ -168,12 +171,18 @@ def main() -> None:
     parser.add_argument(
         "--sample-ms", type=float, default=SAMPLE_MS, help="milliseconds per measurement of a 1 KiB row"
     )
+    parser.add_argument(
+        "--providers",
+        choices=("every", "seeds"),
+        default="every",
+        help="every provider with a one-MAC or token floor (default), or the ones count_targets.py counts",
+    )
     parser.add_argument("--json", metavar="PATH", help="also write the figures as JSON (for run.py)")
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--without-orjson", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        child(args.without_orjson, args.rounds, args.batch_events, args.sample_ms)
+        child(args.without_orjson, args.rounds, args.batch_events, args.sample_ms, args.providers == "every")
         return
     results = {variant: timed(without, args) for variant, without in VARIANTS.items()}
     rows = [{"variant": variant, **row} for variant, result in results.items() for row in result["rows"]]
@@ -184,7 +193,7 @@ def main() -> None:
         f"# {args.rounds} interleaved rounds; µs per call (median); ratios: median (spread) of each round's"
     )
     print(f"# targets: handle/(floor+json) <= {HANDLE}; verify/floor, asgi/floor <= {VERIFY_SMALL}")
-    print("# (! = over the target; Kourier's floor is one compare_digest of the token, not a MAC)")
+    print("# (! = over the target; a token's floor is one compare_digest of the header, not a MAC)")
     print(table(rows))
     if args.json:
         figures = {"rounds": args.rounds, "compiled": results["orjson"]["compiled"], "rows": rows}

@@ -1,13 +1,14 @@
 """Instruction counts for issue 18's speed targets, with valgrind's callgrind.
 
 Wall-clock ratios on this shared 2-core machine swing by 10-30%; instruction counts do
-not. For each timestamped or HMAC provider (and Kourier's bearer token), on a sample
+not. For each provider the project started from (:data:`PROVIDERS`), on a sample
 event padded to 1024 bytes, one process under callgrind counts the instructions per
 call of (see ``_callgrind.py`` for how, empty loop subtracted):
 
 - ``floor``: ``hmac.compare_digest(hmac.new(key, signed, digest).digest(), expected)``
-  over the signed bytes already assembled (``bench_verify.py``'s floor); for Kourier,
-  ``hmac.compare_digest`` of the ``Authorization`` value with the expected one;
+  over the signed bytes already assembled (``bench_verify.py``'s floor; :data:`SIGNED`
+  says what each provider signs); for a token (Kourier's bearer token),
+  ``hmac.compare_digest`` of the header's value with the expected one;
 - ``json``: ``json.loads(body)``;
 - ``verify``: ``provider.verify(headers, body, now=NOW)``, headers a ``dict`` as signed;
 - ``asgi``: the same with ASGI's lower-case ``(bytes, bytes)`` pairs, five unrelated
@@ -53,7 +54,58 @@ from _targets import COUNTS_HANDLE, COUNTS_VERIFY  # noqa: E402
 NOW = 1_700_000_000
 BODY_SIZE = 1024
 BATCH_EVENTS = 1000
-PROVIDERS = ("courier", "stripe", "standard-webhooks", "slack", "github", "customerio", "kourier")
+PROVIDERS = (
+    "courier",
+    "stripe",
+    "standard-webhooks",
+    "slack",
+    "github",
+    "customerio",
+    "kourier",
+    "xtremepush",
+)
+"""The providers counted here: the ones the project started from (``../shared/seeds``)."""
+SIGNED = {
+    "courier": ("{t_ms}", "sha256"),
+    "stripe": ("{t}.", "sha256"),
+    "standard-webhooks": ("{webhook-id}.{t}.", "sha256"),
+    "slack": ("v0:{t}:", "sha256"),
+    "github": ("", "sha256"),
+    "customerio": ("", "sha1"),
+    "xtremepush": ("", "sha256"),
+    "calendly": ("{t}.", "sha256"),
+    "clerk": ("{svix-id}.{t}.", "sha256"),
+    "customerio-reporting": ("v0:{t}:", "sha256"),
+    "hmac": ("{t}.", "sha256"),
+    "intercom": ("", "sha1"),
+    "linear": ("", "sha256"),
+    "meta": ("", "sha256"),
+    "paddle": ("{t}:", "sha256"),
+    "resend": ("{svix-id}.{t}.", "sha256"),
+    "shopify": ("", "sha256"),
+    "square": ("{url}", "sha256"),
+    "twitch": ("{Twitch-Eventsub-Message-Id}{Twitch-Eventsub-Message-Timestamp}", "sha256"),
+    "typeform": ("", "sha256"),
+    "vercel": ("", "sha1"),
+    "zendesk": ("{X-Zendesk-Webhook-Signature-Timestamp}", "sha256"),
+    "zoom": ("v0:{t}:", "sha256"),
+}
+"""Provider -> (what precedes the body in the bytes it signs, the MAC's digest), for the
+floor; ``{t}`` is the time in seconds, ``{t_ms}`` in milliseconds, ``{url}`` the demo
+endpoint's, any other name the value of the header the provider sends with that name.
+A provider not listed sends a token, a password or a key itself."""
+WITHOUT_FLOOR = {
+    "aws-sns": "signed with Amazon's RSA key, inside the body",
+    "discord": "signed with Ed25519 (bench_public_keys.py)",
+    "sendgrid": "signed with ECDSA (bench_public_keys.py)",
+    "mailgun": "signed inside the body",
+    "twilio": "signs the URL with the body's SHA-256 as a query parameter",
+}
+"""Providers with no one-MAC floor, and why; ``bench_handle.py`` measures every other."""
+HANDSHAKES = frozenset(
+    {"endpoint.url_validation", "url_verification", "webhook_callback_verification", "PING", "WEBHOOK_PING"}
+)
+"""Sample types that are a provider's endpoint check, answered rather than handled."""
 CANDIDATES = ("floor", "json", "verify", "asgi", "handle")
 VERIFY_TARGET, HANDLE_TARGET = COUNTS_VERIFY, COUNTS_HANDLE
 VARIANTS = {"orjson": False, "no orjson": True}
@@ -62,10 +114,9 @@ UNRELATED = [
     (b"host", b"hooks.example.com"),
     (b"user-agent", b"Webhook-Sender/1.0 (+https://example.com/webhooks)"),
     (b"content-type", b"application/json"),
-    (b"content-length", str(BODY_SIZE).encode()),
     (b"accept", b"*/*"),
 ]
-"""What else an ASGI server hands over with a webhook (content-length is the 1 KiB bodies')."""
+"""What else an ASGI server hands over with a webhook, with the body's content-length."""
 
 
 # --- the child: runs under callgrind ------------------------------------------------------------
@@ -76,12 +127,21 @@ def batch_name(events: int) -> str:
     return f"customerio batch of {events}"
 
 
-def padded(provider: str) -> bytes:
-    """``provider``'s first sample event, a ``"note"`` string field added to make it exactly 1024 bytes."""
-    from webhook_receiver.testing import sample
+def event_sample(provider: str) -> Any:
+    """``provider``'s first sample event (``webhook_receiver.testing.Sample``), handshakes aside."""
+    from webhook_receiver.testing import samples
 
-    payload = sample(provider).payload
+    return next(one for one in samples(provider) if one.type not in HANDSHAKES)
+
+
+def padded(provider: str) -> bytes:
+    """``provider``'s :func:`event_sample`, a ``"note"`` string field added to make it
+    exactly 1024 bytes; a sample already larger is sent as it is (compact)."""
+    payload = event_sample(provider).payload
     assert isinstance(payload, dict)
+    compact = json.dumps(payload, separators=(",", ":")).encode()
+    if len(compact) >= BODY_SIZE:
+        return compact
     body = {**payload, "note": ""}
     body["note"] = "x" * (BODY_SIZE - len(json.dumps(body, separators=(",", ":")).encode()))
     raw = json.dumps(body, separators=(",", ":")).encode()
@@ -89,40 +149,49 @@ def padded(provider: str) -> bytes:
     return raw
 
 
-def floor_of(provider: str, secret: str, headers: dict[str, str], body: bytes) -> Callable[[], object]:
-    """The least a hand-written check does: one MAC over the signed bytes, one comparison."""
-    if provider == "kourier":
-        given, expected = headers["Authorization"].encode(), f"Bearer {secret}".encode()
+def floor_of(provider: str, sent: dict[str, str], body: bytes) -> Callable[[], object]:
+    """The least a hand-written check does: one MAC over the signed bytes, one comparison
+    (for a token: one ``compare_digest`` of the header the sender sets). ``sent``: the
+    headers ``provider.sign`` made for ``body``."""
+    from webhook_receiver.testing import DEMO_OPTIONS
+
+    options = DEMO_OPTIONS[provider]
+    if provider not in SIGNED:  # a token, a password or a key, sent as it is
+        (value,) = sent.values()
+        given, expected = value.encode(), bytes(value.encode())
         return lambda: hmac.compare_digest(given, expected)
-    key, digest = secret.encode(), "sha256"
-    if provider == "courier":
-        signed = f"{NOW * 1000}".encode() + body
-    elif provider == "stripe":
-        signed = f"{NOW}.".encode() + body
-    elif provider == "slack":
-        signed = f"v0:{NOW}:".encode() + body
-    elif provider == "standard-webhooks":
+    template, digest = SIGNED[provider]
+    secret = options.get("secret") or options["key"]
+    key = secret.encode()
+    if secret.startswith("whsec_") and provider != "stripe":  # Svix's: the base64 after the prefix
         key = base64.b64decode(secret.removeprefix("whsec_"))
-        signed = f"{headers['webhook-id']}.{NOW}.".encode() + body
-    elif provider == "customerio":
-        signed, digest = body, "sha1"
-    else:  # github
-        signed = body
+    fields = {"t": str(NOW), "t_ms": str(NOW * 1000), "url": options.get("url", ""), **sent}
+    signed = template.format_map(fields).encode() + body
     expected = hmac.new(key, signed, digest).digest()
     # The floor must compute what the provider signs: its signature is among the headers.
-    sent = " ".join(headers.values())
-    assert expected.hex() in sent or base64.b64encode(expected).decode() in sent, (provider, headers)
+    values = " ".join(sent.values())
+    assert expected.hex() in values or base64.b64encode(expected).decode() in values, (provider, sent)
     return lambda: hmac.compare_digest(hmac.new(key, signed, digest).digest(), expected)
 
 
-def cases(batch_events: int) -> dict[str, tuple[bytes, dict[str, Callable[[], object]]]]:
-    """``{row: (body, {candidate: callable})}`` for every provider and the batch."""
+def every_provider() -> tuple[str, ...]:
+    """Every registered provider with a floor: :data:`PROVIDERS` first, then the rest by name."""
+    from webhook_receiver.providers import PROVIDERS as REGISTERED
+
+    rest = sorted(name for name in REGISTERED if name not in PROVIDERS and name not in WITHOUT_FLOOR)
+    return (*PROVIDERS, *rest)
+
+
+def cases(
+    batch_events: int, providers: tuple[str, ...] = PROVIDERS
+) -> dict[str, tuple[bytes, dict[str, Callable[[], object]]]]:
+    """``{row: (body, {candidate: callable})}`` for each of ``providers`` and the batch."""
     from webhook_receiver import Receiver
-    from webhook_receiver.testing import CREDENTIAL_OPTION, DEMO_OPTIONS, make_provider, sample
+    from webhook_receiver.testing import make_provider, sample
 
     out: dict[str, tuple[bytes, dict[str, Callable[[], object]]]] = {}
     batch = batch_name(batch_events)
-    for name in (*PROVIDERS, batch):
+    for name in (*providers, batch):
         provider_name = "customerio" if name == batch else name
         provider = make_provider(provider_name)
         if name == batch:
@@ -133,14 +202,14 @@ def cases(batch_events: int) -> dict[str, tuple[bytes, dict[str, Callable[[], ob
         else:
             body = padded(name)
         signed = provider.sign(body, now=NOW)
-        headers = {**sample(provider_name).headers, **signed}
-        asgi = [*UNRELATED, *((key.lower().encode(), value.encode()) for key, value in headers.items())]
+        headers = {**(sample(provider_name) if name == batch else event_sample(name)).headers, **signed}
+        asgi = [*UNRELATED, (b"content-length", str(len(body)).encode())]
+        asgi += [(key.lower().encode(), value.encode()) for key, value in headers.items()]
         receiver = Receiver(provider)
         receiver.on_any(lambda event: None)
         posted = {"Content-Type": "application/json", **headers}
         reply = receiver.handle("POST", posted, body, now=NOW)
         assert reply.status == 200, (name, reply)
-        secret = DEMO_OPTIONS[provider_name][CREDENTIAL_OPTION[provider_name]]
 
         def verify(provider: Any = provider, headers: Any = headers, body: bytes = body) -> object:
             return provider.verify(headers, body, now=NOW)
@@ -154,7 +223,7 @@ def cases(batch_events: int) -> dict[str, tuple[bytes, dict[str, Callable[[], ob
         def loads(body: bytes = body) -> object:
             return json.loads(body)
 
-        floor = floor_of(provider_name, secret, headers, body)
+        floor = floor_of(provider_name, signed, body)
         candidates = {"floor": floor, "json": loads, "verify": verify}
         if name != batch:
             candidates["asgi"] = verify_asgi

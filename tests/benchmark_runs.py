@@ -10,8 +10,25 @@ from pathlib import Path
 from typing import Any
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
-PROVIDERS = ("courier", "stripe", "standard-webhooks", "slack", "github", "customerio", "kourier")
-"""The providers ``count_targets.py`` and ``bench_handle.py`` measure, in their order."""
+PROVIDERS = (
+    "courier",
+    "stripe",
+    "standard-webhooks",
+    "slack",
+    "github",
+    "customerio",
+    "kourier",
+    "xtremepush",
+)
+"""The providers ``count_targets.py`` counts (the ones the project started from), in its order."""
+EVERY_PROVIDER = (
+    *PROVIDERS,
+    *("basic", "bearer", "calendly", "clerk", "courier-channel", "customerio-reporting", "gitlab", "hmac"),
+    *("intercom", "linear", "meta", "paddle", "postmark", "resend", "shopify", "square", "twitch"),
+    *("typeform", "vercel", "zendesk", "zoom"),
+)
+"""The providers ``bench_handle.py`` times by default: every one with a one-MAC or token
+floor (aws-sns, discord, sendgrid, mailgun and twilio have none)."""
 
 
 def run_for_figures(script: str, options: Sequence[str], figures: Path) -> tuple[str, list[dict[str, Any]]]:

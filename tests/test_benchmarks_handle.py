@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.benchmark_runs import PROVIDERS, run_for_figures
+from tests.benchmark_runs import EVERY_PROVIDER, PROVIDERS, run_for_figures
 
 
 def test_bench_handle_prints_every_row_and_ratio(tmp_path: Path) -> None:
     few = ["--rounds", "1", "--batch-events", "20", "--sample-ms", "0.5"]
     stdout, rows = run_for_figures("bench_handle.py", few, tmp_path / "handle.json")
     assert "handle/(floor+json)" in stdout
-    payloads = [*PROVIDERS, "customerio batch of 20", "customerio batch of 20, collector running"]
+    payloads = [*EVERY_PROVIDER, "customerio batch of 20", "customerio batch of 20, collector running"]
     assert [(row["variant"], row["payload"]) for row in rows] == [
         (variant, payload) for variant in ("orjson", "no orjson") for payload in payloads
     ]
@@ -32,3 +32,14 @@ def test_bench_handle_prints_every_row_and_ratio(tmp_path: Path) -> None:
             assert row["asgi/floor"] is None and "asgi_us" not in row
         for value in [*times, *ratios]:
             assert isinstance(value, float) and value > 0, row
+    assert all(row["bytes"] >= 1024 for row in rows)
+
+
+def test_bench_handle_can_time_only_the_counted_providers(tmp_path: Path) -> None:
+    few = ["--rounds", "1", "--batch-events", "20", "--sample-ms", "0.5", "--providers", "seeds"]
+    _, rows = run_for_figures("bench_handle.py", few, tmp_path / "handle.json")
+    assert [row["payload"] for row in rows if row["variant"] == "orjson"] == [
+        *PROVIDERS,
+        "customerio batch of 20",
+        "customerio batch of 20, collector running",
+    ]
