@@ -67,6 +67,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import hmac
 import json
@@ -85,6 +86,7 @@ from webhook_receiver import Headers, Receiver, _accel, _events, _headers, provi
 from webhook_receiver._receiver import Reply
 from webhook_receiver._schemes import (
     NOTHING_SIGNED,
+    BasicAuth,
     BearerToken,
     HmacSignature,
     KeyedListSignature,
@@ -125,6 +127,7 @@ TARGETS = (
     "events",
     "records",
     "precheck",
+    "reader",
 )
 
 
@@ -306,6 +309,10 @@ class World:
                 Secrets((b"tok", b"a b", b"\xc3\xa9t\xc3\xa9"), (never, NOW, never)), header="X-Auth"
             ),
         )
+        self._add(
+            "token/basic-expiring",
+            BasicAuth(((b"ab", b"c"), (b"a:b", b"c"), (b"old", b"pw")), expires=(never, never, NOW)),
+        )
         for kind, configs in self.configs.items():
             if not configs:
                 raise RuntimeError(f"no configuration of the {kind} kind")
@@ -362,7 +369,8 @@ class World:
             )
             if f"Verifier {word}," in text
         )
-        count = len(scheme._tokens) if isinstance(scheme, BearerToken) else len(scheme.keyring)
+        # A token scheme (a bearer token, or basic auth's base64 pairs) by what it compiles to.
+        count = len(scheme.compiled_options()["pads"]) if kind == "token" else len(scheme.keyring)
         self.configs[kind].append(Config(label, kind, scheme, verifier, count))
 
     def _counted_to_datetime(self, value: object) -> object:
@@ -547,10 +555,12 @@ def _sign(fdp: Choices, config: Config, stamp: str, body: bytes) -> list[tuple[s
     index = fdp.ConsumeIntInRange(0, config.secrets - 1)
     forged = fdp.ConsumeIntInRange(0, 15) == 0  # a signature no secret made
     if config.kind == "token":
-        token = scheme._tokens[index].decode("latin-1")
+        options = scheme.compiled_options()
+        token = options["pads"][index].decode("latin-1")
         if forged:
-            token = _text(fdp, ["a", "b", " ", "t", "o", "k", "é"], 6)
-        return [(scheme._header, _pick(fdp, ["Bearer", "bearer", "BEARER", "Basic"]) + " " + token)]
+            token = _text(fdp, ["a", "b", " ", "t", "o", "k", "é", "=", "Yw"], 6)
+        word = _pick(fdp, [options["prefix"], options["prefix"].lower(), "Bearer", "Basic", "BASIC"])
+        return [(options["header"], word + " " + token)]
     keyring = scheme.keyring
     stamp_bytes = stamp.encode("utf-8", "surrogatepass")
     if config.kind == "keyed":
@@ -1417,6 +1427,71 @@ def _precheck(fdp: Choices) -> str:
     return "fallen back" if expected[0] == "ok" else "refused"
 
 
+# ------------------------------------------------------------------ reader
+
+READER_METHODS = ("text", "required_text", "kind", "integer", "boolean", "time", "mapping", "raw", "child")
+
+
+def _reader_value(fdp: Choices, depth: int = 0) -> Any:
+    choice = fdp.ConsumeIntInRange(0, 7)
+    if choice <= 3 or depth >= 2:
+        return _pick(fdp, EVENT_VALUES)
+    if choice == 4:
+        return _time_value(fdp)
+    if choice == 5:
+        return _text(fdp, ["a", "1", ".", "é", " ", "0", "-"], 8)
+    return _reader_object(fdp, depth + 1)
+
+
+def _reader_object(fdp: Choices, depth: int = 0) -> Any:
+    found = {
+        _pick(fdp, ["a", "b", "c"]): _reader_value(fdp, depth) for _ in range(fdp.ConsumeIntInRange(0, 3))
+    }
+    return type("Payload", (dict,), {})(found) if fdp.ConsumeIntInRange(0, 9) == 0 else found
+
+
+def _reader_target(fdp: Choices) -> str:
+    """The compiled Reader against the Python one: the same values, the same errors."""
+    data = _reader_object(fdp) if fdp.ConsumeIntInRange(0, 9) else _reader_value(fdp)
+    where = _pick(fdp, ["body", "body.data", "", "é"])
+    index = _pick(fdp, [None, None, 0, 7, -1])
+    fast_made = outcome(lambda: _events.Reader(data, where, index))
+    slow_made = outcome(lambda: _events.PythonReader(data, where, index))
+    _require(fast_made[0] == slow_made[0], "Reader() answered otherwise", fast_made, slow_made, data)
+    if fast_made[0] != "ok":
+        _require(fast_made == slow_made, "Reader() raised otherwise", fast_made, slow_made, data)
+        return "refused"
+    fast, slow = fast_made[1], slow_made[1]
+    result = "served"
+    for _ in range(fdp.ConsumeIntInRange(1, 6)):
+        method = _pick(fdp, READER_METHODS)
+        key = _pick(fdp, ["a", "b", "c", "z"])
+        got = outcome(functools.partial(getattr(fast, method), key))
+        expected = outcome(functools.partial(getattr(slow, method), key))
+        _require(got[0] == expected[0], f"{method} answered otherwise", got, expected, data)
+        if got[0] != "ok":
+            _require(got == expected, f"{method} raised otherwise", got, expected, data)
+            result = "refused"
+            continue
+        if method == "child":
+            _require(
+                got[1].where == expected[1].where and got[1].data == expected[1].data,
+                "child named or read otherwise",
+                got[1].where,
+                expected[1].where,
+                data,
+            )
+            fast, slow = got[1], expected[1]
+        else:
+            value, reference = got[1], expected[1]
+            equal = value is reference or (
+                type(value) is type(reference)
+                and (value == reference or (value != value and reference != reference))
+            )
+            _require(equal, f"{method} read otherwise", got, expected, data)
+    return result
+
+
 # ------------------------------------------------------------------ entry points
 
 RUNNERS: dict[str, Callable[[Choices], str]] = {
@@ -1432,6 +1507,7 @@ RUNNERS: dict[str, Callable[[Choices], str]] = {
     "events": _events_target,
     "records": _records,
     "precheck": _precheck,
+    "reader": _reader_target,
 }
 
 

@@ -39,8 +39,10 @@ from hypothesis import currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
 from webhook_receiver import Headers
+from webhook_receiver._errors import PayloadError
 from webhook_receiver._events import CUSTOM, Event, JSONValue, Reader, member, to_datetime
 from webhook_receiver.providers import courier, customerio, github, kourier, slack, standard_webhooks, stripe
+from webhook_receiver.providers._base import generic_event
 from webhook_receiver.providers.courier import Message, MessageStatus
 from webhook_receiver.providers.kourier import DeliveryStatus
 
@@ -310,6 +312,25 @@ def assert_same(reference: Callable[[], object], inline: Callable[[], object], p
     if currently_in_test_context():
         event(_label(expected))
     assert got == expected, f"payload={payload!r}\nreference={expected!r}\ninline={got!r}"
+
+
+def reference_generic_event(payload: JSONValue) -> Event:
+    """The specification ``generic_event`` must match (before its plain conditions): each
+    conventional key through a generator, the first usable value taken."""
+    if not isinstance(payload, dict):
+        return Event(provider="hmac", type=CUSTOM, payload=payload)
+    kind = next((v for v in (payload.get("type"), payload.get("event")) if isinstance(v, str) and v), CUSTOM)
+    found_id = payload.get("id")
+    timestamp = next(
+        (t for t in map(to_datetime, (payload.get(k) for k in ("timestamp", "created", "time"))) if t), None
+    )
+    return Event(
+        provider="hmac",
+        type=kind,
+        id=found_id if isinstance(found_id, str) else None,
+        timestamp=timestamp,
+        payload=payload,
+    )
 
 
 # --- payloads ------------------------------------------------------------------------------------
@@ -604,6 +625,69 @@ def test_github_events_from_matches_the_reader_based_reads(
         lambda: provider.events_from(payload, Headers(headers)),
         payload,
     )
+
+
+GENERIC = body(
+    {
+        "type": field("thing.happened", "", odd_one_in=3),
+        "event": field("other.thing", "", odd_one_in=3),
+        "id": TEXT,
+        "timestamp": TIME,
+        "created": TIME,
+        "time": TIME,
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(payload=GENERIC)
+def test_generic_event_matches_the_generator_based_reads(payload: Any) -> None:
+    assert_same(
+        lambda: reference_generic_event(payload),
+        lambda: generic_event("hmac", payload),
+        payload,
+    )
+
+
+def reference_where(root: str, index: int | None, keys: list[str]) -> str:
+    """How a reader made by ``child`` for each of ``keys`` in turn was named when it formatted
+    its name eagerly: ``f"{parent.where}.{key}"``."""
+    where = root if index is None else f"{root}[{index}]"
+    for key in keys:
+        where = f"{where}.{key}"
+    return where
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    root=st.sampled_from(["body", "payload", "body.entry"]),
+    index=st.one_of(st.none(), st.integers(0, 999)),
+    keys=st.lists(st.text(max_size=4), max_size=4),
+    bad=st.sampled_from([1, [], "x", True]),
+)
+def test_a_child_reader_names_itself_by_its_parent_and_key(
+    root: str, index: int | None, keys: list[str], bad: object
+) -> None:
+    """``child`` names the new reader only when asked (an error): the same name as formatting it at once."""
+    payload: dict[str, Any] = {}
+    inner = payload
+    for key in keys:
+        inner[key] = {}
+        inner = inner[key]
+    inner["field"] = bad
+    reader = Reader(payload, root, index)
+    for key in keys:
+        reader = reader.child(key)
+    expected = reference_where(root, index, keys)
+    assert reader.where == expected
+    assert reader.data is inner
+    reading = reader.boolean if not isinstance(bad, bool) else reader.integer
+    with pytest.raises(PayloadError) as raised:
+        reading("field")
+    assert str(raised.value).startswith(f"{expected}.field must be ")
+    # A child whose field is not an object: its parent's name and the key, in the error.
+    with pytest.raises(PayloadError, match=re.escape(f"{expected}.field must be an object")):
+        reader.child("field")
 
 
 # --- every pair of odd fields: the first one in the reference's order is reported -----------------

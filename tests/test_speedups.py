@@ -16,6 +16,7 @@ tests once more with ``WEBHOOK_RECEIVER_PURE_PYTHON=1``, so both paths are teste
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import subprocess
@@ -51,7 +52,41 @@ def test_the_timestamped_providers_of_the_speed_targets_are_served() -> None:
     assert speed_targets <= set(SERVED)
     # and the ones it cannot serve are refused at construction, not mis-served
     assert compiled_checker(make_provider("twitch").scheme) is None  # signed headers besides the body
-    assert compiled_checker(make_provider("postmark").scheme) is None  # basic auth
+    assert compiled_checker(make_provider("gitlab").scheme) is None  # a whole-header key, no scheme word
+
+
+def test_basic_auth_is_served_for_the_canonical_encoding_and_left_to_python_otherwise() -> None:
+    """The compiled check compares ``base64(user:password)`` as a token; what only the
+    decoding check can judge (another encoding of the pair, a colon in a username, an
+    expired pair) is left to it, and every refusal keeps its ``WWW-Authenticate``."""
+    provider = make_provider("basic", credentials=[("ab", "c"), ("a:b", "c"), ("old", "pw")])
+    scheme = provider.scheme
+    verifier = compiled_checker(scheme)
+    assert verifier is not None
+    usual = {"Authorization": "Basic YWI6Yw=="}  # base64(b"ab:c")
+    assert verifier.try_fast(usual, b"{}", NOW) == Verified()  # type: ignore[attr-defined]
+    # The same pair with unused bits set: Python decodes it to b"ab:c" and accepts it.
+    other_encoding = {"Authorization": "Basic YWI6Yx=="}
+    assert verifier.try_fast(other_encoding, b"{}", NOW) is None  # type: ignore[attr-defined]
+    assert outcome(lambda: verifier(other_encoding, b"{}", NOW)) == ("ok", Verified())
+    # "a:b" / "c" is sent as "a:b:c", which splits as "a" / "b:c": neither path accepts it.
+    colon = {"Authorization": "Basic " + base64.b64encode(b"a:b:c").decode()}
+    assert verifier.try_fast(colon, b"{}", NOW) is None  # type: ignore[attr-defined]
+    for headers in (colon, {"Authorization": "Basic " + base64.b64encode(b"ab:d").decode()}, {}):
+        refused = outcome(lambda headers=headers: verifier(headers, b"{}", NOW))
+        assert refused == outcome(lambda headers=headers: scheme.verify(headers, b"{}", NOW))
+        assert refused[0] == "error" and refused[3] == 401
+        with pytest.raises(VerificationError) as raised:
+            verifier(headers, b"{}", NOW)
+        assert raised.value.headers == {"WWW-Authenticate": 'Basic realm="webhooks", charset="UTF-8"'}
+    until = datetime.fromtimestamp(NOW - 1, UTC)
+    expiring = make_provider("basic", credentials=[("old", Secret("pw", expires_at=until)), ("ab", "c")])
+    old = {"Authorization": "Basic " + base64.b64encode(b"old:pw").decode()}
+    expiring_verifier = compiled_checker(expiring.scheme)
+    assert expiring_verifier is not None
+    assert expiring_verifier.try_fast(old, b"{}", NOW - 2) == Verified()  # type: ignore[attr-defined]
+    assert expiring_verifier.try_fast(old, b"{}", NOW) is None  # type: ignore[attr-defined]
+    assert outcome(lambda: expiring_verifier(old, b"{}", NOW))[0] == "error"
 
 
 def test_providers_verify_through_it() -> None:

@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 
 from tests.compiled import require_compiled
-from webhook_receiver import Verified, _accel
+from webhook_receiver import Verified, _accel, _events
 
 require_compiled()
 
@@ -34,7 +34,7 @@ from tests import speedups_fuzz  # noqa: E402  (after the skip: it builds compil
 
 SEED = 20_251_130
 PER_TARGET = 800
-"""Inputs per target in the short run: 9,600 in all, about a second."""
+"""Inputs per target in the short run: 10,400 in all, about a second."""
 
 OUTCOMES: dict[str, set[str]] = {
     "keyed": {"accepted", "fallen back", "refused"},
@@ -49,6 +49,7 @@ OUTCOMES: dict[str, set[str]] = {
     "events": {"accepted", "fallen back", "refused", "each"},
     "records": {"accepted", "fallen back", "refused"},
     "precheck": {"accepted", "fallen back", "refused"},
+    "reader": {"served", "refused"},
 }
 """What each target must have answered at least a few times in the short run."""
 
@@ -110,6 +111,27 @@ def test_a_planted_disagreement_is_found(name: str, monkeypatch: pytest.MonkeyPa
     target = _planted(name, monkeypatch)
     with pytest.raises(speedups_fuzz.Mismatch):
         speedups_fuzz.run_seeded(SEED, 2000, targets=(target,))
+
+
+def test_a_planted_disagreement_in_the_reader_is_found() -> None:
+    """The compiled Reader hands unusual values to the class ``configure_reader`` gave it:
+    one that lets a boolean through as an integer must be told from the Python Reader."""
+
+    class Lenient(_events.PythonReader):
+        __slots__ = ()
+
+        def integer(self, key: str) -> Any:
+            value = self.data.get(key)
+            return value if isinstance(value, int) else super().integer(key)
+
+    compiled = _accel.compiled
+    assert compiled is not None
+    compiled.configure_reader(Lenient, _events.to_datetime)
+    try:
+        with pytest.raises(speedups_fuzz.Mismatch):
+            speedups_fuzz.run_seeded(SEED, 2000, targets=("reader",))
+    finally:
+        compiled.configure_reader(_events.PythonReader, _events.to_datetime)
 
 
 def test_the_atheris_entry_point() -> None:

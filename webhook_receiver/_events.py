@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
 from types import ModuleType
-from typing import Any, NamedTuple, ParamSpec, Self, TypeVar
+from typing import TYPE_CHECKING, Any, NamedTuple, ParamSpec, Self, TypeVar
 
 from . import _accel
 from ._errors import PayloadError
@@ -30,6 +30,7 @@ __all__ = [
     "JSONObject",
     "JSONValue",
     "OpenEnum",
+    "PythonReader",
     "Reader",
     "canonical_json",
     "check_depth",
@@ -568,7 +569,7 @@ class Reader:
     is present with the wrong JSON type is a ``PayloadError``.
     """
 
-    __slots__ = ("_data", "_index", "_where")
+    __slots__ = ("_data", "_index", "_key", "_where")
 
     def __init__(self, data: JSONValue, where: str, index: int | None = None) -> None:
         """``where`` names ``data`` in error messages (``"body"``); with ``index``, it is
@@ -578,8 +579,9 @@ class Reader:
             where = where if index is None else f"{where}[{index}]"
             raise PayloadError(f"{where} must be a JSON object, not {_json_type(data)}")
         self._data: JSONObject = data
-        self._where = where
+        self._where: str | Reader = where
         self._index = index
+        self._key: str | None = None
 
     @property
     def data(self) -> JSONObject:
@@ -589,7 +591,10 @@ class Reader:
     @property
     def where(self) -> str:
         """How error messages name this object (``"body"``, ``"body[3].context"``)."""
-        return self._where if self._index is None else f"{self._where}[{self._index}]"
+        where = self._where
+        if type(where) is not str:  # a child's: its parent's name and its key
+            return f"{where.where}.{self._key}"  # type: ignore[union-attr]
+        return where if self._index is None else f"{where}[{self._index}]"
 
     def _fail(self, key: str, expected: str) -> PayloadError:
         return PayloadError(f"{self.where}.{key} must be {expected}, not {_json_type(self._data[key])}")
@@ -666,11 +671,29 @@ class Reader:
 
     def child(self, key: str) -> Reader:
         """A :class:`Reader` over an object field (empty when absent)."""
-        return Reader(self.mapping(key), f"{self.where}.{key}")
+        made = _new_reader(type(self))
+        made._data = self.mapping(key)
+        # Named by this reader and the key, formatted only if an error needs it: a
+        # request's builder makes several children and most requests have no error.
+        made._where = self
+        made._index = None
+        made._key = key
+        return made
 
     def raw(self, key: str) -> JSONValue:
         """The raw value of a field, whatever its type."""
         return self._data.get(key)
+
+
+_new_reader = object.__new__
+
+PythonReader = Reader
+"""The :class:`Reader` written in Python: the Reader itself without the compiled path,
+and with it what the compiled one (``_speedups.Reader``) hands every unusual value to,
+so that conversions and errors are this class's."""
+if not TYPE_CHECKING and _accel.compiled is not None:  # mypy checks the Python class
+    _accel.compiled.configure_reader(PythonReader, to_datetime)
+    Reader = _accel.compiled.Reader
 
 
 def _json_type(value: object) -> str:

@@ -3175,6 +3175,352 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
+/* ------------------------------------------------------------------ the Reader type */
+
+/*
+ * _events.Reader, compiled: typed reads from one decoded JSON object, for the
+ * providers' event functions. Each read serves the usual value itself (a field of an
+ * exact dict that is absent, null, or of the exact type the read expects) and hands
+ * anything else to a Python Reader over the same object with the same name (set once
+ * by configure_reader), which converts the value or raises the PayloadError. A
+ * child is named by its parent and key, formatted only when an error asks for it.
+ */
+static PyObject *python_reader = NULL;      /* _events.PythonReader */
+static PyObject *reader_to_datetime = NULL; /* _events.to_datetime */
+static PyObject *str_text, *str_required_text, *str_kind, *str_integer, *str_boolean, *str_time;
+static PyObject *str_mapping, *str_raw;
+
+typedef struct {
+    PyObject_HEAD
+    PyObject *data;  /* a dict (an exact one reads fast) */
+    PyObject *where; /* the name given, or a child's parent Reader */
+    PyObject *index; /* the index given, or NULL */
+    PyObject *key;   /* a child's key, or NULL */
+} Reader;
+
+static PyTypeObject ReaderType;
+
+static PyObject *
+reader_name(Reader *self)
+{
+    if (was_cleared(self->where, "Reader")) {
+        return NULL;
+    }
+    if (Py_IS_TYPE(self->where, &ReaderType)) {
+        PyObject *parent = reader_name((Reader *)self->where);
+        if (parent == NULL) {
+            return NULL;
+        }
+        PyObject *name = PyUnicode_FromFormat("%S.%S", parent, self->key);
+        Py_DECREF(parent);
+        return name;
+    }
+    if (self->index == NULL) {
+        return Py_NewRef(self->where);
+    }
+    return PyUnicode_FromFormat("%S[%S]", self->where, self->index);
+}
+
+static Reader *
+reader_make(PyObject *data, PyObject *where, PyObject *index, PyObject *key)
+{
+    Reader *self = PyObject_GC_New(Reader, &ReaderType);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->data = Py_NewRef(data);
+    self->where = Py_NewRef(where);
+    self->index = Py_XNewRef(index);
+    self->key = Py_XNewRef(key);
+    PyObject_GC_Track(self);
+    return self;
+}
+
+/* What the Python Reader's `method`(key) gives for this reader's object and name. */
+static PyObject *
+reader_slow(Reader *self, PyObject *method, PyObject *key)
+{
+    if (python_reader == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "Reader: configure_reader() was not called");
+        return NULL;
+    }
+    PyObject *where = reader_name(self);
+    if (where == NULL) {
+        return NULL;
+    }
+    PyObject *args[2] = {self->data, where};
+    PyObject *slow = PyObject_Vectorcall(python_reader, args, 2, NULL);
+    Py_DECREF(where);
+    if (slow == NULL) {
+        return NULL;
+    }
+    PyObject *result = PyObject_CallMethodOneArg(slow, method, key);
+    Py_DECREF(slow);
+    return result;
+}
+
+/* The field's value (borrowed; NULL when absent, with no error set), or -1 when the
+   object is not an exact dict (the Python Reader reads it) or the lookup failed. */
+static int
+reader_get(Reader *self, PyObject *key, PyObject **value)
+{
+    if (was_cleared(self->data, "Reader") || !PyDict_CheckExact(self->data)) {
+        return -1;
+    }
+    *value = PyDict_GetItemWithError(self->data, key);
+    return *value == NULL && PyErr_Occurred() ? -1 : 0;
+}
+
+#define READER_GET(method_name)                                                                             \
+    PyObject *value;                                                                                        \
+    if (reader_get(self, key, &value) < 0) {                                                                \
+        return PyErr_Occurred() ? NULL : reader_slow(self, method_name, key);                               \
+    }
+
+static PyObject *
+reader_text(Reader *self, PyObject *key)
+{
+    READER_GET(str_text);
+    if (value == NULL || value == Py_None || PyUnicode_CheckExact(value)) {
+        return Py_NewRef(value == NULL ? Py_None : value);
+    }
+    if (PyLong_CheckExact(value) || PyFloat_CheckExact(value)) {
+        return PyObject_Str(value); /* ids are often numbers: str(value), as Python writes it */
+    }
+    return reader_slow(self, str_text, key);
+}
+
+static PyObject *
+reader_required_text(Reader *self, PyObject *key)
+{
+    READER_GET(str_required_text);
+    if (value != NULL && PyUnicode_CheckExact(value) && PyUnicode_GET_LENGTH(value) > 0) {
+        return Py_NewRef(value);
+    }
+    return reader_slow(self, str_required_text, key);
+}
+
+static PyObject *
+reader_kind(Reader *self, PyObject *key)
+{
+    READER_GET(str_kind);
+    if (value != NULL && PyUnicode_CheckExact(value) && PyUnicode_GET_LENGTH(value) > 0) {
+        return Py_NewRef(value);
+    }
+    return reader_slow(self, str_kind, key);
+}
+
+static PyObject *
+reader_integer(Reader *self, PyObject *key)
+{
+    READER_GET(str_integer);
+    if (value == NULL || value == Py_None || PyLong_CheckExact(value)) {
+        return Py_NewRef(value == NULL ? Py_None : value);
+    }
+    return reader_slow(self, str_integer, key);
+}
+
+static PyObject *
+reader_boolean(Reader *self, PyObject *key)
+{
+    READER_GET(str_boolean);
+    if (value == NULL || value == Py_None || PyBool_Check(value)) {
+        return Py_NewRef(value == NULL ? Py_None : value);
+    }
+    return reader_slow(self, str_boolean, key);
+}
+
+static PyObject *
+reader_time(Reader *self, PyObject *key)
+{
+    READER_GET(str_time);
+    if (value == NULL || value == Py_None) {
+        Py_RETURN_NONE;
+    }
+    if (reader_to_datetime != NULL
+        && (PyUnicode_CheckExact(value) || PyLong_CheckExact(value) || PyFloat_CheckExact(value))) {
+        PyObject *parsed = PyObject_CallOneArg(reader_to_datetime, value);
+        if (parsed != Py_None) {
+            return parsed; /* a datetime, or NULL with its error */
+        }
+        Py_DECREF(parsed);
+    }
+    return reader_slow(self, str_time, key); /* not a time: the PayloadError */
+}
+
+/* mapping(key)'s value: an exact dict as it is, a new one for absent or null. */
+static PyObject *
+reader_mapping_value(Reader *self, PyObject *key)
+{
+    READER_GET(str_mapping);
+    if (value == NULL || value == Py_None) {
+        return PyDict_New();
+    }
+    if (PyDict_CheckExact(value)) {
+        return Py_NewRef(value);
+    }
+    return reader_slow(self, str_mapping, key);
+}
+
+static PyObject *
+reader_mapping(Reader *self, PyObject *key)
+{
+    return reader_mapping_value(self, key);
+}
+
+static PyObject *
+reader_child(Reader *self, PyObject *key)
+{
+    PyObject *data = reader_mapping_value(self, key);
+    if (data == NULL) {
+        return NULL;
+    }
+    Reader *child = reader_make(data, (PyObject *)self, NULL, key);
+    Py_DECREF(data);
+    return (PyObject *)child;
+}
+
+static PyObject *
+reader_raw(Reader *self, PyObject *key)
+{
+    READER_GET(str_raw);
+    return Py_NewRef(value == NULL ? Py_None : value);
+}
+
+#undef READER_GET
+
+/* Reader(data, where, index=None) */
+static PyObject *
+reader_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    PyObject *index = NULL;
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
+        if (nargs == 2 && PyTuple_GET_SIZE(kwnames) == 1
+            && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "index") == 0) {
+            index = args[2];
+        }
+        else {
+            PyErr_SetString(PyExc_TypeError, "Reader(data, where, index=None)");
+            return NULL;
+        }
+    }
+    else if (nargs == 3) {
+        index = args[2];
+    }
+    else if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "Reader(data, where, index=None)");
+        return NULL;
+    }
+    if (index == Py_None) {
+        index = NULL;
+    }
+    PyObject *data = args[0];
+    if (!PyDict_Check(data)) {
+        /* The Python Reader raises the PayloadError that names it. */
+        if (python_reader == NULL) {
+            PyErr_SetString(PyExc_RuntimeError, "Reader: configure_reader() was not called");
+            return NULL;
+        }
+        PyObject *call[3] = {data, args[1], index == NULL ? Py_None : index};
+        return PyObject_Vectorcall(python_reader, call, 3, NULL);
+    }
+    return (PyObject *)reader_make(data, args[1], index, NULL);
+}
+
+static PyObject *
+reader_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    return PyVectorcall_Call((PyObject *)type, args, kwargs);
+}
+
+static PyObject *
+reader_get_data(Reader *self, void *closure)
+{
+    return was_cleared(self->data, "Reader") ? NULL : Py_NewRef(self->data);
+}
+
+static PyObject *
+reader_get_where(Reader *self, void *closure)
+{
+    return reader_name(self);
+}
+
+static int
+reader_traverse(Reader *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->data);
+    Py_VISIT(self->where);
+    Py_VISIT(self->index);
+    Py_VISIT(self->key);
+    return 0;
+}
+
+static int
+reader_clear(Reader *self)
+{
+    Py_CLEAR(self->data);
+    Py_CLEAR(self->where);
+    Py_CLEAR(self->index);
+    Py_CLEAR(self->key);
+    return 0;
+}
+
+static void
+reader_dealloc(Reader *self)
+{
+    PyObject_GC_UnTrack(self);
+    reader_clear(self);
+    PyObject_GC_Del(self);
+}
+
+static PyObject *
+configure_reader(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2) {
+        PyErr_SetString(PyExc_TypeError, "configure_reader(python_reader, to_datetime)");
+        return NULL;
+    }
+    Py_XSETREF(python_reader, Py_NewRef(args[0]));
+    Py_XSETREF(reader_to_datetime, Py_NewRef(args[1]));
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef reader_methods[] = {
+    {"text", (PyCFunction)reader_text, METH_O, "A string field (numbers written as strings); None when absent or null."},
+    {"required_text", (PyCFunction)reader_required_text, METH_O, "A string field that must be present and non-empty."},
+    {"kind", (PyCFunction)reader_kind, METH_O, "An event-type field: a non-empty string."},
+    {"integer", (PyCFunction)reader_integer, METH_O, "An integer field."},
+    {"boolean", (PyCFunction)reader_boolean, METH_O, "A boolean field."},
+    {"time", (PyCFunction)reader_time, METH_O, "A time field (ISO 8601, or unix seconds/milliseconds)."},
+    {"mapping", (PyCFunction)reader_mapping, METH_O, "An object field; absent or null reads as an empty object."},
+    {"child", (PyCFunction)reader_child, METH_O, "A Reader over an object field (empty when absent)."},
+    {"raw", (PyCFunction)reader_raw, METH_O, "The raw value of a field, whatever its type."},
+    {NULL, NULL, 0, NULL},
+};
+
+static PyGetSetDef reader_getset[] = {
+    {"data", (getter)reader_get_data, NULL, "The object itself.", NULL},
+    {"where", (getter)reader_get_where, NULL, "How error messages name this object.", NULL},
+    {NULL, NULL, NULL, NULL, NULL},
+};
+
+static PyTypeObject ReaderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.Reader",
+    .tp_doc = "Typed reads from one decoded JSON object (_events.Reader), compiled for the usual "
+              "values; anything else goes to the Python Reader.",
+    .tp_basicsize = sizeof(Reader),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
+    .tp_new = reader_new,
+    .tp_vectorcall = reader_vectorcall,
+    .tp_dealloc = (destructor)reader_dealloc,
+    .tp_traverse = (traverseproc)reader_traverse,
+    .tp_clear = (inquiry)reader_clear,
+    .tp_methods = reader_methods,
+    .tp_getset = reader_getset,
+};
+
 static PyMethodDef speedups_functions[] = {
     {"json_fits", (PyCFunction)(void (*)(void))json_fits, METH_FASTCALL,
      "json_fits(body, depth, digits): read as JSON, nested at most `depth` deep, and no run of `digits` digits."},
@@ -3184,6 +3530,8 @@ static PyMethodDef speedups_functions[] = {
      "environ_dict(environ, plan): the headers of Django's META as a dict (adapters._environ)."},
     {"header_values", (PyCFunction)(void (*)(void))header_values, METH_FASTCALL,
      "header_values(pairs, name): Headers.getlist(name) over plain pairs, or None to leave it to Python."},
+    {"configure_reader", (PyCFunction)(void (*)(void))configure_reader, METH_FASTCALL,
+     "configure_reader(python_reader, to_datetime): what Reader hands unusual values to, and parses times with."},
     {"sha256_available", sha256_available, METH_NOARGS,
      "sha256_available(): whether this CPU has the SHA extensions Sha256Key computes with."},
     {NULL, NULL, 0, NULL},
@@ -3210,7 +3558,8 @@ PyInit__speedups(void)
         || (from_iso_format = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat")) == NULL
         || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
         || PyType_Ready(&TimeConverterType) < 0 || PyType_Ready(&EventBuilderType) < 0
-        || PyType_Ready(&RecordMakerType) < 0 || PyType_Ready(&Sha256KeyType) < 0) {
+        || PyType_Ready(&RecordMakerType) < 0 || PyType_Ready(&Sha256KeyType) < 0
+        || PyType_Ready(&ReaderType) < 0) {
         return NULL;
     }
 #define INTERN(var, text)                                                                                   \
@@ -3227,6 +3576,14 @@ PyInit__speedups(void)
     INTERN(str_items, "items");
     INTERN(str_checked_by, "_checked_by");
     INTERN(str_content_length, "content_length");
+    INTERN(str_text, "text");
+    INTERN(str_required_text, "required_text");
+    INTERN(str_kind, "kind");
+    INTERN(str_integer, "integer");
+    INTERN(str_boolean, "boolean");
+    INTERN(str_time, "time");
+    INTERN(str_mapping, "mapping");
+    INTERN(str_raw, "raw");
 #undef INTERN
     if ((empty_bytes = PyBytes_FromStringAndSize(NULL, 0)) == NULL) {
         return NULL;
@@ -3240,7 +3597,8 @@ PyInit__speedups(void)
         || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0
         || PyModule_AddObjectRef(module, "EventBuilder", (PyObject *)&EventBuilderType) < 0
         || PyModule_AddObjectRef(module, "RecordMaker", (PyObject *)&RecordMakerType) < 0
-        || PyModule_AddObjectRef(module, "Sha256Key", (PyObject *)&Sha256KeyType) < 0) {
+        || PyModule_AddObjectRef(module, "Sha256Key", (PyObject *)&Sha256KeyType) < 0
+        || PyModule_AddObjectRef(module, "Reader", (PyObject *)&ReaderType) < 0) {
         Py_DECREF(module);
         return NULL;
     }

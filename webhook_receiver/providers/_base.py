@@ -364,11 +364,15 @@ def generic_event(provider: str, payload: JSONValue, *, id: str | None = None) -
     """
     if not isinstance(payload, dict):
         return _new_event(provider=provider, type=CUSTOM, id=id, payload=payload)
-    kind = next((v for v in (payload.get("type"), payload.get("event")) if isinstance(v, str) and v), CUSTOM)
-    found_id = payload.get("id")
-    timestamp = next(
-        (t for t in map(to_datetime, (payload.get(k) for k in ("timestamp", "created", "time"))) if t), None
-    )
+    get = payload.get
+    # Plain conditions rather than generators: every request of these providers comes here.
+    kind = get("type")
+    if not (kind and isinstance(kind, str)):
+        kind = get("event")
+        if not (kind and isinstance(kind, str)):
+            kind = CUSTOM
+    found_id = get("id")
+    timestamp = to_datetime(get("timestamp")) or to_datetime(get("created")) or to_datetime(get("time"))
     return _new_event(
         provider=provider,
         type=kind,
