@@ -38,13 +38,14 @@ import pytest
 from hypothesis import currently_in_test_context, event, given, settings
 from hypothesis import strategies as st
 
-from webhook_receiver import Headers
+from webhook_receiver import Headers, providers
 from webhook_receiver._errors import PayloadError
 from webhook_receiver._events import CUSTOM, Event, JSONValue, Reader, member, to_datetime
 from webhook_receiver.providers import courier, customerio, github, kourier, slack, standard_webhooks, stripe
 from webhook_receiver.providers._base import generic_event
 from webhook_receiver.providers.courier import Message, MessageStatus
 from webhook_receiver.providers.kourier import DeliveryStatus
+from webhook_receiver.testing import DEMO_OPTIONS
 
 # --- the specification: the Reader-based builders ------------------------------------------------
 
@@ -647,6 +648,40 @@ def test_generic_event_matches_the_generator_based_reads(payload: Any) -> None:
         lambda: generic_event("hmac", payload),
         payload,
     )
+
+
+def reference_signed(headers: Headers) -> tuple[str | None, str | None]:
+    """How Resend and Clerk read the signed id and time from an event's headers (before
+    ``standard_webhooks.signed_id_and_time``): the first name present, by generators."""
+    msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
+    stamp = next(
+        (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v), None
+    )
+    return msg_id, stamp
+
+
+@pytest.mark.parametrize("name", ["resend", "clerk", "standard-webhooks"])
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [("webhook-id", "msg_1"), ("webhook-timestamp", "1706160867")],
+        [("svix-id", "msg_0.1"), ("svix-timestamp", "1706160000")],  # an event stored by 0.1
+        [("svix-id", "msg_0.1"), ("webhook-id", "msg_1"), ("webhook-timestamp", "1706160867")],
+        [("webhook-id", "msg_1"), ("svix-timestamp", "1706160000")],
+        [("webhook-id", ""), ("webhook-id", "msg_2")],
+        [],
+    ],
+)
+def test_the_svix_family_reads_the_signed_id_and_time_as_before(
+    name: str, pairs: list[tuple[str, str]]
+) -> None:
+    headers = Headers(pairs)
+    msg_id, stamp = reference_signed(headers)
+    assert standard_webhooks.signed_id_and_time(headers) == (msg_id, stamp)
+    payload = {"type": "email.sent" if name == "resend" else "user.created", "data": {"id": "x"}}
+    (built,) = providers.create(name, **DEMO_OPTIONS[name]).events_from(payload, headers)
+    assert built.id == msg_id
+    assert built.timestamp == to_datetime(stamp)
 
 
 def reference_where(root: str, index: int | None, keys: list[str]) -> str:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from .._events import Event, JSONObject, JSONValue, Reader, constructor, to_datetime
 from .._headers import Headers
-from .standard_webhooks import StandardWebhooks, StandardWebhooksEvent
+from .standard_webhooks import StandardWebhooks, StandardWebhooksEvent, signed_id_and_time
 
 __all__ = [
     "Clerk",
@@ -159,10 +159,7 @@ def clerk_event(payload: JSONValue, headers: Headers) -> ClerkEvent:
     body = Reader(payload, "body")
     kind = body.kind("type")
     cls = _EXACT.get(kind) or _FAMILY.get(kind.partition(".")[0], ClerkEvent)
-    msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
-    stamp = next(
-        (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v), None
-    )
+    msg_id, stamp = signed_id_and_time(headers)
     data = body.child("data")
     fields: dict[str, object] = {
         "provider": "clerk",

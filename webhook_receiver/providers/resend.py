@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from .._errors import PayloadError
 from .._events import Event, JSONValue, Reader, constructor, to_datetime
 from .._headers import Headers
-from .standard_webhooks import StandardWebhooks, StandardWebhooksEvent
+from .standard_webhooks import StandardWebhooks, StandardWebhooksEvent, signed_id_and_time
 
 __all__ = [
     "EmailBounced",
@@ -134,15 +134,6 @@ def _strings(reader: Reader, key: str) -> tuple[str, ...]:
     raise PayloadError(f"{reader.where}.{key} must be a string or an array of strings")
 
 
-def _signed(headers: Headers) -> tuple[str | None, str | None]:
-    """The signed message id and timestamp, as ``event_headers`` kept them."""
-    msg_id = next((v[0] for v in (headers.getlist("webhook-id"), headers.getlist("svix-id")) if v), None)
-    stamp = next(
-        (v[0] for v in (headers.getlist("webhook-timestamp"), headers.getlist("svix-timestamp")) if v), None
-    )
-    return msg_id, stamp
-
-
 def resend_event(payload: JSONValue, headers: Headers) -> ResendEvent:
     """The typed event for one Resend body and its signed ``svix-id``/``svix-timestamp``.
 
@@ -152,7 +143,7 @@ def resend_event(payload: JSONValue, headers: Headers) -> ResendEvent:
     body = Reader(payload, "body")
     kind = body.kind("type")
     cls = _EXACT.get(kind) or _FAMILY.get(kind.partition(".")[0], ResendEvent)
-    msg_id, stamp = _signed(headers)
+    msg_id, stamp = signed_id_and_time(headers)
     data = body.child("data")
     fields: dict[str, object] = {
         "provider": "resend",

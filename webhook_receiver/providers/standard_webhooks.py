@@ -252,6 +252,17 @@ class StandardWebhooksKeySignature:
         return f"StandardWebhooksKeySignature({secrets}{self._keys!r}, tolerance={self._tolerance:g})"
 
 
+def signed_id_and_time(headers: Headers) -> tuple[str | None, str | None]:
+    """The signed message id and timestamp among an event's headers, as
+    :meth:`StandardWebhooks.event_headers` keeps them (``webhook-id``,
+    ``webhook-timestamp``; events stored by 0.1 have them as ``svix-id``,
+    ``svix-timestamp``), for this provider and the ones built on it."""
+    # The first of the two names that is present, without a generator per request.
+    ids = headers.getlist("webhook-id") or headers.getlist("svix-id")
+    times = headers.getlist("webhook-timestamp") or headers.getlist("svix-timestamp")
+    return (ids[0] if ids else None), (times[0] if times else None)
+
+
 class StandardWebhooks(Provider):
     """Standard Webhooks / Svix: ``v1`` (HMAC, ``secret=``) and ``v1a`` (Ed25519, ``public_key=``)."""
 
@@ -332,9 +343,7 @@ class StandardWebhooks(Provider):
     def events_from(self, payload: JSONValue, headers: Headers) -> list[Event]:
         """One event; the id is the signed ``webhook-id`` (``svix-id`` in events stored by 0.1)."""
         data = payload if type(payload) is dict else Reader(payload, "body").data
-        # The first of the two names that is present, without a generator per request.
-        ids = headers.getlist("webhook-id") or headers.getlist("svix-id")
-        times = headers.getlist("webhook-timestamp") or headers.getlist("svix-timestamp")
+        msg_id, stamp = signed_id_and_time(headers)
         # Every request reads these: the usual case (a string, a time, or absent) inline,
         # and a Reader made only for a field that needs its conversion or its error (it
         # reads that field again), in the same order, so the first bad one is reported.
@@ -348,8 +357,8 @@ class StandardWebhooks(Provider):
             _new_event(
                 provider=self.name,
                 type=kind,
-                id=ids[0] if ids else None,
-                timestamp=timestamp or to_datetime(times[0] if times else None),
+                id=msg_id,
+                timestamp=timestamp or to_datetime(stamp),
                 payload=payload,
                 data=get("data"),
             )
