@@ -30,7 +30,7 @@ from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from tests.compiled import PRECHECK_NAMES, PRECHECK_VALUES, bytes_kept, require_compiled
-from webhook_receiver import Headers, Secret, VerificationError, _accel, providers
+from webhook_receiver import Headers, Secret, VerificationError, _accel, _events, providers
 from webhook_receiver._schemes import Verified, compiled_checker
 from webhook_receiver.testing import make_provider
 
@@ -604,3 +604,10 @@ def test_which_times_the_compiled_code_converts_itself() -> None:
         assert convert(value) == "python"
     assert asked == others
     assert _accel.compiled.TimeConverter(fallback)("2024-09-14T14:31:00Z") == "python"  # type: ignore[union-attr]
+    # to_datetime's None (an absent field) is None, as _to_datetime answers, without the
+    # fallback; a converter of numbers only (_time_from_number) leaves None to its own.
+    asked.clear()
+    assert convert(None) is None and asked == []
+    assert _events._to_datetime(None) is None
+    assert _accel.compiled.TimeConverter(fallback)(None) == "python"  # type: ignore[union-attr]
+    assert asked == [None]

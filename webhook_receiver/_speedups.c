@@ -1836,8 +1836,9 @@ static PyTypeObject PrecheckerType = {
  * datetime is built from its fields, as datetime.fromtimestamp(value or value / 1000,
  * UTC) would make it: in that range a millisecond's float division is within 0.24 µs
  * of the exact value, so fromtimestamp's rounding to the microsecond gives the exact
- * milliseconds. Anything else (floats, other text, negative or later times, bools)
- * goes to the Python function given.
+ * milliseconds. to_datetime's None (an absent field, often read) is None, as the
+ * Python function answers. Anything else (floats, other text, negative or later
+ * times, bools) goes to the Python function given.
  */
 typedef struct {
     PyObject_HEAD
@@ -1944,6 +1945,9 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
         return NULL;
     }
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
+        if (self->read_text && args[0] == Py_None) {
+            Py_RETURN_NONE;
+        }
         PyObject *made = fast_time(args[0], self->read_text);
         if (made != NULL || PyErr_Occurred()) {
             return made;
