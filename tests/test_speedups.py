@@ -477,8 +477,6 @@ def test_the_usual_request_is_prechecked_by_the_compiled_code() -> None:
 
 # ------------------------------------------------------------------ the compiled times
 
-from webhook_receiver import _events  # noqa: E402
-
 
 def test_event_times_are_converted_by_the_compiled_code() -> None:
     assert type(_events.to_datetime).__name__ == "TimeConverter"

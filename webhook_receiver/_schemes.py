@@ -1035,6 +1035,32 @@ def _any_equal(received: bytes, configured: tuple[bytes, ...]) -> bool:
     return found
 
 
+def _token_options(
+    fallback: Callable[[HeadersLike, bytes, float], Verified],
+    tokens: tuple[bytes, ...],
+    expires: Sequence[float] | None,
+    header: str,
+    prefix: str,
+) -> dict[str, object]:
+    """``_speedups.Verifier``'s options for a ``<prefix> <token>`` header compared whole
+    with each live token (a bearer token, or basic auth's encoded pairs)."""
+    return {
+        "kind": _KIND_TOKEN,
+        "fallback": fallback,
+        "pads": tokens,
+        "expires": None if expires is None else tuple(float(until) for until in expires),
+        "digest_size": 1,  # not read: a token is compared whole
+        "tolerance": 0.0,
+        "seconds_below": 0.0,
+        "verified_type": Verified,
+        "nothing_signed": NOTHING_SIGNED,
+        "headers_type": Headers,
+        "compare_digest": hmac.compare_digest,
+        "header": header,
+        "prefix": prefix,
+    }
+
+
 class BearerToken:
     """``Authorization: Bearer <token>`` matching one of the configured tokens."""
 
@@ -1054,21 +1080,7 @@ class BearerToken:
     def compiled_options(self) -> dict[str, object] | None:
         """What ``_speedups.Verifier`` needs to serve this scheme (see :func:`compiled_checker`)."""
         expires = self._tokens.expires
-        return {
-            "kind": _KIND_TOKEN,
-            "fallback": self.verify,
-            "pads": tuple(self._tokens),
-            "expires": None if expires is None else tuple(float(until) for until in expires),
-            "digest_size": 1,  # not read: a token is compared whole
-            "tolerance": 0.0,
-            "seconds_below": 0.0,
-            "verified_type": Verified,
-            "nothing_signed": NOTHING_SIGNED,
-            "headers_type": Headers,
-            "compare_digest": hmac.compare_digest,
-            "header": self._header,
-            "prefix": "Bearer",
-        }
+        return _token_options(self.verify, tuple(self._tokens), expires, self._header, "Bearer")
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Bearer <first token>``."""
@@ -1149,21 +1161,9 @@ class BasicAuth:
                 expires.append(math.inf if self._expires is None else float(self._expires[index]))
         if not tokens:
             return None
-        return {
-            "kind": _KIND_TOKEN,
-            "fallback": self.verify,
-            "pads": tuple(tokens),
-            "expires": None if self._expires is None else tuple(expires),
-            "digest_size": 1,  # not read: a token is compared whole
-            "tolerance": 0.0,
-            "seconds_below": 0.0,
-            "verified_type": Verified,
-            "nothing_signed": NOTHING_SIGNED,
-            "headers_type": Headers,
-            "compare_digest": hmac.compare_digest,
-            "header": "Authorization",
-            "prefix": "Basic",
-        }
+        return _token_options(
+            self.verify, tuple(tokens), None if self._expires is None else expires, "Authorization", "Basic"
+        )
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Basic ...`` with the first configured pair."""
