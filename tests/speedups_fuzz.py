@@ -1455,8 +1455,15 @@ def _reader_target(fdp: Choices) -> str:
     data = _reader_object(fdp) if fdp.ConsumeIntInRange(0, 9) else _reader_value(fdp)
     where = _pick(fdp, ["body", "body.data", "", "é"])
     index = _pick(fdp, [None, None, 0, 7, -1])
-    fast_made = outcome(lambda: _events.Reader(data, where, index))
-    slow_made = outcome(lambda: _events.PythonReader(data, where, index))
+    form = fdp.ConsumeIntInRange(0, 2)  # positional, index by keyword, all by keyword
+
+    def make(cls: Any) -> Any:
+        if form == 0:
+            return cls(data, where, index)
+        return cls(data, where, index=index) if form == 1 else cls(data=data, where=where, index=index)
+
+    fast_made = outcome(lambda: make(_events.Reader))
+    slow_made = outcome(lambda: make(_events.PythonReader))
     _require(fast_made[0] == slow_made[0], "Reader() answered otherwise", fast_made, slow_made, data)
     if fast_made[0] != "ok":
         _require(fast_made == slow_made, "Reader() raised otherwise", fast_made, slow_made, data)

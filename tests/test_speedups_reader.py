@@ -156,6 +156,31 @@ def test_a_bad_field_deep_in_children_is_named_as_python_names_it() -> None:
         Reader([], "body", 4)
 
 
+def test_it_is_made_with_the_python_readers_arguments() -> None:
+    """Positional, by keyword or mixed, as the Python class takes them; the same refusals."""
+    data = {"a": {"b": 1}}
+    calls: list[tuple[tuple[Any, ...], dict[str, Any]]] = [
+        ((data, "body"), {}),
+        ((data, "body", 2), {}),
+        ((data, "body"), {"index": 2}),
+        ((data,), {"where": "body"}),
+        ((), {"data": data, "where": "body", "index": None}),
+        (([], "body"), {"index": 3}),
+    ]
+    for args, kwargs in calls:
+        fast = outcome(lambda args=args, kwargs=kwargs: Reader(*args, **kwargs))
+        slow = outcome(lambda args=args, kwargs=kwargs: PythonReader(*args, **kwargs))
+        assert fast[0] == slow[0]
+        if fast[0] == "error":
+            assert fast[1] == slow[1]
+        else:
+            assert (fast[1].where, fast[1].data) == (slow[1].where, slow[1].data)
+    for args, kwargs in [((data,), {}), ((data, "body", 1, 2), {}), ((data, "body"), {"nope": 1})]:
+        for cls in (Reader, PythonReader):
+            with pytest.raises(TypeError):
+                cls(*args, **kwargs)
+
+
 def test_the_usual_values_are_served_without_the_python_reader() -> None:
     """The compiled reader calls the Python one only for an unusual value: a subclass of
     it that counts its constructions never sees the usual reads."""

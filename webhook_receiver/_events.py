@@ -566,7 +566,9 @@ class Reader:
 
     Absent or ``null`` fields read as ``None`` (providers leave optional fields out,
     and Xtremepush sends ``null`` for placeholders it has no data for); a field that
-    is present with the wrong JSON type is a ``PayloadError``.
+    is present with the wrong JSON type is a ``PayloadError``. With the compiled path
+    the name ``Reader`` is ``_speedups.Reader``, which serves the usual values itself
+    and hands every other to this class (:data:`PythonReader`).
     """
 
     __slots__ = ("_data", "_index", "_key", "_where")

@@ -3393,49 +3393,71 @@ reader_raw(Reader *self, PyObject *key)
 
 #undef READER_GET
 
-/* Reader(data, where, index=None) */
+/* Reader(data, where, index): a reader, or the Python Reader's PayloadError for an
+   object that is not one. */
 static PyObject *
-reader_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+reader_create(PyObject *data, PyObject *where, PyObject *index)
 {
-    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
-    PyObject *index = NULL;
-    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
-        if (nargs == 2 && PyTuple_GET_SIZE(kwnames) == 1
-            && PyUnicode_CompareWithASCIIString(PyTuple_GET_ITEM(kwnames, 0), "index") == 0) {
-            index = args[2];
-        }
-        else {
-            PyErr_SetString(PyExc_TypeError, "Reader(data, where, index=None)");
-            return NULL;
-        }
-    }
-    else if (nargs == 3) {
-        index = args[2];
-    }
-    else if (nargs != 2) {
-        PyErr_SetString(PyExc_TypeError, "Reader(data, where, index=None)");
-        return NULL;
-    }
     if (index == Py_None) {
         index = NULL;
     }
-    PyObject *data = args[0];
     if (!PyDict_Check(data)) {
         /* The Python Reader raises the PayloadError that names it. */
         if (python_reader == NULL) {
             PyErr_SetString(PyExc_RuntimeError, "Reader: configure_reader() was not called");
             return NULL;
         }
-        PyObject *call[3] = {data, args[1], index == NULL ? Py_None : index};
+        PyObject *call[3] = {data, where, index == NULL ? Py_None : index};
         return PyObject_Vectorcall(python_reader, call, 3, NULL);
     }
-    return (PyObject *)reader_make(data, args[1], index, NULL);
+    return (PyObject *)reader_make(data, where, index, NULL);
 }
 
+/* Reader(data, where, index=None), with keywords as the Python Reader takes them. */
 static PyObject *
 reader_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    return PyVectorcall_Call((PyObject *)type, args, kwargs);
+    static char *keywords[] = {"data", "where", "index", NULL};
+    PyObject *data, *where, *index = NULL;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OO|O:Reader", keywords, &data, &where, &index)) {
+        return NULL;
+    }
+    return reader_create(data, where, index);
+}
+
+static PyObject *
+reader_vectorcall(PyObject *type, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
+    if ((kwnames == NULL || PyTuple_GET_SIZE(kwnames) == 0) && (nargs == 2 || nargs == 3)) {
+        return reader_create(args[0], args[1], nargs == 3 ? args[2] : NULL);
+    }
+    /* Keywords, or a wrong count: bound as tp_new binds them (the usual TypeError). */
+    PyObject *tuple = PyTuple_New(nargs);
+    if (tuple == NULL) {
+        return NULL;
+    }
+    for (Py_ssize_t i = 0; i < nargs; i++) {
+        PyTuple_SET_ITEM(tuple, i, Py_NewRef(args[i]));
+    }
+    PyObject *kwargs = NULL;
+    if (kwnames != NULL && PyTuple_GET_SIZE(kwnames) != 0) {
+        if ((kwargs = PyDict_New()) == NULL) {
+            Py_DECREF(tuple);
+            return NULL;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(kwnames); i++) {
+            if (PyDict_SetItem(kwargs, PyTuple_GET_ITEM(kwnames, i), args[nargs + i]) < 0) {
+                Py_DECREF(tuple);
+                Py_DECREF(kwargs);
+                return NULL;
+            }
+        }
+    }
+    PyObject *made = reader_new((PyTypeObject *)type, tuple, kwargs);
+    Py_DECREF(tuple);
+    Py_XDECREF(kwargs);
+    return made;
 }
 
 static PyObject *
