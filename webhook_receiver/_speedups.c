@@ -3240,20 +3240,27 @@ reader_make(PyObject *data, PyObject *where, PyObject *index, PyObject *key)
     return self;
 }
 
-/* What the Python Reader's `method`(key) gives for this reader's object and name. */
+/* PythonReader(data, where, index): what every unusual value and object goes to. */
 static PyObject *
-reader_slow(Reader *self, PyObject *method, PyObject *key)
+python_reader_of(PyObject *data, PyObject *where, PyObject *index)
 {
     if (python_reader == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "Reader: configure_reader() was not called");
         return NULL;
     }
+    PyObject *args[3] = {data, where, index == NULL ? Py_None : index};
+    return PyObject_Vectorcall(python_reader, args, 3, NULL);
+}
+
+/* What the Python Reader's `method`(key) gives for this reader's object and name. */
+static PyObject *
+reader_slow(Reader *self, PyObject *method, PyObject *key)
+{
     PyObject *where = reader_name(self);
     if (where == NULL) {
         return NULL;
     }
-    PyObject *args[2] = {self->data, where};
-    PyObject *slow = PyObject_Vectorcall(python_reader, args, 2, NULL);
+    PyObject *slow = python_reader_of(self->data, where, NULL);
     Py_DECREF(where);
     if (slow == NULL) {
         return NULL;
@@ -3352,9 +3359,9 @@ reader_time(Reader *self, PyObject *key)
     return reader_slow(self, str_time, key); /* not a time: the PayloadError */
 }
 
-/* mapping(key)'s value: an exact dict as it is, a new one for absent or null. */
+/* An exact dict as it is, a new one for absent or null. */
 static PyObject *
-reader_mapping_value(Reader *self, PyObject *key)
+reader_mapping(Reader *self, PyObject *key)
 {
     READER_GET(str_mapping);
     if (value == NULL || value == Py_None) {
@@ -3367,15 +3374,9 @@ reader_mapping_value(Reader *self, PyObject *key)
 }
 
 static PyObject *
-reader_mapping(Reader *self, PyObject *key)
-{
-    return reader_mapping_value(self, key);
-}
-
-static PyObject *
 reader_child(Reader *self, PyObject *key)
 {
-    PyObject *data = reader_mapping_value(self, key);
+    PyObject *data = reader_mapping(self, key);
     if (data == NULL) {
         return NULL;
     }
@@ -3402,13 +3403,7 @@ reader_create(PyObject *data, PyObject *where, PyObject *index)
         index = NULL;
     }
     if (!PyDict_Check(data)) {
-        /* The Python Reader raises the PayloadError that names it. */
-        if (python_reader == NULL) {
-            PyErr_SetString(PyExc_RuntimeError, "Reader: configure_reader() was not called");
-            return NULL;
-        }
-        PyObject *call[3] = {data, where, index == NULL ? Py_None : index};
-        return PyObject_Vectorcall(python_reader, call, 3, NULL);
+        return python_reader_of(data, where, index); /* raises the PayloadError naming it */
     }
     return (PyObject *)reader_make(data, where, index, NULL);
 }
