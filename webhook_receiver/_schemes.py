@@ -1154,16 +1154,13 @@ class BasicAuth:
         with a colon is left out: the decoding check splits at the first colon, so it
         never accepts that pair either.
         """
-        tokens, expires = [], []
-        for index, (username, password) in enumerate(self._credentials):
-            if b":" not in username:
-                tokens.append(base64.b64encode(username + b":" + password))
-                expires.append(math.inf if self._expires is None else float(self._expires[index]))
-        if not tokens:
+        kept = [index for index, (username, _) in enumerate(self._credentials) if b":" not in username]
+        if not kept:
             return None
-        return _token_options(
-            self.verify, tuple(tokens), None if self._expires is None else expires, "Authorization", "Basic"
-        )
+        pairs = [self._credentials[index] for index in kept]
+        tokens = tuple(base64.b64encode(username + b":" + password) for username, password in pairs)
+        expires = None if self._expires is None else [self._expires[index] for index in kept]
+        return _token_options(self.verify, tokens, expires, "Authorization", "Basic")
 
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """``Authorization: Basic ...`` with the first configured pair."""
