@@ -14,9 +14,12 @@ Targets (:data:`TARGETS`):
 * ``keyed``, ``single``, ``standard``, ``token``: ``_speedups.Verifier`` of each kind, for
   every provider the compiled path serves and some schemes configured here (SHA-1 and
   SHA-512 through ``hashlib``, SHA-256 through ``Sha256Key``, base64, ``ms``/``auto``
-  timestamps, templates with the timestamp twice, rotated secrets that expire, fractional
-  tolerances). The request is signed for a chosen timestamp text (leading zeros, 16 and
-  17 digits, milliseconds) with a chosen secret, then mutated (names' case, Kelvin sign,
+  and RFC 3339 timestamps, templates with the timestamp twice, signed headers besides
+  it (a message id, a header signed twice, one that is the timestamp's), rotated secrets
+  that expire, fractional tolerances). The request is signed for a chosen timestamp text
+  (leading zeros, 16 and 17 digits, milliseconds; RFC 3339 with 0 to 9 fraction digits,
+  dates and times that do not exist, offsets, the 2**53 microseconds edge) with a chosen
+  secret, then mutated (names' case, Kelvin sign,
   values' bytes and whitespace, hex case, base64 padding and unused bits, repeated,
   dropped and extra headers and entries, entry counts around ``MAX_SIGNATURES``, values
   of other types) and given as a ``dict``, a list or tuple of ``str`` or ``bytes`` pairs,
@@ -24,7 +27,8 @@ Targets (:data:`TARGETS`):
   of the tolerance (and NaN, infinities, bools, ints beyond 2**53). ``try_fast`` must
   answer ``None`` or the ``Verified`` the scheme's ``verify`` returns; the full call must
   answer as ``verify`` does, error type, message and status included.
-* ``header_values``: ``Headers.getlist`` compiled, against the Python loop.
+* ``header_values``: ``Headers.getlist`` compiled, against the Python loop; and
+  ``header_selection`` (``Headers.select``) for a few names, against the Python one.
 * ``environ``: ``environ_pairs`` and ``environ_dict`` against ``_headers._plan_pairs_in_python``
   and ``adapters.adapters_environ._dict_in_python``.
 * ``json_fits``: against ``tests.compiled.json_fits_reference`` (the nesting read byte by
@@ -33,8 +37,9 @@ Targets (:data:`TARGETS`):
   the pure-Python check (a count of brackets) lets orjson decode.
 * ``sha256``: ``Sha256Key(block).mac(*parts)`` against ``hmac.new`` (keys of every length
   around the block, parts across block boundaries and past the GIL-release threshold).
-* ``times``: ``TimeConverter`` (``_events.to_datetime``, ``_events._time_from_number``)
-  against the Python functions with the compiled number conversion switched off.
+* ``times``: ``TimeConverter`` (``_events.to_datetime``, ``_events._time_from_number``,
+  ``_events.rfc3339_time``) against the Python functions with the compiled number
+  conversion switched off.
 * ``events``: ``EventBuilder`` (Kourier, Customer.io, Courier's messages) against the
   Python functions; ``each`` against the comprehension.
 * ``records``: ``RecordMaker`` against the dataclasses' own ``__init__``.
@@ -65,6 +70,7 @@ for coverage (slower). The short, seeded run is :func:`run_seeded`.
 from __future__ import annotations
 
 import base64
+import calendar
 import contextlib
 import dataclasses
 import functools
@@ -74,6 +80,7 @@ import json
 import math
 import os
 import random
+import re
 import struct
 import sys
 from collections import Counter
@@ -92,6 +99,7 @@ from webhook_receiver._schemes import (
     KeyedListSignature,
     Keyring,
     Secrets,
+    SharedKey,
     StandardWebhooksSignature,
     Verified,
     compiled_checker,
@@ -270,6 +278,42 @@ class World:
             ),
         )
         self._add(
+            "hmac/rfc3339-fields",
+            HmacSignature(
+                Keyring((b"k" * 70, b"second"), "sha256"),
+                header="X-Sig",
+                prefix="v=",
+                timestamp_header="X-When",
+                payload="{id}.{timestamp}.{{{body}}}.{id}{nonce}",
+                timestamp_unit="rfc3339",
+                signed_headers={"id": "X-Id", "nonce": "x-nonce"},
+                message_id="id",
+                tolerance=2.5,
+            ),
+        )
+        self._add(
+            "hmac/fields-no-timestamp",
+            HmacSignature(
+                Keyring((b"key",), "sha1"),
+                header="x-s",
+                encoding="base64",
+                payload="{a}:{body}",
+                signed_headers={"a": "X-A", "b": "X-B"},
+                message_id="b",
+            ),
+        )
+        self._add(
+            "hmac/field-is-the-timestamp",
+            HmacSignature(
+                Keyring((b"key",), "sha256"),
+                header="x-s",
+                timestamp_header="X-T",
+                payload="{again}{timestamp}{body}",
+                timestamp_unit="rfc3339",
+                signed_headers={"again": "x-t"},
+            ),
+        )
+        self._add(
             "keyed/sha1-ms",
             KeyedListSignature(
                 Keyring((b"k",), "sha1"),
@@ -308,6 +352,10 @@ class World:
             BearerToken(
                 Secrets((b"tok", b"a b", b"\xc3\xa9t\xc3\xa9"), (never, NOW, never)), header="X-Auth"
             ),
+        )
+        self._add(
+            "token/shared-key-expiring",
+            SharedKey(Secrets((b"key-one", b"k\xc3\xa9y", b"old"), (never, never, NOW)), header="X-Key"),
         )
         self._add(
             "token/basic-expiring",
@@ -474,11 +522,66 @@ HEX = "0123456789abcdefABCDEF"
 B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/="
 
 
+RFC3339_EDGES = [
+    "2024-02-29T00:00:00Z",
+    "2023-02-29T00:00:00Z",
+    "2100-02-29T00:00:00Z",
+    "2000-02-29T12:00:00Z",
+    "2023-04-31T00:00:00Z",
+    "2023-12-31T23:59:59.999999999Z",
+    "2023-11-14T24:00:00Z",
+    "2023-11-14T23:60:00Z",
+    "2023-11-14T23:59:60Z",
+    "2023-13-01T00:00:00Z",
+    "2023-00-10T00:00:00Z",
+    "2023-11-00T00:00:00Z",
+    "1970-01-01T00:00:00Z",
+    "1969-12-31T23:59:59.999999Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59.999999Z",
+    "2255-06-05T23:47:34.740991Z",
+    "2255-06-05T23:47:34.740992Z",
+    "2255-06-05T23:47:34.740993Z",
+    "2023-11-14T22:13:20.Z",
+    "2023-11-14T22:13:20.0000000000Z",
+    "2023-11-14 22:13:20Z",
+    "2023-11-14T22:13:20",
+    "2023-11-14T22:13:20+00:00",
+    "2023-11-14T23:13:20+01:00",
+    "2023-11-14T22:13:20-00:00",
+    "+2023-11-14T22:13:20Z",
+    "2023-11-14T22:13:2OZ",
+    "2023-1l-14T22:13:20Z",
+    "\uff12023-11-14T22:13:20Z",  # a fullwidth digit
+    "2023-11-14T22:13:20.\uff11Z",
+]
+"""RFC 3339 texts at the edges of what Python reads and what the compiled code reads."""
+
+
+def _rfc3339(fdp: Choices, seconds: int) -> str:
+    """``seconds`` as an RFC 3339 text as Twitch or Zendesk write it, or changed."""
+    moment = datetime.fromtimestamp(seconds, UTC)
+    digits = "".join(str(fdp.ConsumeIntInRange(0, 9)) for _ in range(fdp.ConsumeIntInRange(0, 9)))
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S") + ("." + digits if digits else "") + "Z"
+    change = fdp.ConsumeIntInRange(0, 9)
+    if change == 1:
+        text = _pick(fdp, RFC3339_EDGES)
+    elif change == 2:
+        text = _pick(
+            fdp, [text.lower(), text.replace("T", "t"), text.replace("Z", "z"), text[:-1] + "+00:00"]
+        )
+    elif change == 3:
+        text = moment.strftime("%Y-%m-%dT%H:%M:%S") + "." + "9" * fdp.ConsumeIntInRange(6, 9) + "Z"
+    return text
+
+
 def _stamp(fdp: Choices, config: Config) -> str:
     """The timestamp text to sign: as the sender writes it, or at an edge of its reading."""
     unit = getattr(config.scheme, "_unit", "s")
     offset = _pick(fdp, [0, 0, 0, 1, -1, 299, -301, 5, -5, 1000, 10**6, -(10**6)])
     seconds = NOW + offset
+    if unit == "rfc3339":
+        return _rfc3339(fdp, seconds)
     text = str(seconds * 1000 + fdp.ConsumeIntInRange(0, 999)) if unit in ("ms", "auto") else str(seconds)
     if unit == "auto" and fdp.ConsumeBool():
         text = str(seconds)  # auto: seconds below 10**11
@@ -498,11 +601,28 @@ def _stamp(fdp: Choices, config: Config) -> str:
 
 def _signed_at(config: Config, stamp: str) -> float | None:
     """The time Python reads from ``stamp`` (None when it reads none)."""
+    if getattr(config.scheme, "_unit", "s") == "rfc3339":
+        # What the digits claim when Python reads no time (February 29th of 2023, hour
+        # 24): the clock is put there, so a compiled reading of them would be accepted.
+        read = _events.rfc3339_seconds(stamp)
+        return _claimed_moment(stamp) if read is None else read
     if not (stamp.isascii() and stamp.isdigit()) or len(stamp) > 16:
         return None
     value = int(stamp)
     below = config.scheme._seconds_below
     return float(value) if value < below else value / 1000
+
+
+def _claimed_moment(stamp: str) -> float | None:
+    """The unix time an RFC 3339-shaped text's digits add up to, whether or not it exists."""
+    digits = [int(part) for part in re.findall(r"[0-9]+", stamp, re.ASCII)[:6]]
+    if len(digits) < 6:
+        return None
+    year, month, *rest = digits
+    year, month = year + (month - 1) // 12, (month - 1) % 12 + 1  # month 13 is next January
+    if not 1 <= year <= 9999:
+        return None
+    return float(calendar.timegm((year, month, *rest, 0, 0, 0)))
 
 
 def _now(fdp: Choices, config: Config, stamp: str) -> Any:
@@ -559,6 +679,9 @@ def _sign(fdp: Choices, config: Config, stamp: str, body: bytes) -> list[tuple[s
         token = options["pads"][index].decode("latin-1")
         if forged:
             token = _text(fdp, ["a", "b", " ", "t", "o", "k", "é", "=", "Yw"], 6)
+        if not options["prefix"]:  # the whole value is the key
+            sent = _pick(fdp, [token, token, " " + token + "\t", "Bearer " + token, token + " x"])
+            return [(options["header"], sent)]
         word = _pick(fdp, [options["prefix"], options["prefix"].lower(), "Bearer", "Basic", "BASIC"])
         return [(options["header"], word + " " + token)]
     keyring = scheme.keyring
@@ -583,9 +706,18 @@ def _sign(fdp: Choices, config: Config, stamp: str, body: bytes) -> list[tuple[s
             (prefix + "timestamp", stamp),
             (prefix + "signature", "v1," + base64.b64encode(mac).decode("ascii")),
         ]
-    # single
-    before = stamp_bytes.join(scheme._before_parts)
-    after = stamp_bytes.join(scheme._after_parts)
+    # single: the timestamp and the other signed headers' values filled into the template
+    sent: dict[str, str] = {}
+    values = {"timestamp": stamp_bytes}
+    for field, name in scheme._fields:
+        value = _pick(fdp, ["msg-1", "25e04db5-9bde-48a1-ab12-3b41e0979d80", "", " x ", "é", "a\tb", "{}"])
+        if name.lower() == scheme._timestamp_header.lower():
+            value = stamp
+        sent[name] = value
+        values[field] = value.encode("utf-8", "surrogatepass")
+    before_pieces, after_pieces = scheme._pieces
+    before = b"".join(literal + (values[field] if field else b"") for literal, field in before_pieces)
+    after = b"".join(literal + (values[field] if field else b"") for literal, field in after_pieces)
     mac = keyring.mac(index, before, body, after)
     if forged:
         mac = fdp.ConsumeBytes(len(mac)).ljust(len(mac), b"\0")
@@ -593,6 +725,8 @@ def _sign(fdp: Choices, config: Config, stamp: str, body: bytes) -> list[tuple[s
     pairs = [(scheme._header, scheme._prefix + text)]
     if scheme._timestamp_header:
         pairs.append((scheme._timestamp_header, stamp))
+    timestamp_name = scheme._timestamp_header.lower()
+    pairs += [(name, value) for name, value in sent.items() if name.lower() != timestamp_name]
     if fdp.ConsumeBool():
         pairs.reverse()
     return pairs
@@ -897,6 +1031,25 @@ def _header_values(fdp: Choices) -> str:
         _headers._compiled_values = saved
     where = (pairs, asked, shape, expected)
     _require(compiled[0] == "ok", "header_values raised", compiled, *where)
+    # The same headers through header_selection (Headers.select), for a few names.
+    names = (*(_pick(fdp, HEADER_NAMES) for _ in range(fdp.ConsumeIntInRange(0, 3))), asked)
+    selected = outcome(lambda: speedups.header_selection(shaped, names))
+    saved_selection, _headers._compiled_selection = _headers._compiled_selection, None
+    try:
+        selected_in_python = outcome(lambda: _headers.select(shaped, names))
+    finally:
+        _headers._compiled_selection = saved_selection
+    _require(selected[0] == "ok", "header_selection raised", selected, pairs, names, shape)
+    if selected[1] is not None:
+        _require(
+            ("ok", selected[1]) == selected_in_python,
+            "header_selection answered otherwise",
+            selected,
+            pairs,
+            names,
+            shape,
+            selected_in_python,
+        )
     if compiled[1] is not None:
         _require(("ok", compiled[1]) == expected, "header_values answered otherwise", compiled, *where)
         _require(
@@ -1180,6 +1333,19 @@ def _times(fdp: Choices) -> str:
         )
         if isinstance(python, datetime):
             _require(got.tzinfo is python.tzinfo and got.tzinfo is UTC, "another tzinfo", value, got)  # type: ignore[union-attr]
+    if type(value) is str or fdp.ConsumeIntInRange(0, 3) == 0:
+        # RFC 3339 text as Twitch signs it, or changed; or the value itself.
+        text = _rfc3339(fdp, NOW + _pick(fdp, [0, 1, -(10**9), 2**32 - NOW - 1, 2**32 - NOW]))
+        for given in (text, value):
+            read = outcome(lambda given=given: _events.rfc3339_time(given))  # not text: TypeError
+            reference = outcome(lambda given=given: _events._rfc3339_time_python(given))
+            _require(
+                read == reference and repr(read) == repr(reference),
+                "rfc3339_time answered otherwise",
+                given,
+                read,
+                reference,
+            )
     if type(value) is int or type(value) is float:
         number = _events._time_from_number(value)
         reference = _events._time_from_number_python(value)

@@ -36,6 +36,7 @@ from webhook_receiver import (
     SignatureMismatch,
     TimestampOutsideTolerance,
     VerificationError,
+    Verified,
     WebhookError,
     providers,
     testing,
@@ -243,6 +244,40 @@ def test_linear_redelivery_is_a_duplicate_for_a_receiver() -> None:
         headers, body = signed("linear", sample.body, at=at)
         assert receiver.handle("POST", {"Content-Type": "application/json", **headers}, body).status == 200
     assert len(ran) == 1
+
+
+def test_a_linear_request_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linear's verification decodes the body for its signed timestamp, and the payload it
+    decoded is the one the events are built from: one decoding per request. A body other
+    than the very one verified (an equal copy, a bytearray) is decoded again."""
+    from webhook_receiver._events import decode_json
+    from webhook_receiver.providers import _base
+
+    decoded: list[bytes] = []
+
+    def counted(body: bytes) -> Any:
+        decoded.append(body)
+        return decode_json(body)
+
+    monkeypatch.setattr(linear, "decode_json", counted)
+    monkeypatch.setattr(_base, "decode_json", counted)
+    provider = make("linear")
+    receiver = Receiver(provider)
+    seen: list[Any] = []
+    receiver.on_any(seen.append)
+    headers, body = signed("linear", testing.sample("linear", "Issue.create").body)
+    assert receiver.handle("POST", {"Content-Type": "application/json", **headers}, body).status == 200
+    assert len(decoded) == 1 and len(seen) == 1
+    verified = provider.verify(headers, body)
+    assert verified == Verified(timestamp=verified.timestamp, signed_at=verified.signed_at)
+    assert "payload" not in repr(verified) and "body" not in repr(verified)
+    decoded.clear()
+    (event,) = provider.parse(headers, body, verified)
+    assert decoded == [] and event.payload is verified.payload  # type: ignore[attr-defined]
+    for other in (bytes(bytearray(body)), bytearray(body)):
+        (again,) = provider.parse(headers, other, verified)
+        assert again == event and again.payload is not event.payload
+    assert len(decoded) == 2
 
 
 def test_zendesk_trigger_bodies_are_identified_by_their_payload() -> None:

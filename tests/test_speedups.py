@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from tests.compiled import PRECHECK_NAMES, PRECHECK_VALUES, bytes_kept, require_compiled
 from webhook_receiver import Headers, Secret, VerificationError, _accel, _events, providers
-from webhook_receiver._schemes import Verified, compiled_checker
+from webhook_receiver._schemes import HmacSignature, Keyring, Secrets, SharedKey, Verified, compiled_checker
 from webhook_receiver.testing import make_provider
 
 require_compiled()
@@ -50,9 +50,37 @@ SERVED = sorted(
 def test_the_timestamped_providers_of_the_speed_targets_are_served() -> None:
     speed_targets = {"courier", "stripe", "slack", "standard-webhooks", "github", "customerio", "kourier"}
     assert speed_targets <= set(SERVED)
+    # RFC 3339 timestamps (Zendesk), a signed header besides them (Twitch), and a
+    # header whose whole value is the key (GitLab's secret token)
+    assert {"twitch", "zendesk", "gitlab"} <= set(SERVED)
     # and the ones it cannot serve are refused at construction, not mis-served
-    assert compiled_checker(make_provider("twitch").scheme) is None  # signed headers besides the body
-    assert compiled_checker(make_provider("gitlab").scheme) is None  # a whole-header key, no scheme word
+    six = {field: f"X-Signed-{field}" for field in "abcdef"}
+    many = HmacSignature(
+        Keyring((b"k",), "sha256"), header="X-Sig", payload="{a}{b}{c}{d}{e}{f}{body}", signed_headers=six
+    )
+    assert compiled_checker(many) is None  # more headers than the compiled code reads
+    itself = HmacSignature(
+        Keyring((b"k",), "sha256"), header="X-Sig", payload="{s}{body}", signed_headers={"s": "x-sig"}
+    )
+    assert compiled_checker(itself) is None  # the signature header among the signed ones
+
+
+def test_a_whole_header_key_is_compared_whole() -> None:
+    """A shared key (GitLab's ``X-Gitlab-Token``): the header's whole value, trimmed of
+    optional whitespace, is the key, with no scheme word; what is not one of the keys,
+    and a blank value, is left to Python, which refuses it."""
+    scheme = SharedKey(Secrets((b"key one", b"old"), (math.inf, NOW - 1)), header="X-Gitlab-Token")
+    verifier = compiled_checker(scheme)
+    assert verifier is not None
+    for sent in ("key one", " key one\t"):
+        assert verifier.try_fast({"X-Gitlab-Token": sent}, b"{}", NOW) == Verified()  # type: ignore[attr-defined]
+        assert verifier.try_fast([(b"x-gitlab-token", sent.encode())], b"{}", NOW) == Verified()  # type: ignore[attr-defined]
+    for sent in ("Bearer key one", "key", "old", "", "key one x"):
+        assert verifier.try_fast({"X-Gitlab-Token": sent}, b"{}", NOW) is None  # type: ignore[attr-defined]
+        assert outcome(lambda sent=sent: verifier({"X-Gitlab-Token": sent}, b"{}", NOW)) == outcome(
+            lambda sent=sent: scheme.verify({"X-Gitlab-Token": sent}, b"{}", NOW)
+        )
+    assert verifier.try_fast({"X-Gitlab-Token": "old"}, b"{}", NOW - 1) == Verified()  # type: ignore[attr-defined]
 
 
 def test_basic_auth_is_served_for_the_canonical_encoding_and_left_to_python_otherwise() -> None:
@@ -210,6 +238,84 @@ def test_no_reference_is_leaked() -> None:
 
     # 24,000 calls: a leaked object per call would be several hundred KiB.
     assert bytes_kept(run) < 64 * 1024
+
+
+# ------------------------------------------------------------------ RFC 3339 timestamps
+
+
+@st.composite
+def rfc3339_texts(draw: st.DrawFn) -> tuple[str, bool]:
+    """An RFC 3339-shaped text, often one that does not exist or is not in the usual
+    form; and whether it is the usual form the compiled code must read itself."""
+    year = draw(st.one_of(st.integers(1970, 2100), st.integers(0, 9999), st.sampled_from([1969, 2255, 2256])))
+    month, day = draw(st.integers(0, 13)), draw(st.integers(0, 32))
+    hour, minute, second = draw(st.integers(0, 25)), draw(st.integers(0, 61)), draw(st.integers(0, 61))
+    fraction = draw(st.one_of(st.none(), st.text("0123456789", min_size=0, max_size=11)))
+    separator = draw(st.sampled_from(["T", "T", "T", "t", " "]))
+    zone = draw(st.sampled_from(["Z", "Z", "Z", "z", "+00:00", "-01:30", ""]))
+    text = f"{year:04d}-{month:02d}-{day:02d}{separator}{hour:02d}:{minute:02d}:{second:02d}"
+    text += ("" if fraction is None else "." + fraction) + zone
+    try:
+        exists = datetime(year, month, day, hour, minute, second) is not None
+    except ValueError:
+        exists = False
+    usual = (
+        exists
+        and 1970 <= year <= 2254
+        and separator == "T"
+        and zone == "Z"
+        and (fraction is None or 1 <= len(fraction) <= 9)
+    )
+    return text, usual
+
+
+@settings(max_examples=3000, deadline=None)
+@given(case=rfc3339_texts())
+@example(case=("2024-02-29T23:59:59.999999999Z", True))
+@example(case=("2023-02-29T00:00:00Z", False))
+@example(case=("1970-01-01T00:00:00Z", True))
+def test_rfc3339_timestamps_are_read_as_python_reads_them(case: tuple[str, bool]) -> None:
+    """The compiled reading of an RFC 3339 timestamp is ``_events.rfc3339_seconds``'s to
+    the last bit (microseconds kept, later digits dropped), and it reads the usual form
+    itself; whatever Python reads as no time, the compiled code leaves to Python."""
+    text, usual = case
+    scheme = HmacSignature(
+        Keyring((b"key",), "sha256"), header="X-Sig", timestamp_header="X-T", timestamp_unit="rfc3339"
+    )
+    options = scheme.compiled_options()
+    assert options is not None
+    # Every time from year 1 to 9999 within the tolerance: only the reading is tested.
+    verifier = _accel.compiled.Verifier(**(options | {"tolerance": 1e12}))  # type: ignore[union-attr]
+    mac = scheme.keyring.mac(0, text.encode() + b".", BODY)
+    fast = verifier.try_fast({"X-T": text, "X-Sig": mac.hex()}, BODY, NOW)
+    expected = _events.rfc3339_seconds(text)
+    if fast is not None:
+        assert expected is not None and fast.signed_at == expected and fast.timestamp == text
+    elif usual:
+        pytest.fail(f"the usual form {text!r} was left to Python")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(case=rfc3339_texts())
+@example(case=("2106-02-07T06:28:15.999999999Z", True))
+@example(case=("2106-02-07T06:28:16Z", False))
+def test_rfc3339_times_are_pythons(case: tuple[str, bool]) -> None:
+    """``_events.rfc3339_time`` compiled is ``to_datetime(rfc3339_seconds(text))`` to the
+    microsecond, and it reads the usual form until 2106 itself."""
+    text, usual = case
+    fallbacks: list[str] = []
+
+    def counted(value: str) -> object:
+        fallbacks.append(value)
+        return _events._rfc3339_time_python(value)
+
+    converter = _accel.compiled.TimeConverter(counted, rfc3339=True)  # type: ignore[union-attr]
+    expected = _events._rfc3339_time_python(text)
+    for got in (converter(text), _events.rfc3339_time(text)):
+        assert got == expected and repr(got) == repr(expected)
+        assert got is None or got.tzinfo is UTC
+    if usual and text < "2106-02-07T06:28:16":
+        assert not fallbacks, f"the usual form {text!r} was left to Python"
 
 
 # ------------------------------------------------------------------ the property

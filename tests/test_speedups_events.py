@@ -16,7 +16,8 @@ compiled verifier they only ever *accept*:
   ``plan_dict``): the Flask and Django adapters' headers from the environ; the same
   pairs and dict as the Python comprehensions, the same ``KeyError``.
 - ``header_values``: ``Headers.getlist`` over the usual pairs; it returns what the
-  Python loop returns, or ``None`` and the loop runs.
+  Python loop returns, or ``None`` and the loop runs. ``header_selection``: the same for
+  ``Headers.select`` (the headers a provider keeps for its events).
 
 Without the extension these tests skip, unless ``WEBHOOK_RECEIVER_REQUIRE_SPEEDUPS=1``
 (``.ci/run``) makes that a failure; the pure-Python pass of ``.ci/run`` runs the
@@ -589,6 +590,63 @@ def test_header_values_take_the_usual_pairs_and_leave_the_rest() -> None:
         values([], b"x-k")
 
 
+@settings(max_examples=2000, deadline=None)
+@given(
+    pairs=st.lists(
+        st.tuples(
+            st.one_of(HEADER_SPELLINGS, st.sampled_from([b"x-\xe9", b"X-\xc9", "x-\xe9"])),
+            st.one_of(
+                st.sampled_from(["", " v ", "\tv\t", "v", " ", "a b", "\xe9 "]),
+                st.sampled_from([b" v ", b"\xe9", b""]),
+                st.sampled_from([None, 7, bytearray(b"v")]),
+            ),
+        ),
+        max_size=8,
+    ),
+    names=st.lists(HEADER_NAMES, max_size=9).map(tuple),
+    shape=st.sampled_from(["list", "tuple", "items"]),
+)
+def test_header_selections_are_selects(
+    pairs: list[tuple[Any, Any]], names: tuple[str, ...], shape: str
+) -> None:
+    from webhook_receiver import _headers
+
+    shaped: Any = {"list": list, "tuple": tuple, "items": lambda p: dict(p).items()}[shape](pairs)
+    compiled = speedups.header_selection(shaped, names)
+    event("compiled" if compiled is not None else "declined")
+    saved, _headers._compiled_selection = _headers._compiled_selection, None
+    try:
+        expected = outcome(lambda: _headers.select(shaped, names))
+    finally:
+        _headers._compiled_selection = saved
+    if compiled is not None:
+        assert ("ok", compiled) == expected
+        assert all(type(pair) is tuple and type(pair[1]) is str for pair in compiled)
+    assert outcome(lambda: _headers.select(shaped, names)) == expected
+
+
+def test_header_selections_take_the_usual_pairs_and_leave_the_rest() -> None:
+    select = speedups.header_selection
+    pairs = [("X-A", " a "), (b"webhook-id", b"\tm1"), ("x", "y"), ("WEBHOOK-ID", "m2")]
+    # In the order received, repeats included, each under the name as given.
+    assert select(pairs, ("Webhook-Id", "x-a")) == (("x-a", "a"), ("Webhook-Id", "m1"), ("Webhook-Id", "m2"))
+    assert select({"Webhook-Id": "m"}.items(), ("webhook-id",)) == (("webhook-id", "m"),)
+    assert select([], ("x-a",)) == () and select(pairs, ()) == ()
+    assert select([("x-\u212a", "v")], ("x-long-name",)) == ()  # another length: skipped unread
+    for declined in (
+        select([("x-\u212a", "v")], ("x-k",)),  # str.lower() may make it ASCII
+        select([("x-k", 7)], ("x-k",)),  # not a header value: the loop raises
+        select([["x-k", "v"]], ("x-k",)),  # not a tuple
+        select(iter([("x-k", "v")]), ("x-k",)),  # not a list, tuple or dict's items
+        select([("x-k", "v")], ("x-\u212a",)),  # a name asked that is not ASCII
+        select([("x-k", "v")], ("x-k", "X-K")),  # a name asked twice: Python says which wins
+        select([("x-k", "v")], tuple(f"x-{n}" for n in range(9))),  # more names than it holds
+    ):
+        assert declined is None
+    with pytest.raises(TypeError):
+        select([], ["x-k"])
+
+
 # ------------------------------------------------------------------ references
 
 
@@ -615,6 +673,9 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
             speedups.environ_pairs(environ, plan)
             speedups.header_values(pairs, "Webhook-Id")
             speedups.header_values(dict(pairs).items(), "x-a")
+            speedups.header_selection(pairs, ("Webhook-Id", "x-a"))
+            speedups.header_selection(dict(pairs).items(), ("x-a", "x-b"))
+            speedups.header_selection([("x-k", 7)], ("x-k",))
             speedups.environ_dict(environ, plan)
             for function in (speedups.environ_pairs, speedups.environ_dict):
                 with pytest.raises(KeyError):

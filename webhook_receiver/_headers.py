@@ -88,6 +88,10 @@ _compiled_values: Callable[[Pairs, str], list[str] | None] | None = getattr(
     _accel.compiled, "header_values", None
 )
 """``Headers.getlist`` over the usual pairs, compiled (``_speedups.header_values``), or ``None``."""
+_compiled_selection: Callable[[Pairs, tuple[str, ...]], tuple[tuple[str, str], ...] | None] | None = getattr(
+    _accel.compiled, "header_selection", None
+)
+""":func:`select` over the usual pairs, compiled (``_speedups.header_selection``), or ``None``."""
 
 _LOOKUPS: dict[str, tuple[str, str, bytes | None, int]] = {}
 _SELECTIONS: dict[tuple[str, ...], tuple[dict[str | bytes, int], frozenset[int]]] = {}
@@ -314,6 +318,11 @@ def select(pairs: Pairs, names: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """:meth:`Headers.select` over raw pairs (see :func:`header_pairs`): every header
     named in ``names``, in the order received (repeats included), as ``(the name as
     given in names, the value trimmed of optional whitespace)``; one pass."""
+    if _compiled_selection is not None:
+        # The usual pairs (ASCII names, str or bytes) in one call; None: read them here.
+        chosen = _compiled_selection(pairs, names)
+        if chosen is not None:
+            return chosen
     selection = _SELECTIONS.get(names)
     if selection is None:
         selection = _selection(names)

@@ -34,6 +34,7 @@ import uuid
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import UTC, datetime
 from typing import Literal, Protocol, TypeAlias
 
@@ -46,7 +47,7 @@ from ._errors import (
     TimestampOutsideTolerance,
     ValidatorFailed,
 )
-from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM, rfc3339_seconds
+from ._events import MAX_TIMESTAMP_DIGITS, MILLISECONDS_FROM, JSONValue, rfc3339_seconds
 from ._headers import OWS, Headers, HeadersLike, Pairs, find_each, header_pairs, require, required
 from ._records import constructor
 
@@ -54,6 +55,7 @@ __all__ = [
     "BasicAuth",
     "BearerToken",
     "Clock",
+    "DecodedVerified",
     "Digest",
     "Encoding",
     "HmacScheme",
@@ -97,9 +99,12 @@ _IPAD = bytes(x ^ 0x36 for x in range(256))
 _OPAD = bytes(x ^ 0x5C for x in range(256))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Verified:
     """What a scheme authenticated besides the raw body.
+
+    Two are equal when these three attributes are, whatever else a subclass
+    (:class:`DecodedVerified`) carries.
 
     Attributes:
         timestamp: the signed timestamp exactly as it was signed (ASCII digits), or
@@ -114,9 +119,41 @@ class Verified:
     signed_at: float | None = None
     message_id: str | None = None
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Verified):
+            return NotImplemented
+        return (self.timestamp, self.signed_at, self.message_id) == (
+            other.timestamp,
+            other.signed_at,
+            other.message_id,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self.timestamp, self.signed_at, self.message_id))
+
 
 NOTHING_SIGNED = Verified()
 """What schemes that sign only the body (or nothing: tokens, credentials) return."""
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class DecodedVerified(Verified):
+    """What a scheme verified, from a scheme that had to decode the body to verify it
+    (Linear signs its timestamp inside the body): the body's JSON too, so the request
+    is decoded once.
+
+    ``Provider.parse_verified`` takes ``payload`` for the very ``body`` object it was
+    decoded from, when the provider reads its bodies as plain JSON; any other body is
+    decoded again. Neither is compared or shown.
+
+    Attributes:
+        payload: ``decode_json(body)``, as verification decoded it.
+        body: the bytes it was decoded from.
+    """
+
+    payload: JSONValue = dataclass_field(default=None, repr=False, compare=False)
+    body: bytes = dataclass_field(default=b"", repr=False, compare=False)
+
 
 # The same instance as Verified(...), faster (see _records.constructor): one per request.
 _verified = constructor(Verified)
@@ -538,9 +575,7 @@ class HmacScheme:
         cannot (see :func:`compiled_checker`)."""
         return None
 
-    def _common_options(self) -> dict[str, object] | None:
-        if self._unit == "rfc3339":
-            return None
+    def _common_options(self) -> dict[str, object]:
         expires = self._keyring.expires
         return {
             "fallback": self.verify,
@@ -725,18 +760,56 @@ class HmacSignature(HmacScheme):
         return _verified(timestamp, signed_at, None)
 
     def compiled_options(self) -> dict[str, object] | None:
-        """The compiled path serves a signature header (and a timestamp header), not signed headers."""
-        options = self._common_options()
-        if options is None or self._fields:
+        """The compiled path serves a signature header, a timestamp header and up to four
+        other signed headers, each named once (not the signature header itself)."""
+        # The headers the compiled code reads, in its order: the signature, the
+        # timestamp, then the signed headers not already among them.
+        read = [self._header.lower()]
+        if self._timestamp_header:
+            read.append(self._timestamp_header.lower())
+        field_headers: list[str] = []
+        for _, name in self._fields:
+            if name.lower() not in read:
+                read.append(name.lower())
+                field_headers.append(name)
+        if len(read) > 6 or len(set(read)) != len(read):
             return None
-        return options | {
+        slot = {name: index for index, name in enumerate(read)}
+        header_of = {"timestamp": self._timestamp_header, **dict(self._fields)}
+
+        def parts_and_slots(
+            pieces: tuple[tuple[bytes, str | None], ...],
+        ) -> tuple[tuple[bytes, ...], tuple[int, ...]]:
+            """The literal bytes between the signed headers, and which header fills each gap."""
+            parts: list[bytes] = []
+            slots: list[int] = []
+            literal = b""
+            for text, field_name in pieces:
+                literal += text
+                if field_name is not None:
+                    parts.append(literal)
+                    slots.append(slot[header_of[field_name].lower()])
+                    literal = b""
+            parts.append(literal)
+            return tuple(parts), tuple(slots)
+
+        before_parts, before_slots = parts_and_slots(self._pieces[0])
+        after_parts, after_slots = parts_and_slots(self._pieces[1])
+        if 0 in before_slots or 0 in after_slots:  # the signature header signed: left to Python
+            return None
+        message_id = self._message_id
+        return self._common_options() | {
             "kind": _KIND_SINGLE,
             "header": self._header,
             "timestamp_header": self._timestamp_header or None,
             "prefix": self._prefix,
             "base64": not self._hex,
-            "before_parts": tuple(self._before_parts),
-            "after_parts": tuple(self._after_parts),
+            "before_parts": before_parts,
+            "after_parts": after_parts,
+            "field_headers": tuple(field_headers),
+            "before_slots": before_slots,
+            "after_slots": after_slots,
+            "message_id_slot": -1 if message_id is None else slot[header_of[message_id].lower()],
         }
 
     def _verify_fields(
@@ -782,11 +855,13 @@ class HmacSignature(HmacScheme):
         """
         headers: dict[str, str] = {}
         fields: dict[str, str] = {}
-        for field, name in self._fields:
-            value = field_values.get(field) or (f"{uuid.uuid4()}" if field == self._message_id else None)
+        for field_name, name in self._fields:
+            value = field_values.get(field_name) or (
+                f"{uuid.uuid4()}" if field_name == self._message_id else None
+            )
             if value is None:
-                raise ConfigurationError(f"sign() needs a value for the signed header field {field!r}")
-            fields[field] = headers[name] = value
+                raise ConfigurationError(f"sign() needs a value for the signed header field {field_name!r}")
+            fields[field_name] = headers[name] = value
         if self._timestamp_header:
             fields["timestamp"] = headers[self._timestamp_header] = self.timestamp_text(now)
         mac = self._keyring.mac(
@@ -888,10 +963,9 @@ class KeyedListSignature(HmacScheme):
 
     def compiled_options(self) -> dict[str, object] | None:
         """The compiled path serves one-character entry separators (all the providers')."""
-        options = self._common_options()
-        if options is None or len(self._entry_separator) != 1:
+        if len(self._entry_separator) != 1:
             return None
-        return options | {
+        return self._common_options() | {
             "kind": _KIND_KEYED,
             "header": self._header,
             "timestamp_label": self._timestamp_label,
@@ -980,8 +1054,7 @@ class StandardWebhooksSignature(HmacScheme):
 
     def compiled_options(self) -> dict[str, object] | None:
         """The compiled path serves this scheme as it is."""
-        options = self._common_options()
-        return None if options is None else options | {"kind": _KIND_STANDARD}
+        return self._common_options() | {"kind": _KIND_STANDARD}
 
     def sign(self, body: bytes, now: float, msg_id: str | None = None) -> dict[str, str]:
         """``webhook-id``, ``webhook-timestamp`` and ``webhook-signature`` for ``body``."""
@@ -1043,7 +1116,8 @@ def _token_options(
     prefix: str,
 ) -> dict[str, object]:
     """``_speedups.Verifier``'s options for a ``<prefix> <token>`` header compared whole
-    with each live token (a bearer token, or basic auth's encoded pairs)."""
+    with each live token (a bearer token, or basic auth's encoded pairs); with the
+    prefix ``""``, the header's whole value is compared (a shared key)."""
     return {
         "kind": _KIND_TOKEN,
         "fallback": fallback,
@@ -1189,6 +1263,10 @@ class SharedKey:
             raise InvalidCredentials(f"{self._header} does not hold a configured key")
         return NOTHING_SIGNED
 
+    def compiled_options(self) -> dict[str, object] | None:
+        """The compiled token check, the whole header's value being the key (no scheme word)."""
+        return _token_options(self.verify, tuple(self._keys), self._keys.expires, self._header, "")
+
     def sign(self, body: bytes, now: float) -> dict[str, str]:
         """The header holding the first configured key."""
         return {self._header: self._keys[0].decode("utf-8", "surrogateescape")}
@@ -1252,7 +1330,7 @@ body (not inherited, for the same reason)."""
 
 
 _COMPILED_SCHEMES: frozenset[type] = frozenset(
-    {BasicAuth, BearerToken, HmacSignature, KeyedListSignature, StandardWebhooksSignature}
+    {BasicAuth, BearerToken, HmacSignature, KeyedListSignature, SharedKey, StandardWebhooksSignature}
 )
 
 
@@ -1262,8 +1340,8 @@ def compiled_checker(scheme: object) -> Callable[[HeadersLike, bytes, float], Ve
     ``None`` when ``webhook_receiver._speedups`` is not built or is switched off
     (``_accel``), when ``scheme`` is not exactly one of the schemes it serves
     (a subclass may override ``verify``), or when its configuration is one the
-    compiled code does not read (RFC 3339 timestamps, signed headers, a multi-character
-    entry separator, names beyond ASCII). The callable returned takes the same
+    compiled code does not read (more than four signed headers, the signature header
+    signed, a multi-character entry separator, names beyond ASCII). The callable returned takes the same
     ``(headers, body, now)`` as ``verify``: it accepts the usual request itself and
     calls ``scheme.verify`` for everything else, so every error is the Python scheme's.
     """

@@ -43,6 +43,7 @@
 #define MAX_TIMESTAMP_DIGITS 16 /* _events.MAX_TIMESTAMP_DIGITS */
 #define MAX_NAME 64             /* longest header name or label a Verifier takes */
 #define MAX_DIGEST 64           /* SHA-512 */
+#define MAX_GAPS 8              /* headers signed on either side of the body, timestamp included */
 #define EXACT_DOUBLE 9007199254740992.0 /* 2**53: integers below it are exact doubles */
 
 enum { KIND_KEYED = 1, KIND_SINGLE = 2, KIND_STANDARD = 3, KIND_TOKEN = 4 };
@@ -87,8 +88,13 @@ typedef struct {
     Name prefix; /* lower-case ASCII, may be empty */
     int base64;
     int has_timestamp;
-    PyObject *before_parts; /* tuple of bytes, joined by the timestamp */
+    /* wanted: the signature header, the timestamp header (if any), then the other
+       signed headers; every one of them must be sent */
+    PyObject *before_parts; /* tuple of bytes; between two parts, a header's value: */
     PyObject *after_parts;
+    int before_slots[MAX_GAPS]; /* the index in wanted of the header between parts i and i + 1 */
+    int after_slots[MAX_GAPS];
+    int message_id_slot; /* the header whose value is Verified.message_id, or -1 */
     /* all */
     PyObject *pads;    /* tuple of (inner, outer) hashlib states; KIND_TOKEN: of token bytes */
     double *expires;   /* one per pad, or NULL when no secret expires */
@@ -514,20 +520,122 @@ read_digits(Text t, Py_ssize_t max_digits, unsigned long long *value)
     return GO_ON;
 }
 
-/* Python's check(): ASCII digits, the unit, the two-sided tolerance. */
+/* The value of exactly `count` ASCII digits at `data`, or -1. */
+static long
+fixed_digits(const char *data, int count)
+{
+    long value = 0;
+    for (int i = 0; i < count; i++) {
+        unsigned char c = (unsigned char)data[i];
+        if (c < '0' || c > '9') {
+            return -1;
+        }
+        value = value * 10 + (c - '0');
+    }
+    return value;
+}
+
+/* Days from 1970-01-01 to a valid proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static long long
+days_since_epoch(long year, long month, long day)
+{
+    year -= month <= 2;
+    long era = year / 400; /* year >= 1970 here: no negative division */
+    long year_of_era = year - era * 400;
+    long day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
+    long day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    return (long long)era * 146097 + day_of_era - 719468;
+}
+
+/*
+ * The usual form of an RFC 3339 date-time, "YYYY-MM-DDTHH:MM:SS[.f{1,9}]Z" from 1970
+ * on: its whole unix seconds and its microseconds (the fraction's first six digits;
+ * later ones are dropped, not rounded, as _events.rfc3339_seconds drops them).
+ * Anything else (a lower-case t or z, an offset, a date or time that does not exist,
+ * a leap second) is for Python to read.
+ */
+static int
+rfc3339_parts(Text t, long long *whole, long *micro)
+{
+    const char *d = t.data;
+    if (t.len < 20 || t.len > 30 || d[4] != '-' || d[7] != '-' || d[10] != 'T' || d[13] != ':' || d[16] != ':'
+        || d[t.len - 1] != 'Z') {
+        return DECIDE_IN_PYTHON;
+    }
+    long year = fixed_digits(d, 4), month = fixed_digits(d + 5, 2), day = fixed_digits(d + 8, 2);
+    long hour = fixed_digits(d + 11, 2), minute = fixed_digits(d + 14, 2), second = fixed_digits(d + 17, 2);
+    if (year < 1970 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59
+        || second < 0 || second > 59) {
+        return DECIDE_IN_PYTHON;
+    }
+    static const int month_days[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    if (day > month_days[month - 1] + (month == 2 && leap)) {
+        return DECIDE_IN_PYTHON;
+    }
+    long microseconds = 0;
+    Py_ssize_t fraction = t.len - 21; /* the digits after the '.', if any */
+    if (fraction != -1) {
+        if (fraction < 1 || d[19] != '.') {
+            return DECIDE_IN_PYTHON;
+        }
+        long digits = fixed_digits(d + 20, (int)fraction);
+        if (digits < 0) {
+            return DECIDE_IN_PYTHON;
+        }
+        /* the first six digits, padded with zeros: later ones are dropped, not rounded */
+        microseconds = fixed_digits(d + 20, fraction < 6 ? (int)fraction : 6);
+        for (Py_ssize_t i = fraction; i < 6; i++) {
+            microseconds *= 10;
+        }
+    }
+    *whole = days_since_epoch(year, month, day) * 86400 + hour * 3600 + minute * 60 + second;
+    *micro = microseconds;
+    return GO_ON;
+}
+
+/*
+ * _events.rfc3339_seconds for the usual form, with the value Python computes: the
+ * whole count of microseconds divided by 10**6, which Python rounds once, as here,
+ * while the count is below 2**53 (until the year 2255).
+ */
+static int
+read_rfc3339(Text t, double *seconds)
+{
+    long long whole;
+    long micro;
+    if (rfc3339_parts(t, &whole, &micro) != GO_ON) {
+        return DECIDE_IN_PYTHON;
+    }
+    long long total = whole * 1000000 + micro;
+    if ((double)total >= EXACT_DOUBLE) {
+        return DECIDE_IN_PYTHON;
+    }
+    *seconds = (double)total / 1000000.0;
+    return GO_ON;
+}
+
+/* Python's check(): ASCII digits (or RFC 3339), the unit, the two-sided tolerance. */
 static int
 check_timestamp(const Verifier *self, Text t, double now, double *signed_at)
 {
-    unsigned long long digits;
-    if (self->seconds_below < 0 || read_digits(t, MAX_TIMESTAMP_DIGITS, &digits) != GO_ON) {
-        return DECIDE_IN_PYTHON;
+    if (self->seconds_below < 0) {
+        if (read_rfc3339(t, signed_at) != GO_ON) {
+            return DECIDE_IN_PYTHON;
+        }
     }
-    double value = (double)digits;
-    if (value >= EXACT_DOUBLE) {
-        return DECIDE_IN_PYTHON;
+    else {
+        unsigned long long digits;
+        if (read_digits(t, MAX_TIMESTAMP_DIGITS, &digits) != GO_ON) {
+            return DECIDE_IN_PYTHON;
+        }
+        double value = (double)digits;
+        if (value >= EXACT_DOUBLE) {
+            return DECIDE_IN_PYTHON;
+        }
+        /* float(value) or value / 1000, both correctly rounded, as Python computes them */
+        *signed_at = value < self->seconds_below ? value : value / 1000.0;
     }
-    /* float(value) or value / 1000, both correctly rounded, as Python computes them */
-    *signed_at = value < self->seconds_below ? value : value / 1000.0;
     double age = now - *signed_at;
     if (!(-self->tolerance <= age && age <= self->tolerance)) {
         return DECIDE_IN_PYTHON;
@@ -985,7 +1093,8 @@ add_candidate(const Verifier *self, const unsigned char *data, Py_ssize_t len, P
     return GO_ON;
 }
 
-/* A Verified(timestamp, signed_at, message_id), made as object.__setattr__ would. */
+/* A Verified(timestamp, signed_at, message_id), made as object.__setattr__ would;
+   without a timestamp (NULL), its time is None too. */
 static PyObject *
 make_verified(const Verifier *self, PyObject *stamp, double signed_at, PyObject *message_id)
 {
@@ -994,7 +1103,10 @@ make_verified(const Verifier *self, PyObject *stamp, double signed_at, PyObject 
     if (made == NULL) {
         return NULL;
     }
-    PyObject *when = PyFloat_FromDouble(signed_at);
+    PyObject *when = stamp == NULL ? Py_NewRef(Py_None) : PyFloat_FromDouble(signed_at);
+    if (stamp == NULL) {
+        stamp = Py_None;
+    }
     if (when == NULL || PyObject_GenericSetAttr(made, str_timestamp, stamp) < 0
         || PyObject_GenericSetAttr(made, str_signed_at, when) < 0
         || PyObject_GenericSetAttr(made, str_message_id, message_id) < 0) {
@@ -1025,8 +1137,9 @@ match_and_verify(const Verifier *self, PyObject *prefix, PyObject *body, PyObjec
     }
     int matched = any_mac_matches(self, prefix, body, suffix, candidates, count, now);
     if (matched == GO_ON) {
-        result = stamp == NULL ? Py_NewRef(self->nothing_signed)
-                               : make_verified(self, stamp_text, signed_at, id_text == NULL ? Py_None : id_text);
+        result = stamp == NULL && message_id == NULL
+                     ? Py_NewRef(self->nothing_signed)
+                     : make_verified(self, stamp_text, signed_at, id_text == NULL ? Py_None : id_text);
     }
     else if (matched == DECIDE_IN_PYTHON) {
         result = Py_NewRef(Py_None);
@@ -1125,17 +1238,17 @@ verify_keyed(Verifier *self, PyObject *headers, PyObject *body, double now)
     return result;
 }
 
-/* parts[0] + stamp + parts[1] + stamp + ... as bytes. */
+/* parts[0] + found[slots[0]] + parts[1] + found[slots[1]] + ... as bytes. */
 static PyObject *
-join_parts(PyObject *parts, Text stamp)
+join_parts(PyObject *parts, const int *slots, const Text *found)
 {
     Py_ssize_t n = PyTuple_GET_SIZE(parts);
     if (n == 1) {
         return Py_NewRef(PyTuple_GET_ITEM(parts, 0));
     }
-    Py_ssize_t size = stamp.len * (n - 1);
+    Py_ssize_t size = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        size += PyBytes_GET_SIZE(PyTuple_GET_ITEM(parts, i));
+        size += PyBytes_GET_SIZE(PyTuple_GET_ITEM(parts, i)) + (i > 0 ? found[slots[i - 1]].len : 0);
     }
     PyObject *joined = PyBytes_FromStringAndSize(NULL, size);
     if (joined == NULL) {
@@ -1145,8 +1258,9 @@ join_parts(PyObject *parts, Text stamp)
     for (Py_ssize_t i = 0; i < n; i++) {
         PyObject *part = PyTuple_GET_ITEM(parts, i);
         if (i > 0) {
-            memcpy(out, stamp.data, (size_t)stamp.len);
-            out += stamp.len;
+            Text value = found[slots[i - 1]];
+            memcpy(out, value.data, (size_t)value.len);
+            out += value.len;
         }
         memcpy(out, PyBytes_AS_STRING(part), (size_t)PyBytes_GET_SIZE(part));
         out += PyBytes_GET_SIZE(part);
@@ -1154,18 +1268,22 @@ join_parts(PyObject *parts, Text stamp)
     return joined;
 }
 
-/* HmacSignature without signed headers: "<prefix><hex or base64>", maybe a timestamp. */
+/* HmacSignature: "<prefix><hex or base64>", maybe a timestamp and other signed headers. */
 static PyObject *
 verify_single(Verifier *self, PyObject *headers, PyObject *body, double now)
 {
-    Text found[2];
+    Text found[6];
     int scanned = scan_headers(&self->wanted, self->headers_type, headers, found);
     if (scanned != GO_ON) {
         return scanned == FAILED ? NULL : Py_NewRef(Py_None);
     }
+    for (int i = 0; i < self->wanted.count; i++) {
+        if (found[i].owner == NULL || found[i].len == 0) {
+            Py_RETURN_NONE; /* missing or blank: Python says which */
+        }
+    }
     Text value = found[0];
-    if (value.owner == NULL || value.len == 0 || value.len < self->prefix.len
-        || !equal_lower(value.data, self->prefix.len, &self->prefix)) {
+    if (value.len < self->prefix.len || !equal_lower(value.data, self->prefix.len, &self->prefix)) {
         Py_RETURN_NONE;
     }
     value.data += self->prefix.len;
@@ -1175,21 +1293,18 @@ verify_single(Verifier *self, PyObject *headers, PyObject *body, double now)
     if (len != self->digest_size) {
         Py_RETURN_NONE;
     }
-    Text stamp = {"", 0, NULL};
     double signed_at = 0;
-    if (self->has_timestamp) {
-        stamp = found[1];
-        if (stamp.owner == NULL || check_timestamp(self, stamp, now, &signed_at) != GO_ON) {
-            Py_RETURN_NONE;
-        }
+    if (self->has_timestamp && check_timestamp(self, found[1], now, &signed_at) != GO_ON) {
+        Py_RETURN_NONE;
     }
     PyObject *candidate = PyBytes_FromStringAndSize((const char *)decoded, len);
-    PyObject *prefix = candidate == NULL ? NULL : join_parts(self->before_parts, stamp);
-    PyObject *suffix = prefix == NULL ? NULL : join_parts(self->after_parts, stamp);
+    PyObject *prefix = candidate == NULL ? NULL : join_parts(self->before_parts, self->before_slots, found);
+    PyObject *suffix = prefix == NULL ? NULL : join_parts(self->after_parts, self->after_slots, found);
     PyObject *result = NULL;
     if (suffix != NULL) {
         result = match_and_verify(self, prefix, body, suffix, &candidate, 1, now,
-                                  self->has_timestamp ? &stamp : NULL, signed_at, NULL);
+                                  self->has_timestamp ? &found[1] : NULL, signed_at,
+                                  self->message_id_slot >= 0 ? &found[self->message_id_slot] : NULL);
     }
     Py_XDECREF(candidate);
     Py_XDECREF(prefix);
@@ -1277,14 +1392,17 @@ verify_token(Verifier *self, PyObject *headers, double now)
     if (value.owner == NULL) {
         Py_RETURN_NONE;
     }
-    Py_ssize_t space = 0;
-    while (space < value.len && value.data[space] != ' ') {
-        space++;
+    Text token = value; /* without a scheme word, the whole value (trimmed) is the key */
+    if (self->prefix.len > 0) {
+        Py_ssize_t space = 0;
+        while (space < value.len && value.data[space] != ' ') {
+            space++;
+        }
+        if (space == value.len || !equal_lower(value.data, space, &self->prefix)) {
+            Py_RETURN_NONE;
+        }
+        token = trim((Text){value.data + space + 1, value.len - space - 1, value.owner});
     }
-    if (space == value.len || !equal_lower(value.data, space, &self->prefix)) {
-        Py_RETURN_NONE;
-    }
-    Text token = trim((Text){value.data + space + 1, value.len - space - 1, value.owner});
     if (token.len == 0) {
         Py_RETURN_NONE;
     }
@@ -1407,6 +1525,39 @@ bytes_tuple(PyObject *obj, const char *what)
     return 0;
 }
 
+/*
+ * Which header fills each gap between `parts`: from `given` (a tuple of indexes into the
+ * headers read), or, when it is None, the timestamp header (slot 1) for every gap.
+ */
+static int
+read_slots(int *slots, PyObject *given, PyObject *parts, const Verifier *self)
+{
+    Py_ssize_t gaps = PyTuple_GET_SIZE(parts) - 1;
+    if (gaps > MAX_GAPS || (given != Py_None && (!PyTuple_CheckExact(given) || PyTuple_GET_SIZE(given) != gaps))) {
+        PyErr_Format(PyExc_ValueError, "the slots must be a tuple of one index per gap between parts (at most %d)",
+                     MAX_GAPS);
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < gaps; i++) {
+        long slot = 1;
+        if (given != Py_None) {
+            slot = PyLong_AsLong(PyTuple_GET_ITEM(given, i));
+            if (slot == -1 && PyErr_Occurred()) {
+                return -1;
+            }
+        }
+        if (slot < 1 || slot >= self->wanted.count) {
+            PyErr_SetString(PyExc_ValueError,
+                            self->has_timestamp || given != Py_None
+                                ? "a slot must be the index of a signed header other than the signature"
+                                : "without a timestamp or signed headers, the parts are one piece each");
+            return -1;
+        }
+        slots[i] = (int)slot;
+    }
+    return 0;
+}
+
 static PyObject *
 verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
@@ -1414,20 +1565,23 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                                "seconds_below", "verified_type", "nothing_signed", "headers_type",
                                "compare_digest", "header", "timestamp_header", "timestamp_label",
                                "entry_label", "entry_separator", "separator", "prefix", "base64",
-                               "before_parts", "after_parts", NULL};
-    int kind, base64 = 0;
+                               "before_parts", "after_parts", "field_headers", "before_slots",
+                               "after_slots", "message_id_slot", NULL};
+    int kind, base64 = 0, message_id_slot = -1;
     Py_ssize_t digest_size;
     double tolerance, seconds_below;
     PyObject *fallback, *pads, *expires, *verified_type, *nothing_signed, *headers_type, *compare_digest;
     PyObject *header = Py_None, *timestamp_header = Py_None, *timestamp_label = Py_None,
              *entry_label = Py_None, *entry_separator = Py_None, *separator = Py_None, *prefix = Py_None,
-             *before_parts = Py_None, *after_parts = Py_None;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOnddOOOO|OOOOOOOpOO:Verifier", keywords, &kind,
+             *before_parts = Py_None, *after_parts = Py_None, *field_headers = Py_None,
+             *before_slots = Py_None, *after_slots = Py_None;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "iOOOnddOOOO|OOOOOOOpOOOOOi:Verifier", keywords, &kind,
                                      &fallback, &pads, &expires, &digest_size, &tolerance, &seconds_below,
                                      &verified_type, &nothing_signed, &headers_type, &compare_digest,
                                      &header, &timestamp_header, &timestamp_label, &entry_label,
                                      &entry_separator, &separator, &prefix, &base64, &before_parts,
-                                     &after_parts)) {
+                                     &after_parts, &field_headers, &before_slots, &after_slots,
+                                     &message_id_slot)) {
         return NULL;
     }
     if (kind < KIND_KEYED || kind > KIND_TOKEN) {
@@ -1512,11 +1666,8 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     }
     self->wanted.count = 1;
     if (kind == KIND_TOKEN) {
+        /* the scheme word ("bearer"), or "" for a header whose whole value is the key */
         if (copy_lower_name(&self->prefix, prefix, "prefix") < 0) {
-            goto error;
-        }
-        if (self->prefix.len == 0) {
-            PyErr_SetString(PyExc_ValueError, "the token kind needs its scheme word as prefix");
             goto error;
         }
         return (PyObject *)self;
@@ -1550,10 +1701,38 @@ verifier_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
         self->wanted.count = 2;
         self->has_timestamp = 1;
     }
-    else if (PyTuple_GET_SIZE(before_parts) != 1 || PyTuple_GET_SIZE(after_parts) != 1) {
-        PyErr_SetString(PyExc_ValueError, "without a timestamp, the parts are one piece each");
+    if (field_headers != Py_None) {
+        if (!PyTuple_CheckExact(field_headers) || PyTuple_GET_SIZE(field_headers) > 6 - self->wanted.count) {
+            PyErr_SetString(PyExc_ValueError, "field_headers must be a tuple of at most 4 names");
+            goto error;
+        }
+        for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(field_headers); i++) {
+            if (copy_lower_name(&self->wanted.names[self->wanted.count], PyTuple_GET_ITEM(field_headers, i),
+                                "field_headers") < 0) {
+                goto error;
+            }
+            self->wanted.count++;
+        }
+    }
+    for (int i = 1; i < self->wanted.count; i++) {
+        for (int j = 0; j < i; j++) {
+            if (self->wanted.names[i].len == self->wanted.names[j].len
+                && memcmp(self->wanted.names[i].text, self->wanted.names[j].text, (size_t)self->wanted.names[i].len)
+                       == 0) {
+                PyErr_SetString(PyExc_ValueError, "the header names must be distinct");
+                goto error;
+            }
+        }
+    }
+    if (read_slots(self->before_slots, before_slots, before_parts, self) < 0
+        || read_slots(self->after_slots, after_slots, after_parts, self) < 0) {
         goto error;
     }
+    if (message_id_slot < -1 || message_id_slot >= self->wanted.count) {
+        PyErr_SetString(PyExc_ValueError, "message_id_slot must be -1 or the index of a header read");
+        goto error;
+    }
+    self->message_id_slot = message_id_slot;
     return (PyObject *)self;
 error:
     Py_DECREF(self);
@@ -1845,6 +2024,7 @@ typedef struct {
     vectorcallfunc vectorcall;
     PyObject *fallback;
     int read_text; /* ISO 8601 text too (to_datetime), or ints only (_time_from_number) */
+    int rfc3339;   /* only RFC 3339 text, its usual form (_events.rfc3339_time) */
 } TimeConverter;
 
 #define MILLISECONDS_FROM 100000000000LL        /* _events.MILLISECONDS_FROM */
@@ -1937,6 +2117,29 @@ fast_time(PyObject *value, int read_text)
     return utc_datetime(number / 1000, (int)(number % 1000) * 1000);
 }
 
+/*
+ * _events.rfc3339_time for the usual form (rfc3339_parts) until 2**32 seconds (2106):
+ * the datetime fromtimestamp makes of rfc3339_seconds' float, since there the float is
+ * within 0.24 µs of the exact time and fromtimestamp rounds it to the microsecond.
+ */
+static PyObject *
+rfc3339_time(PyObject *value)
+{
+    Text t;
+    long long whole;
+    long micro;
+    if (!PyUnicode_CheckExact(value) || !PyUnicode_IS_ASCII(value)) {
+        return NULL;
+    }
+    t.data = (const char *)PyUnicode_1BYTE_DATA(value);
+    t.len = PyUnicode_GET_LENGTH(value);
+    t.owner = value;
+    if (rfc3339_parts(t, &whole, &micro) != GO_ON || whole > LAST_MILLISECOND / 1000) {
+        return NULL;
+    }
+    return utc_datetime(whole, (int)micro);
+}
+
 static PyObject *
 time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
 {
@@ -1944,7 +2147,13 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
     if (was_cleared(self->fallback, "TimeConverter")) {
         return NULL;
     }
-    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
+    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && self->rfc3339) {
+        PyObject *made = rfc3339_time(args[0]);
+        if (made != NULL || PyErr_Occurred()) {
+            return made;
+        }
+    }
+    else if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL) {
         if (self->read_text && args[0] == Py_None) {
             Py_RETURN_NONE;
         }
@@ -1959,10 +2168,15 @@ time_converter_vectorcall(PyObject *callable, PyObject *const *args, size_t narg
 static PyObject *
 time_converter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
 {
-    static char *keywords[] = {"fallback", "read_text", NULL};
+    static char *keywords[] = {"fallback", "read_text", "rfc3339", NULL};
     PyObject *fallback;
-    int read_text = 0;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|p:TimeConverter", keywords, &fallback, &read_text)) {
+    int read_text = 0, rfc3339 = 0;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "O|pp:TimeConverter", keywords, &fallback, &read_text,
+                                     &rfc3339)) {
+        return NULL;
+    }
+    if (read_text && rfc3339) {
+        PyErr_SetString(PyExc_ValueError, "a TimeConverter reads ISO 8601 text or RFC 3339 text, not both");
         return NULL;
     }
     if (!PyCallable_Check(fallback)) {
@@ -1976,6 +2190,7 @@ time_converter_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
     self->vectorcall = time_converter_vectorcall;
     self->fallback = Py_NewRef(fallback);
     self->read_text = read_text;
+    self->rfc3339 = rfc3339;
     return (PyObject *)self;
 }
 
@@ -3179,6 +3394,113 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return found;
 }
 
+/*
+ * header_selection(pairs, names): Headers.select(names) over the same plain pairs as
+ * header_values, for up to 8 ASCII names that differ case-insensitively: a tuple of
+ * (the name as given, the value trimmed) for each header named, in the order received;
+ * or None to leave the whole selection to Python.
+ */
+#define MAX_SELECTED 8
+
+/* One pair against the names: appended to found (1), skipped (0), -2 for Python, -1 failed. */
+static int
+select_pair(PyObject *pair, const Name *wanted, PyObject *names, PyObject *found)
+{
+    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+        return -2;
+    }
+    PyObject *header = PyTuple_GET_ITEM(pair, 0);
+    if (!PyUnicode_CheckExact(header) && !PyBytes_CheckExact(header)) {
+        return -2;
+    }
+    Py_ssize_t len = PyUnicode_CheckExact(header) ? PyUnicode_GET_LENGTH(header) : PyBytes_GET_SIZE(header);
+    Py_ssize_t count = PyTuple_GET_SIZE(names);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (wanted[i].len != len) {
+            continue;
+        }
+        Text text;
+        if (!ascii_text(header, &text)) {
+            return -2; /* not ASCII: Python's str.lower() decides */
+        }
+        if (!equal_lower(text.data, text.len, &wanted[i])) {
+            continue;
+        }
+        PyObject *value = trimmed_value(PyTuple_GET_ITEM(pair, 1));
+        if (value == NULL) {
+            return -1;
+        }
+        if (value == Py_None) {
+            Py_DECREF(value);
+            return -2;
+        }
+        PyObject *entry = PyTuple_Pack(2, PyTuple_GET_ITEM(names, i), value);
+        Py_DECREF(value);
+        int failed = entry == NULL || PyList_Append(found, entry) < 0;
+        Py_XDECREF(entry);
+        return failed ? -1 : 1;
+    }
+    return 0;
+}
+
+static PyObject *
+header_selection(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 2 || !PyTuple_Check(args[1])) {
+        PyErr_SetString(PyExc_TypeError, "header_selection(pairs, names: tuple)");
+        return NULL;
+    }
+    PyObject *pairs = args[0], *names = args[1];
+    Py_ssize_t count = PyTuple_GET_SIZE(names);
+    int sequence = PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs);
+    if (!PyTuple_CheckExact(names) || count > MAX_SELECTED || (!sequence && !Py_IS_TYPE(pairs, &PyDictItems_Type))) {
+        Py_RETURN_NONE;
+    }
+    Name wanted[MAX_SELECTED];
+    for (Py_ssize_t i = 0; i < count; i++) {
+        PyObject *name = PyTuple_GET_ITEM(names, i);
+        if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name) || PyUnicode_GET_LENGTH(name) > MAX_NAME) {
+            Py_RETURN_NONE;
+        }
+        if (copy_lower_name(&wanted[i], name, "a header name") < 0) {
+            return NULL;
+        }
+        for (Py_ssize_t j = 0; j < i; j++) {
+            if (wanted[j].len == wanted[i].len && memcmp(wanted[j].text, wanted[i].text, (size_t)wanted[i].len) == 0) {
+                Py_RETURN_NONE; /* a name asked twice: the Python code says which wins */
+            }
+        }
+    }
+    PyObject *found = PyList_New(0);
+    if (found == NULL) {
+        return NULL;
+    }
+    int looked = 0;
+    if (sequence) {
+        /* No Python code runs in the loop: the list cannot change under it. */
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked >= 0; i++) {
+            looked = select_pair(PySequence_Fast_GET_ITEM(pairs, i), wanted, names, found);
+        }
+    } else {
+        PyObject *iterator = PyObject_GetIter(pairs), *pair;
+        if (iterator == NULL) {
+            Py_DECREF(found);
+            return NULL;
+        }
+        while (looked >= 0 && (pair = PyIter_Next(iterator)) != NULL) {
+            looked = select_pair(pair, wanted, names, found);
+            Py_DECREF(pair);
+        }
+        Py_DECREF(iterator);
+        if (looked >= 0 && PyErr_Occurred()) {
+            looked = -1;
+        }
+    }
+    PyObject *result = looked == -1 ? NULL : looked == -2 ? Py_NewRef(Py_None) : PyList_AsTuple(found);
+    Py_DECREF(found);
+    return result;
+}
+
 /* ------------------------------------------------------------------ the Reader type */
 
 /*
@@ -3551,6 +3873,8 @@ static PyMethodDef speedups_functions[] = {
      "environ_dict(environ, plan): the headers of Django's META as a dict (adapters._environ)."},
     {"header_values", (PyCFunction)(void (*)(void))header_values, METH_FASTCALL,
      "header_values(pairs, name): Headers.getlist(name) over plain pairs, or None to leave it to Python."},
+    {"header_selection", (PyCFunction)(void (*)(void))header_selection, METH_FASTCALL,
+     "header_selection(pairs, names): Headers.select(names) over plain pairs, or None to leave it to Python."},
     {"configure_reader", (PyCFunction)(void (*)(void))configure_reader, METH_FASTCALL,
      "configure_reader(python_reader, to_datetime): what Reader hands unusual values to, and parses times with."},
     {"sha256_available", sha256_available, METH_NOARGS,

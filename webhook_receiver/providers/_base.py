@@ -25,6 +25,7 @@ from .._schemes import (
     BasicAuth,
     BearerToken,
     Clock,
+    DecodedVerified,
     Scheme,
     Secret,
     SecretInput,
@@ -84,6 +85,12 @@ class Answer:
     def text(cls, text: str, *, status: int | None = None) -> Answer:
         """``text`` as ``text/plain; charset=utf-8``."""
         return cls(text.encode("utf-8"), "text/plain; charset=utf-8", status)
+
+
+ACKNOWLEDGED = Answer.json({"ok": True})
+"""``{"ok":true}``, encoded once: what a provider that answers some events otherwise
+(Twitch's and Zoom's validations, Slack's challenge) answers the others with, as the
+base :meth:`Provider.answer` does, without encoding it again on every request."""
 
 
 class Provider:
@@ -214,7 +221,10 @@ class Provider:
         :meth:`events_from` with the same event headers.
         """
         saved = self.event_headers(headers, verified) if self._reads_event_headers else ()
-        payload = decode_json(body) if self._plain_json else self.decode(body)
+        if type(verified) is DecodedVerified and verified.body is body and self._plain_json:
+            payload = verified.payload  # decoded by verification, from this very body
+        else:
+            payload = decode_json(body) if self._plain_json else self.decode(body)
         return self.events_from(payload, Headers(saved) if saved else _NO_HEADERS), saved
 
     def decode(self, body: bytes) -> JSONValue:

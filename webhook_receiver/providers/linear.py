@@ -43,10 +43,12 @@ from .._events import MAX_TIMESTAMP_DIGITS, Event, JSONObject, JSONValue, Reader
 from .._headers import Headers, HeadersLike
 from .._schemes import (
     Clock,
+    DecodedVerified,
     HmacSignature,
     Keyring,
     SecretInput,
     Verified,
+    compiled_checker,
     encode_secrets,
 )
 from ._base import Provider, payload_identity
@@ -89,10 +91,14 @@ class LinearSignature(HmacSignature):
     reads_any_headers = True
     """``verify`` takes any ``HeadersLike`` (see ``_schemes.BUILTIN_SCHEMES``)."""
 
-    __slots__ = ()
+    __slots__ = ("_check_signature",)
 
     def __init__(self, keyring: Keyring, *, tolerance: float = DEFAULT_TOLERANCE) -> None:
         super().__init__(keyring, header=SIGNATURE_HEADER, tolerance=tolerance)
+        # The signature alone is a plain HmacSignature's: the compiled path checks it
+        # when built (this subclass is not one it serves), else its own verify().
+        signature = HmacSignature(keyring, header=SIGNATURE_HEADER, tolerance=tolerance)
+        self._check_signature = compiled_checker(signature) or signature.verify
 
     def verify(self, headers: HeadersLike, body: bytes, now: float) -> Verified:
         """Raise unless the signature matches, then unless ``webhookTimestamp`` is within the tolerance.
@@ -103,15 +109,18 @@ class LinearSignature(HmacSignature):
             PayloadError: the body is signed but is not JSON with a
                 ``webhookTimestamp`` (see the module's docstring).
         """
-        super().verify(headers, body, now)
+        self._check_signature(headers, body, now)
         # The body may come as a bytearray or memoryview (Provider.verify accepts them).
-        millis = signed_timestamp(decode_json(body if type(body) is bytes else bytes(body)))
+        raw = body if type(body) is bytes else bytes(body)
+        payload = decode_json(raw)
+        millis = signed_timestamp(payload)
         signed_at = millis / 1000
         age = now - signed_at
         tolerance = self.tolerance
         if not -tolerance <= age <= tolerance:
             raise TimestampOutsideTolerance(age, tolerance)
-        return Verified(timestamp=str(millis), signed_at=signed_at)
+        # The payload goes with the result, so the request's body is decoded once.
+        return DecodedVerified(str(millis), signed_at, None, payload, raw)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

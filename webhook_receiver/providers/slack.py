@@ -55,7 +55,7 @@ from .._forms import MAX_FORM_FIELDS as MAX_FORM_FIELDS
 from .._forms import slack_form as _decode_form
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
-from ._base import Provider
+from ._base import ACKNOWLEDGED, Answer, Provider
 
 __all__ = ["Interaction", "Slack", "SlackEvent", "SlashCommand"]
 
@@ -301,7 +301,7 @@ class Slack(Provider):
             view=view.data,
         )
 
-    def answer(self, events: Sequence[Event]) -> JSONObject | None:
+    def answer(self, events: Sequence[Event]) -> JSONObject | Answer | None:
         """Echo a ``url_verification``'s ``challenge``, as Slack requires; ``{"ok": true}`` for
         other Events API bodies; an empty body (``None``) for the rest.
 
@@ -315,4 +315,4 @@ class Slack(Provider):
                 if event.type == "url_verification" and event.challenge:
                     return {"challenge": event.challenge}
                 ok = True
-        return {"ok": True} if ok else None
+        return ACKNOWLEDGED if ok else None

@@ -50,7 +50,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from .._errors import ConfigurationError, PayloadError
-from .._events import Event, JSONObject, JSONValue, Reader, constructor, rfc3339_seconds, to_datetime
+from .._events import Event, JSONObject, JSONValue, Reader, constructor, rfc3339_time
 from .._headers import Headers
 from .._schemes import (
     NOTHING_SIGNED,
@@ -62,7 +62,7 @@ from .._schemes import (
     encode_secret,
     map_secrets,
 )
-from ._base import Answer, EventHeaders, Provider
+from ._base import ACKNOWLEDGED, Answer, EventHeaders, Provider
 
 __all__ = [
     "NOTIFICATION",
@@ -344,8 +344,7 @@ class Twitch(Provider):
         ids = headers.getlist(MESSAGE_ID)
         message_id = ids[0] if len(ids) == 1 and ids[0] else None
         stamps = headers.getlist(MESSAGE_TIMESTAMP)
-        seconds = rfc3339_seconds(stamps[0]) if len(stamps) == 1 else None
-        sent = None if seconds is None else to_datetime(seconds)
+        sent = rfc3339_time(stamps[0]) if len(stamps) == 1 else None
         common = _Common(subscription, message_id, sent, payload)
         if "challenge" in data:
             return [
@@ -390,7 +389,7 @@ class Twitch(Provider):
         for event in events:
             if isinstance(event, CallbackVerification):
                 return Answer.text(event.challenge, status=200)
-        return {"ok": True}
+        return ACKNOWLEDGED
 
 
 class _Common:

@@ -41,7 +41,7 @@ from .._errors import PayloadError
 from .._events import Event, JSONObject, JSONValue, Reader, constructor
 from .._headers import Headers
 from .._schemes import DEFAULT_TOLERANCE, Clock, HmacSignature, Keyring, SecretInput, encode_secrets
-from ._base import Answer, Provider
+from ._base import ACKNOWLEDGED, Answer, Provider
 
 __all__ = [
     "URL_VALIDATION",
@@ -238,7 +238,7 @@ class Zoom(Provider):
                     },
                     status=200,
                 )
-        return {"ok": True}
+        return ACKNOWLEDGED
 
     def encrypted_token(self, plain_token: str, *, now: float | None = None) -> str:
         """The hex HMAC-SHA256 of ``plain_token`` under the first secret still valid at ``now``
