@@ -34,7 +34,8 @@ Targets (:data:`TARGETS`):
 * ``json_fits``: against ``tests.compiled.json_fits_reference`` (the nesting read byte by
   byte, strings and escapes included, and a search for the digits), every length and
   offset, any ``depth`` and ``digits`` of at least 1; and never handing over a body that
-  the pure-Python check (a count of brackets) lets orjson decode.
+  the pure-Python check (a count of brackets) lets orjson decode. With the usual limits,
+  ``JsonDecoder`` (``decode_json`` with orjson) answers as the standard decoder.
 * ``sha256``: ``Sha256Key(block).mac(*parts)`` against ``hmac.new`` (keys of every length
   around the block, parts across block boundaries and past the GIL-release threshold).
 * ``times``: ``TimeConverter`` (``_events.to_datetime``, ``_events._time_from_number``,
@@ -1180,6 +1181,11 @@ def _json_fits(fdp: Choices) -> str:
         scan = body.translate(_events._SCAN)
         python = not (scan.count(b"[") > _events._SHALLOW or _events._LONG_DIGITS in scan)
         _require(got or not python, "json_fits hands over a body the Python check keeps", body)
+        if _events._compiled_decoder is not None and _events._orjson is not None:
+            # JsonDecoder (decode_json with orjson): the standard decoder's value or error.
+            decoded = outcome(lambda: _events.decode_json(body))
+            standard = outcome(lambda: _events._decode_standard(body))
+            _require(decoded == standard, "JsonDecoder answered otherwise", decoded, standard, body)
     return "fits" if got else "does not fit"
 
 
@@ -1595,7 +1601,18 @@ def _precheck(fdp: Choices) -> str:
 
 # ------------------------------------------------------------------ reader
 
-READER_METHODS = ("text", "required_text", "kind", "integer", "boolean", "time", "mapping", "raw", "child")
+READER_METHODS = (
+    "text",
+    "required_text",
+    "kind",
+    "integer",
+    "boolean",
+    "time",
+    "mapping",
+    "raw",
+    "child",
+    "element",
+)
 
 
 def _reader_value(fdp: Choices, depth: int = 0) -> Any:
@@ -1639,17 +1656,20 @@ def _reader_target(fdp: Choices) -> str:
     for _ in range(fdp.ConsumeIntInRange(1, 6)):
         method = _pick(fdp, READER_METHODS)
         key = _pick(fdp, ["a", "b", "c", "z"])
-        got = outcome(functools.partial(getattr(fast, method), key))
-        expected = outcome(functools.partial(getattr(slow, method), key))
+        arguments: tuple[Any, ...] = (key,)
+        if method == "element":  # a field's value (an object or not) as element of an array
+            arguments = (slow.data.get(key) if isinstance(slow.data, dict) else None, key, _pick(fdp, [0, 3]))
+        got = outcome(functools.partial(getattr(fast, method), *arguments))
+        expected = outcome(functools.partial(getattr(slow, method), *arguments))
         _require(got[0] == expected[0], f"{method} answered otherwise", got, expected, data)
         if got[0] != "ok":
             _require(got == expected, f"{method} raised otherwise", got, expected, data)
             result = "refused"
             continue
-        if method == "child":
+        if method in ("child", "element"):
             _require(
                 got[1].where == expected[1].where and got[1].data == expected[1].data,
-                "child named or read otherwise",
+                f"{method} named or read otherwise",
                 got[1].where,
                 expected[1].where,
                 data,

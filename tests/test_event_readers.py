@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 
 from webhook_receiver import Headers, providers
 from webhook_receiver._errors import PayloadError
-from webhook_receiver._events import CUSTOM, Event, JSONValue, Reader, member, to_datetime
+from webhook_receiver._events import CUSTOM, Event, JSONValue, PythonReader, Reader, member, to_datetime
 from webhook_receiver.providers import courier, customerio, github, kourier, slack, standard_webhooks, stripe
 from webhook_receiver.providers._base import generic_event
 from webhook_receiver.providers.courier import Message, MessageStatus
@@ -723,6 +723,39 @@ def test_a_child_reader_names_itself_by_its_parent_and_key(
     # A child whose field is not an object: its parent's name and the key, in the error.
     with pytest.raises(PayloadError, match=re.escape(f"{expected}.field must be an object")):
         reader.child("field")
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    root=st.sampled_from(["body", "payload"]),
+    index=st.one_of(st.none(), st.integers(0, 999)),
+    path=st.lists(st.tuples(st.text(max_size=4), st.integers(0, 99)), min_size=1, max_size=3),
+    bad=st.sampled_from([1, [], "x", None]),
+)
+def test_an_element_reader_names_itself_by_its_parent_key_and_index(
+    root: str, index: int | None, path: list[tuple[str, int]], bad: object
+) -> None:
+    """``element`` names the reader of an array's element only when asked: the same name as
+    ``Reader(value, f"{parent.where}.{key}", position)`` gave, formatted at once."""
+    payload: dict[str, Any] = {}
+    inner = payload
+    for key, _ in path:
+        inner[key] = [{}]
+        inner = inner[key][0]
+    inner["field"] = [bad]
+    reader = Reader(payload, root, index)
+    reference = PythonReader(payload, root, index)
+    for key, position in path:
+        element = reader.data[key][0]
+        reader = reader.element(element, key, position)
+        reference = PythonReader(element, f"{reference.where}.{key}", position)
+    assert reader.where == reference.where
+    assert reader.data is inner
+    with pytest.raises(PayloadError) as raised:
+        reader.element(bad, "field", 5)
+    with pytest.raises(PayloadError) as expected:
+        PythonReader(bad, f"{reference.where}.field", 5)
+    assert str(raised.value) == str(expected.value)
 
 
 # --- every pair of odd fields: the first one in the reference's order is reported -----------------

@@ -365,7 +365,20 @@ def test_any_bytes_get_the_same_value_or_the_same_error_both_ways(body: bytes) -
 def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[bytes] = []
     standard = _events._decode_standard
-    monkeypatch.setattr(_events, "_decode_standard", lambda body: calls.append(body) or standard(body))
+
+    def counted(body: bytes) -> Any:
+        calls.append(body)
+        return standard(body)
+
+    monkeypatch.setattr(_events, "_decode_standard", counted)
+    decode = _events.decode_json
+    if _events._compiled_decoder is not None:
+        # The compiled decoder holds the standard decoder it was made with: one made as
+        # the module makes it, with the counted one, answers for it.
+        assert type(decode) is _events._compiled_decoder
+        limits = (_events._SHALLOW, len(_events._LONG_DIGITS), _events._FAST_SIZES[1])
+        decode = _events._compiled_decoder(_events._orjson.loads, counted, *limits)
+    monkeypatch.setattr(_events, "decode_json", decode)
     padding = b" " * _events._FAST_SIZES[0]
     assert _events.decode_json(b'{"a":[1,2.5,"x"]}' + padding) == {"a": [1, 2.5, "x"]}
     assert calls == []  # orjson's value, kept

@@ -21,7 +21,7 @@ import math
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
@@ -344,8 +344,8 @@ TEXT_BITS = [
 
 
 @st.composite
-def requests(draw: st.DrawFn) -> tuple[str, Any, Any, Any]:
-    name = draw(st.sampled_from(SERVED))
+def requests(draw: st.DrawFn, names: Sequence[str] = SERVED) -> tuple[str, Any, Any, Any]:
+    name = draw(st.sampled_from(names))
     provider = make_provider(name)
     headers = dict(provider.sign(BODY, now=NOW))
     items: list[tuple[str, str]] = list(headers.items())
@@ -437,6 +437,35 @@ def test_whatever_the_compiled_code_accepts_python_accepts_and_errors_are_python
     if fast is not None:
         assert expected == ("ok", fast)
     assert outcome(lambda: verifier(headers, body, now)) == expected
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(request=requests(names=["square"]))
+def test_squares_url_signature_through_the_compiled_path_answers_as_its_own_check(
+    request: tuple[str, Any, Any, Any],
+) -> None:
+    """Square's ``UrlSignature`` (one secret, one URL) is an HMAC over ``<url><body>``: the
+    compiled path checks it, and whatever it does not accept goes to the scheme's own
+    check, every error included."""
+    _, headers, body, now = request
+    scheme = make_provider("square").scheme
+    assert type(scheme._check).__name__ == "Verifier"  # type: ignore[attr-defined]
+    expected = outcome(lambda: scheme._verify_each(headers, body, now))  # type: ignore[attr-defined]
+    event(f"Python: {expected[0]}")
+    assert outcome(lambda: scheme.verify(headers, body, now)) == expected
+
+
+def test_squares_url_signature_keeps_its_constant_time_checks_with_rotated_secrets() -> None:
+    """With two secrets (or URL variants) every MAC is computed, as the Python check
+    computes them, so the time does not say which one matched: no compiled path."""
+    from webhook_receiver._bound import UrlSignature
+
+    rotated = make_provider("square", secret=["old", "new"], url="https://example.com/hooks").scheme
+    assert rotated._check == rotated._verify_each  # type: ignore[attr-defined]
+    variants = UrlSignature(
+        Keyring((b"k",), "sha256"), header="X-Sig", url="https://example.com/hooks", port_variants=True
+    )
+    assert variants._check == variants._verify_each
 
 
 def test_mutated_requests_reach_both_paths() -> None:

@@ -36,7 +36,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.compiled import EVENT_KEYS, bytes_kept, json_fits_reference, require_compiled, same_event
-from webhook_receiver import Headers, PayloadError, Receiver, _accel, _headers
+from webhook_receiver import Headers, PayloadError, Receiver, _accel, _events, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
     _SCAN,
@@ -661,6 +661,7 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
     environ = {"HTTP_HOST": "example.com", "CONTENT_TYPE": "", "HTTP_X_A": Text("")}
     plan = (("HTTP_HOST", "host"), ("CONTENT_TYPE", "content-type"), ("HTTP_X_A", "x-a"))
     pairs = [("webhook-id", " m "), (b"Webhook-Id", b"m2 "), ("x-a", "v"), ("x-\u212a", "v")]
+    decoder = speedups.JsonDecoder(json.loads, _events._decode_standard, 100, 19, 1 << 18)
 
     def run(times: int) -> None:
         for _ in range(times):
@@ -676,6 +677,9 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
             speedups.header_selection(pairs, ("Webhook-Id", "x-a"))
             speedups.header_selection(dict(pairs).items(), ("x-a", "x-b"))
             speedups.header_selection([("x-k", 7)], ("x-k",))
+            decoder(b'{"a":[1,"x"]}')
+            outcome(lambda: decoder(b'{"a":'))  # refused by orjson, then by the standard decoder
+            outcome(lambda: decoder(b'{"n":12345678901234567890}'))  # handed over unread
             speedups.environ_dict(environ, plan)
             for function in (speedups.environ_pairs, speedups.environ_dict):
                 with pytest.raises(KeyError):

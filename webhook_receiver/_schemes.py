@@ -1334,8 +1334,14 @@ _COMPILED_SCHEMES: frozenset[type] = frozenset(
 )
 
 
-def compiled_checker(scheme: object) -> Callable[[HeadersLike, bytes, float], Verified] | None:
+def compiled_checker(
+    scheme: object, fallback: Callable[[HeadersLike, bytes, float], Verified] | None = None
+) -> Callable[[HeadersLike, bytes, float], Verified] | None:
     """``scheme.verify`` through the compiled fast path, or ``None`` without one.
+
+    ``fallback`` stands in for ``scheme.verify`` as what decides every request the
+    compiled code does not accept itself: a scheme of another class that signs what
+    ``scheme`` signs (Square's URL signature) keeps its own checks and errors.
 
     ``None`` when ``webhook_receiver._speedups`` is not built or is switched off
     (``_accel``), when ``scheme`` is not exactly one of the schemes it serves
@@ -1351,6 +1357,8 @@ def compiled_checker(scheme: object) -> Callable[[HeadersLike, bytes, float], Ve
     options = scheme.compiled_options()  # type: ignore[attr-defined]
     if options is None:
         return None
+    if fallback is not None:
+        options = options | {"fallback": fallback}
     try:
         verifier: Callable[[HeadersLike, bytes, float], Verified] = compiled.Verifier(**options)
     except ValueError:  # a name or label beyond ASCII, or longer than the compiled code takes

@@ -3072,25 +3072,12 @@ fits_from(const unsigned char *data, Py_ssize_t from, Py_ssize_t len, JsonScan *
     return 1;
 }
 
-static PyObject *
-json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+/* json_fits's answer for a bytes body, limit >= 0 and digits >= 1. */
+static int
+body_fits(PyObject *body, Py_ssize_t limit, Py_ssize_t digits)
 {
-    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[2])) {
-        PyErr_SetString(PyExc_TypeError, "json_fits(body: bytes, depth: int, digits: int)");
-        return NULL;
-    }
-    Py_ssize_t limit = PyLong_AsSsize_t(args[1]), digits = PyLong_AsSsize_t(args[2]);
-    if ((limit == -1 || digits == -1) && PyErr_Occurred()) {
-        return NULL;
-    }
-    if (limit < 0 || digits < 1) {
-        /* No nesting is below 0, and every body holds a run of 0 digits: the check
-           would refuse them all, which no caller asks. */
-        PyErr_SetString(PyExc_ValueError, "json_fits: depth must be >= 0 and digits >= 1");
-        return NULL;
-    }
-    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(args[0]);
-    Py_ssize_t len = PyBytes_GET_SIZE(args[0]), i = 0;
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(body);
+    Py_ssize_t len = PyBytes_GET_SIZE(body), i = 0;
     JsonScan scan = {0, 0, -1, 0};
 #if defined(__SSE2__)
     /* 16 bytes at a time. The digits: a mask of them; a run of more than 16 (the
@@ -3118,7 +3105,7 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 if (!scan.in_string) {
                     scan.depth += __builtin_popcount(opens) - __builtin_popcount(closes);
                     if (scan.depth > limit) {
-                        Py_RETURN_FALSE;
+                        return 0;
                     }
                 }
             }
@@ -3126,7 +3113,7 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 for (unsigned special = strings | opens | closes; special != 0; special &= special - 1) {
                     Py_ssize_t at = i + __builtin_ctz(special);
                     if (!scan_special(&scan, data[at], at, limit)) {
-                        Py_RETURN_FALSE;
+                        return 0;
                     }
                 }
             }
@@ -3135,21 +3122,152 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             } else {
                 scan.run += __builtin_ctz(~digit_mask); /* the digits the block begins with */
                 if (scan.run >= digits) {
-                    Py_RETURN_FALSE;
+                    return 0;
                 }
                 scan.run = __builtin_clz(~digit_mask << 16); /* and those it ends with */
             }
             if (scan.run >= digits) {
-                Py_RETURN_FALSE;
+                return 0;
             }
         }
     }
 #endif
     if (!fits_from(data, i, len, &scan, limit, digits)) {
-        Py_RETURN_FALSE;
+        return 0;
     }
-    Py_RETURN_TRUE;
+    return 1;
 }
+
+
+static PyObject *
+json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3 || !PyBytes_CheckExact(args[0]) || !PyLong_CheckExact(args[1]) || !PyLong_CheckExact(args[2])) {
+        PyErr_SetString(PyExc_TypeError, "json_fits(body: bytes, depth: int, digits: int)");
+        return NULL;
+    }
+    Py_ssize_t limit = PyLong_AsSsize_t(args[1]), digits = PyLong_AsSsize_t(args[2]);
+    if ((limit == -1 || digits == -1) && PyErr_Occurred()) {
+        return NULL;
+    }
+    if (limit < 0 || digits < 1) {
+        /* No nesting is below 0, and every body holds a run of 0 digits: the check
+           would refuse them all, which no caller asks. */
+        PyErr_SetString(PyExc_ValueError, "json_fits: depth must be >= 0 and digits >= 1");
+        return NULL;
+    }
+    return PyBool_FromLong(body_fits(args[0], limit, digits));
+}
+
+/*
+ * JsonDecoder(loads, fallback, depth, digits, largest): _events.decode_json with orjson,
+ * in one call: a bytes body of 1 to `largest` bytes that json_fits(body, depth, digits)
+ * is decoded by `loads` (orjson.loads); one `loads` refuses (any Exception), and every
+ * other body, goes to `fallback` (the standard decoder), which decides and says why.
+ * What _events._decode_with_orjson and _decode_fast do in Python, without their frames.
+ */
+typedef struct {
+    PyObject_HEAD
+    vectorcallfunc vectorcall;
+    PyObject *loads;
+    PyObject *fallback;
+    Py_ssize_t depth;
+    Py_ssize_t digits;
+    Py_ssize_t largest;
+} JsonDecoder;
+
+static PyObject *
+json_decoder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf, PyObject *kwnames)
+{
+    JsonDecoder *self = (JsonDecoder *)callable;
+    if (was_cleared(self->fallback, "JsonDecoder")) {
+        return NULL;
+    }
+    if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyBytes_CheckExact(args[0])) {
+        Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
+        if (size >= 1 && size <= self->largest && body_fits(args[0], self->depth, self->digits)) {
+            PyObject *value = PyObject_Vectorcall(self->loads, args, 1, NULL);
+            if (value != NULL) {
+                return value;
+            }
+            if (!PyErr_ExceptionMatches(PyExc_Exception)) {
+                return NULL; /* KeyboardInterrupt and the like go on */
+            }
+            PyErr_Clear(); /* refused: the standard decoder says why */
+        }
+    }
+    return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
+}
+
+static PyObject *
+json_decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
+{
+    static char *keywords[] = {"loads", "fallback", "depth", "digits", "largest", NULL};
+    PyObject *loads, *fallback;
+    Py_ssize_t depth, digits, largest;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "OOnnn:JsonDecoder", keywords, &loads, &fallback, &depth,
+                                     &digits, &largest)) {
+        return NULL;
+    }
+    if (!PyCallable_Check(loads) || !PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "loads and fallback must be callable");
+        return NULL;
+    }
+    if (depth < 0 || digits < 1 || largest < 0) {
+        PyErr_SetString(PyExc_ValueError, "JsonDecoder: depth and largest must be >= 0, digits >= 1");
+        return NULL;
+    }
+    JsonDecoder *self = (JsonDecoder *)type->tp_alloc(type, 0);
+    if (self == NULL) {
+        return NULL;
+    }
+    self->vectorcall = json_decoder_vectorcall;
+    self->loads = Py_NewRef(loads);
+    self->fallback = Py_NewRef(fallback);
+    self->depth = depth;
+    self->digits = digits;
+    self->largest = largest;
+    return (PyObject *)self;
+}
+
+static int
+json_decoder_traverse(JsonDecoder *self, visitproc visit, void *arg)
+{
+    Py_VISIT(self->loads);
+    Py_VISIT(self->fallback);
+    return 0;
+}
+
+static int
+json_decoder_clear(JsonDecoder *self)
+{
+    Py_CLEAR(self->loads);
+    Py_CLEAR(self->fallback);
+    return 0;
+}
+
+static void
+json_decoder_dealloc(JsonDecoder *self)
+{
+    PyObject_GC_UnTrack(self);
+    json_decoder_clear(self);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static PyTypeObject JsonDecoderType = {
+    PyVarObject_HEAD_INIT(NULL, 0)
+    .tp_name = "webhook_receiver._speedups.JsonDecoder",
+    .tp_doc = "decode_json with orjson in one call: orjson for the bodies json_fits passes, "
+              "the standard decoder given for every other and for what orjson refuses.",
+    .tp_basicsize = sizeof(JsonDecoder),
+    .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
+    .tp_new = json_decoder_new,
+    .tp_dealloc = (destructor)json_decoder_dealloc,
+    .tp_traverse = (traverseproc)json_decoder_traverse,
+    .tp_clear = (inquiry)json_decoder_clear,
+    .tp_call = PyVectorcall_Call,
+    .tp_vectorcall_offset = offsetof(JsonDecoder, vectorcall),
+};
 
 /*
  * environ_pairs(environ, plan) and environ_dict(environ, plan): the headers of a WSGI
@@ -3300,43 +3418,134 @@ trimmed_value(PyObject *value)
     return part;
 }
 
-/* One pair: 1 taken (appended), 0 skipped, DECIDE_IN_PYTHON as -2, FAILED as -1. */
+/*
+ * What a lookup does with one (name, value) pair: 0 to go on, -2 to leave the whole
+ * lookup to Python (DECIDE_IN_PYTHON), -1 failed (FAILED, an exception set).
+ */
+typedef int (*PairVisitor)(PyObject *name, PyObject *value, void *context);
+
+/*
+ * Visit each pair of a list or tuple of (name, value) tuples, or of a dict's items
+ * (read from the dict itself where its layout is public, without an item tuple per
+ * pair): 0 when every pair was visited, -2 for Python (another container, a pair
+ * that is not a 2-tuple, or the visitor's -2), -1 failed. No Python code runs while a
+ * list is walked, so it cannot change under the walk.
+ */
 static int
-look_at_pair(PyObject *pair, const Name *asked, PyObject *found)
+visit_pairs(PyObject *pairs, PairVisitor visit, void *context)
 {
-    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+    int looked = 0;
+    if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked == 0; i++) {
+            PyObject *pair = PySequence_Fast_GET_ITEM(pairs, i);
+            if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                return -2;
+            }
+            looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
+        }
+        return looked;
+    }
+    if (!Py_IS_TYPE(pairs, &PyDictItems_Type)) {
         return -2;
     }
-    PyObject *header = PyTuple_GET_ITEM(pair, 0);
-    Py_ssize_t len;
-    if (PyUnicode_CheckExact(header)) {
-        len = PyUnicode_GET_LENGTH(header);
-    } else if (PyBytes_CheckExact(header)) {
-        len = PyBytes_GET_SIZE(header);
-    } else {
-        return -2;
+#if PY_VERSION_HEX < 0x030D0000
+    PyObject *dict = (PyObject *)((_PyDictViewObject *)pairs)->dv_dict, *name, *value;
+    Py_ssize_t position = 0;
+    while (looked == 0 && PyDict_Next(dict, &position, &name, &value)) {
+        looked = visit(name, value, context);
     }
-    if (len != asked->len) {
-        return 0; /* another length: skipped unread, as the Python loop skips it */
-    }
-    Text text;
-    if (!ascii_text(header, &text)) {
-        return -2; /* not ASCII: Python's str.lower() decides */
-    }
-    if (!equal_lower(text.data, text.len, asked)) {
-        return 0;
-    }
-    PyObject *value = trimmed_value(PyTuple_GET_ITEM(pair, 1));
-    if (value == NULL) {
+    return looked;
+#else
+    PyObject *iterator = PyObject_GetIter(pairs), *pair;
+    if (iterator == NULL) {
         return -1;
     }
-    if (value == Py_None) {
-        Py_DECREF(value);
+    while (looked == 0 && (pair = PyIter_Next(iterator)) != NULL) {
+        looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
+        Py_DECREF(pair);
+    }
+    Py_DECREF(iterator);
+    if (looked == 0 && PyErr_Occurred()) {
+        looked = -1;
+    }
+    return looked;
+#endif
+}
+
+/* The index in wanted[0..count) of a header name, -1 for none, -2 for Python (a name
+   of another type, or one beyond ASCII as long as a wanted name). */
+static int
+wanted_index(PyObject *header, const Name *wanted, Py_ssize_t count)
+{
+    if (!PyUnicode_CheckExact(header) && !PyBytes_CheckExact(header)) {
         return -2;
     }
-    int failed = PyList_Append(found, value) < 0;
-    Py_DECREF(value);
-    return failed ? -1 : 1;
+    Py_ssize_t len = PyUnicode_CheckExact(header) ? PyUnicode_GET_LENGTH(header) : PyBytes_GET_SIZE(header);
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (wanted[i].len != len) {
+            continue; /* another length: skipped unread, as the Python loop skips it */
+        }
+        Text text;
+        if (!ascii_text(header, &text)) {
+            return -2; /* not ASCII: Python's str.lower() decides */
+        }
+        if (equal_lower(text.data, text.len, &wanted[i])) {
+            return (int)i;
+        }
+    }
+    return -1;
+}
+
+typedef struct {
+    const Name *wanted;
+    Py_ssize_t count;
+    PyObject *names; /* header_selection: the names as given; header_values: NULL */
+    PyObject *found; /* the list the values (or (name, value) tuples) are appended to */
+} Lookup;
+
+static int
+take_header_value(PyObject *header, PyObject *value, void *context)
+{
+    Lookup *lookup = context;
+    int index = wanted_index(header, lookup->wanted, lookup->count);
+    if (index < 0) {
+        return index == -1 ? 0 : -2;
+    }
+    PyObject *text = trimmed_value(value);
+    if (text == NULL) {
+        return -1;
+    }
+    if (text == Py_None) {
+        Py_DECREF(text);
+        return -2;
+    }
+    PyObject *entry = text;
+    if (lookup->names != NULL) {
+        entry = PyTuple_Pack(2, PyTuple_GET_ITEM(lookup->names, index), text);
+        Py_DECREF(text);
+        if (entry == NULL) {
+            return -1;
+        }
+    }
+    int failed = PyList_Append(lookup->found, entry) < 0;
+    Py_DECREF(entry);
+    return failed ? -1 : 0;
+}
+
+/* The values found (a list), None for Python, or NULL with an exception set. */
+static PyObject *
+look_up(PyObject *pairs, const Name *wanted, Py_ssize_t count, PyObject *names)
+{
+    Lookup lookup = {wanted, count, names, PyList_New(0)};
+    if (lookup.found == NULL) {
+        return NULL;
+    }
+    int looked = visit_pairs(pairs, take_header_value, &lookup);
+    if (looked == 0) {
+        return lookup.found;
+    }
+    Py_DECREF(lookup.found);
+    return looked == -1 ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *
@@ -3346,7 +3555,7 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "header_values(pairs, name: str)");
         return NULL;
     }
-    PyObject *pairs = args[0], *name = args[1];
+    PyObject *name = args[1];
     if (!PyUnicode_CheckExact(name) || !PyUnicode_IS_ASCII(name) || PyUnicode_GET_LENGTH(name) > MAX_NAME) {
         Py_RETURN_NONE;
     }
@@ -3354,44 +3563,7 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     if (copy_lower_name(&asked, name, "a header name") < 0) {
         return NULL;
     }
-    int sequence = PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs);
-    if (!sequence && !Py_IS_TYPE(pairs, &PyDictItems_Type)) {
-        Py_RETURN_NONE;
-    }
-    PyObject *found = PyList_New(0);
-    if (found == NULL) {
-        return NULL;
-    }
-    int looked = 0;
-    if (sequence) {
-        /* No Python code runs in the loop: the list cannot change under it. */
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked >= 0; i++) {
-            looked = look_at_pair(PySequence_Fast_GET_ITEM(pairs, i), &asked, found);
-        }
-    } else {
-        PyObject *iterator = PyObject_GetIter(pairs), *pair;
-        if (iterator == NULL) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        while (looked >= 0 && (pair = PyIter_Next(iterator)) != NULL) {
-            looked = look_at_pair(pair, &asked, found);
-            Py_DECREF(pair);
-        }
-        Py_DECREF(iterator);
-        if (looked >= 0 && PyErr_Occurred()) {
-            looked = -1;
-        }
-    }
-    if (looked == -1) {
-        Py_DECREF(found);
-        return NULL;
-    }
-    if (looked == -2) {
-        Py_DECREF(found);
-        Py_RETURN_NONE;
-    }
-    return found;
+    return look_up(args[0], &asked, 1, NULL);
 }
 
 /*
@@ -3402,47 +3574,6 @@ header_values(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
  */
 #define MAX_SELECTED 8
 
-/* One pair against the names: appended to found (1), skipped (0), -2 for Python, -1 failed. */
-static int
-select_pair(PyObject *pair, const Name *wanted, PyObject *names, PyObject *found)
-{
-    if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
-        return -2;
-    }
-    PyObject *header = PyTuple_GET_ITEM(pair, 0);
-    if (!PyUnicode_CheckExact(header) && !PyBytes_CheckExact(header)) {
-        return -2;
-    }
-    Py_ssize_t len = PyUnicode_CheckExact(header) ? PyUnicode_GET_LENGTH(header) : PyBytes_GET_SIZE(header);
-    Py_ssize_t count = PyTuple_GET_SIZE(names);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (wanted[i].len != len) {
-            continue;
-        }
-        Text text;
-        if (!ascii_text(header, &text)) {
-            return -2; /* not ASCII: Python's str.lower() decides */
-        }
-        if (!equal_lower(text.data, text.len, &wanted[i])) {
-            continue;
-        }
-        PyObject *value = trimmed_value(PyTuple_GET_ITEM(pair, 1));
-        if (value == NULL) {
-            return -1;
-        }
-        if (value == Py_None) {
-            Py_DECREF(value);
-            return -2;
-        }
-        PyObject *entry = PyTuple_Pack(2, PyTuple_GET_ITEM(names, i), value);
-        Py_DECREF(value);
-        int failed = entry == NULL || PyList_Append(found, entry) < 0;
-        Py_XDECREF(entry);
-        return failed ? -1 : 1;
-    }
-    return 0;
-}
-
 static PyObject *
 header_selection(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
@@ -3450,10 +3581,9 @@ header_selection(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyErr_SetString(PyExc_TypeError, "header_selection(pairs, names: tuple)");
         return NULL;
     }
-    PyObject *pairs = args[0], *names = args[1];
+    PyObject *names = args[1];
     Py_ssize_t count = PyTuple_GET_SIZE(names);
-    int sequence = PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs);
-    if (!PyTuple_CheckExact(names) || count > MAX_SELECTED || (!sequence && !Py_IS_TYPE(pairs, &PyDictItems_Type))) {
+    if (!PyTuple_CheckExact(names) || count > MAX_SELECTED) {
         Py_RETURN_NONE;
     }
     Name wanted[MAX_SELECTED];
@@ -3471,32 +3601,11 @@ header_selection(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             }
         }
     }
-    PyObject *found = PyList_New(0);
-    if (found == NULL) {
-        return NULL;
+    PyObject *found = look_up(args[0], wanted, count, names);
+    if (found == NULL || found == Py_None) {
+        return found;
     }
-    int looked = 0;
-    if (sequence) {
-        /* No Python code runs in the loop: the list cannot change under it. */
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked >= 0; i++) {
-            looked = select_pair(PySequence_Fast_GET_ITEM(pairs, i), wanted, names, found);
-        }
-    } else {
-        PyObject *iterator = PyObject_GetIter(pairs), *pair;
-        if (iterator == NULL) {
-            Py_DECREF(found);
-            return NULL;
-        }
-        while (looked >= 0 && (pair = PyIter_Next(iterator)) != NULL) {
-            looked = select_pair(pair, wanted, names, found);
-            Py_DECREF(pair);
-        }
-        Py_DECREF(iterator);
-        if (looked >= 0 && PyErr_Occurred()) {
-            looked = -1;
-        }
-    }
-    PyObject *result = looked == -1 ? NULL : looked == -2 ? Py_NewRef(Py_None) : PyList_AsTuple(found);
+    PyObject *result = PyList_AsTuple(found);
     Py_DECREF(found);
     return result;
 }
@@ -3514,7 +3623,7 @@ header_selection(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 static PyObject *python_reader = NULL;      /* _events.PythonReader */
 static PyObject *reader_to_datetime = NULL; /* _events.to_datetime */
 static PyObject *str_text, *str_required_text, *str_kind, *str_integer, *str_boolean, *str_time;
-static PyObject *str_mapping, *str_raw;
+static PyObject *str_mapping, *str_raw, *str_element;
 
 typedef struct {
     PyObject_HEAD
@@ -3537,7 +3646,8 @@ reader_name(Reader *self)
         if (parent == NULL) {
             return NULL;
         }
-        PyObject *name = PyUnicode_FromFormat("%S.%S", parent, self->key);
+        PyObject *name = self->index == NULL ? PyUnicode_FromFormat("%S.%S", parent, self->key)
+                                              : PyUnicode_FromFormat("%S.%S[%S]", parent, self->key, self->index);
         Py_DECREF(parent);
         return name;
     }
@@ -3707,6 +3817,37 @@ reader_child(Reader *self, PyObject *key)
     return (PyObject *)child;
 }
 
+/* element(value, key, index): a Reader over value, named lazily as where.key[index]. */
+static PyObject *
+reader_element(Reader *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    if (nargs != 3) {
+        PyErr_SetString(PyExc_TypeError, "element(value, key, index)");
+        return NULL;
+    }
+    if (was_cleared(self->where, "Reader")) {
+        return NULL;
+    }
+    PyObject *value = args[0], *key = args[1], *index = args[2];
+    if (PyDict_Check(value)) {
+        return (PyObject *)reader_make(value, (PyObject *)self, index, key);
+    }
+    /* not an object: the Python Reader's element() raises the PayloadError naming it */
+    PyObject *where = reader_name(self);
+    if (where == NULL) {
+        return NULL;
+    }
+    PyObject *slow = python_reader_of(self->data, where, NULL);
+    Py_DECREF(where);
+    if (slow == NULL) {
+        return NULL;
+    }
+    PyObject *call[4] = {slow, value, key, index};
+    PyObject *result = PyObject_VectorcallMethod(str_element, call, 4, NULL);
+    Py_DECREF(slow);
+    return result;
+}
+
 static PyObject *
 reader_raw(Reader *self, PyObject *key)
 {
@@ -3838,6 +3979,8 @@ static PyMethodDef reader_methods[] = {
     {"time", (PyCFunction)reader_time, METH_O, "A time field (ISO 8601, or unix seconds/milliseconds)."},
     {"mapping", (PyCFunction)reader_mapping, METH_O, "An object field; absent or null reads as an empty object."},
     {"child", (PyCFunction)reader_child, METH_O, "A Reader over an object field (empty when absent)."},
+    {"element", (PyCFunction)(void (*)(void))reader_element, METH_FASTCALL,
+     "element(value, key, index): a Reader over an element of an array field, named where.key[index]."},
     {"raw", (PyCFunction)reader_raw, METH_O, "The raw value of a field, whatever its type."},
     {NULL, NULL, 0, NULL},
 };
@@ -3903,6 +4046,7 @@ PyInit__speedups(void)
         || (from_iso_format = PyObject_GetAttrString((PyObject *)PyDateTimeAPI->DateTimeType, "fromisoformat")) == NULL
         || PyType_Ready(&VerifierType) < 0 || PyType_Ready(&PrecheckerType) < 0
         || PyType_Ready(&TimeConverterType) < 0 || PyType_Ready(&EventBuilderType) < 0
+        || PyType_Ready(&JsonDecoderType) < 0
         || PyType_Ready(&RecordMakerType) < 0 || PyType_Ready(&Sha256KeyType) < 0
         || PyType_Ready(&ReaderType) < 0) {
         return NULL;
@@ -3928,6 +4072,7 @@ PyInit__speedups(void)
     INTERN(str_boolean, "boolean");
     INTERN(str_time, "time");
     INTERN(str_mapping, "mapping");
+    INTERN(str_element, "element");
     INTERN(str_raw, "raw");
 #undef INTERN
     if ((empty_bytes = PyBytes_FromStringAndSize(NULL, 0)) == NULL) {
@@ -3940,6 +4085,7 @@ PyInit__speedups(void)
     if (PyModule_AddObjectRef(module, "Verifier", (PyObject *)&VerifierType) < 0
         || PyModule_AddObjectRef(module, "Prechecker", (PyObject *)&PrecheckerType) < 0
         || PyModule_AddObjectRef(module, "TimeConverter", (PyObject *)&TimeConverterType) < 0
+        || PyModule_AddObjectRef(module, "JsonDecoder", (PyObject *)&JsonDecoderType) < 0
         || PyModule_AddObjectRef(module, "EventBuilder", (PyObject *)&EventBuilderType) < 0
         || PyModule_AddObjectRef(module, "RecordMaker", (PyObject *)&RecordMakerType) < 0
         || PyModule_AddObjectRef(module, "Sha256Key", (PyObject *)&Sha256KeyType) < 0

@@ -342,7 +342,7 @@ class Meta(Provider):
             found = True
             for position, item in enumerate(items):
                 payload: JSONObject = {"object": kind, "entry": [{**bare, list_name: [item]}]}
-                reader = Reader(item, f"{entry.where}.{list_name}", position)
+                reader = entry.element(item, list_name, position)
                 if list_name == "changes":
                     events.append(_change(kind, entry_id, entry_time, reader, payload))
                 else:
@@ -407,7 +407,7 @@ def _whatsapp_messages(
     timestamp = entry_time
     for name in ("messages", "statuses"):
         if lists[name]:
-            timestamp = Reader(lists[name][0], f"{value.where}.{name}", 0).time("timestamp") or entry_time
+            timestamp = value.element(lists[name][0], name, 0).time("timestamp") or entry_time
             break
     return _new_whatsapp(
         provider="meta",

@@ -282,7 +282,7 @@ class Slack(Provider):
             if urls is not None and not isinstance(urls, list):
                 raise PayloadError(f"{body.where}.response_urls must be an array")
             if urls:
-                response_url = Reader(urls[0], f"{body.where}.response_urls", 0).text("response_url")
+                response_url = body.element(urls[0], "response_urls", 0).text("response_url")
         actions = body.raw("actions")
         if actions is None:
             actions = []

@@ -335,36 +335,38 @@ class Twitch(Provider):
         """One event per message; one per element of a batch (``events``)."""
         body = Reader(payload, "body")
         data = body.data
-        present = [key for key in ("challenge", "event", "events") if key in data]
-        if len(present) > 1:
+        challenge, single, batch = "challenge" in data, "event" in data, "events" in data
+        if challenge + single + batch > 1:
+            present = [key for key in ("challenge", "event", "events") if key in data]
             raise PayloadError(f"body has {' and '.join(present)}: which message is it?")
         subscription = body.child("subscription")
         if not subscription.data:
             raise PayloadError("body.subscription is missing")
         ids = headers.getlist(MESSAGE_ID)
-        message_id = ids[0] if len(ids) == 1 and ids[0] else None
         stamps = headers.getlist(MESSAGE_TIMESTAMP)
-        sent = rfc3339_time(stamps[0]) if len(stamps) == 1 else None
-        common = _Common(subscription, message_id, sent, payload)
-        if "challenge" in data:
+        base = _base_fields(
+            subscription,
+            ids[0] if len(ids) == 1 and ids[0] else None,
+            rfc3339_time(stamps[0]) if len(stamps) == 1 else None,
+            payload,
+        )
+        if challenge:
             return [
                 _new_verification(
                     provider="twitch",
                     type=WEBHOOK_CALLBACK_VERIFICATION,
                     message_type=WEBHOOK_CALLBACK_VERIFICATION,
                     challenge=body.kind("challenge"),
-                    **common.fields(),
+                    **base,
                 )
             ]
-        if "event" in data:
-            return [_notification(common, subscription.kind("type"), body.child("event"))]
-        if "events" in data:
-            return self._batch(common, subscription, body)
-        return [
-            _new_revocation(provider="twitch", type=REVOCATION, message_type=REVOCATION, **common.fields())
-        ]
+        if single:
+            return [_notification(base, subscription.kind("type"), body.child("event"))]
+        if batch:
+            return self._batch(base, subscription, body)
+        return [_new_revocation(provider="twitch", type=REVOCATION, message_type=REVOCATION, **base)]
 
-    def _batch(self, common: _Common, subscription: Reader, body: Reader) -> list[Event]:
+    def _batch(self, base: dict[str, Any], subscription: Reader, body: Reader) -> list[Event]:
         kind = subscription.kind("type")
         elements = body.raw("events")
         if not isinstance(elements, list):
@@ -374,13 +376,12 @@ class Twitch(Provider):
         events: list[Event] = []
         for index, element in enumerate(elements):
             item = Reader(element, "body.events", index)
-            own = _Common(
-                subscription,
-                item.required_text("id"),
-                common.sent,
-                {"subscription": subscription.data, "events": [element]},
-            )
-            events.append(_notification(own, kind, Reader(item.mapping("data"), f"{item.where}.data")))
+            own = {
+                **base,
+                "id": item.required_text("id"),
+                "payload": {"subscription": subscription.data, "events": [element]},
+            }
+            events.append(_notification(own, kind, item.child("data")))
         return events
 
     def answer(self, events: Sequence[Event]) -> JSONObject | Answer | None:
@@ -392,38 +393,27 @@ class Twitch(Provider):
         return ACKNOWLEDGED
 
 
-class _Common:
-    """What every event of one message shares."""
-
-    __slots__ = ("message_id", "payload", "sent", "subscription")
-
-    def __init__(
-        self, subscription: Reader, message_id: str | None, sent: datetime | None, payload: JSONValue
-    ):
-        self.subscription = subscription
-        self.message_id = message_id
-        self.sent = sent
-        self.payload = payload
-
-    def fields(self) -> dict[str, Any]:
-        """The base event fields (keyword arguments of any :class:`TwitchEvent`)."""
-        sub = self.subscription
-        return {
-            "id": self.message_id,
-            "timestamp": self.sent,
-            "payload": self.payload,
-            "subscription_id": sub.text("id"),
-            "subscription_type": sub.text("type"),
-            "subscription_version": sub.text("version"),
-            "subscription_status": sub.text("status"),
-            "condition": sub.mapping("condition"),
-            "subscription": sub.data,
-        }
+def _base_fields(
+    subscription: Reader, message_id: str | None, sent: datetime | None, payload: JSONValue
+) -> dict[str, Any]:
+    """The fields every event of one message shares (keyword arguments of any :class:`TwitchEvent`)."""
+    return {
+        "id": message_id,
+        "timestamp": sent,
+        "payload": payload,
+        "subscription_id": subscription.text("id"),
+        "subscription_type": subscription.text("type"),
+        "subscription_version": subscription.text("version"),
+        "subscription_status": subscription.text("status"),
+        "condition": subscription.mapping("condition"),
+        "subscription": subscription.data,
+    }
 
 
-def _notification(common: _Common, kind: str, event: Reader) -> Notification:
-    """The typed notification of ``kind`` for one ``event`` object."""
-    base = common.fields()
+def _notification(shared: dict[str, Any], kind: str, event: Reader) -> Notification:
+    """The typed notification of ``kind`` for one ``event`` object (``shared``: its
+    message's :func:`_base_fields`, which this takes over)."""
+    base = shared
     base.update(
         provider="twitch",
         type=kind,

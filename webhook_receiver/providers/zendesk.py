@@ -172,6 +172,10 @@ _DOMAIN: dict[str, type[ZendeskEvent]] = {
 # constructor(cls) makes the same instance as cls(...), faster (see _events.constructor).
 _CLASSES: tuple[type[ZendeskEvent], ...] = (ZendeskEvent, *_EXACT.values(), *_DOMAIN.values())
 _NEW: dict[type[ZendeskEvent], Callable[..., ZendeskEvent]] = {cls: constructor(cls) for cls in _CLASSES}
+# Each class's domain class (the one whose fields it reads from detail), looked up once here.
+_FAMILY: dict[type[ZendeskEvent], type[ZendeskEvent]] = {
+    cls: domain for cls in _CLASSES for domain in _DOMAIN.values() if issubclass(cls, domain)
+}
 
 
 def _one(headers: Headers, name: str) -> str | None:
@@ -191,12 +195,14 @@ def zendesk_event(payload: JSONValue, headers: Headers) -> ZendeskEvent:
     kind = raw_type if isinstance(raw_type, str) and raw_type else CUSTOM
     name = kind.removeprefix(TYPE_PREFIX) if kind.startswith(TYPE_PREFIX) else ""
     cls = _EXACT.get(name) or _DOMAIN.get(name.partition(".")[0], ZendeskEvent)
+    webhook_ids = headers.getlist("X-Zendesk-Webhook-Id")
+    invocation_ids = headers.getlist("X-Zendesk-Webhook-Invocation-Id")
     common: dict[str, object] = {
         "provider": "zendesk",
         "type": kind,
         "payload": payload,
-        "webhook_id": _one(headers, "X-Zendesk-Webhook-Id"),
-        "invocation_id": _one(headers, "X-Zendesk-Webhook-Invocation-Id"),
+        "webhook_id": webhook_ids[0] if len(webhook_ids) == 1 else None,
+        "invocation_id": invocation_ids[0] if len(invocation_ids) == 1 else None,
     }
     if not name:
         # A trigger's or automation's own JSON: nothing in it is Zendesk's schema, so
@@ -213,18 +219,19 @@ def zendesk_event(payload: JSONValue, headers: Headers) -> ZendeskEvent:
         detail=detail.data,
         change=body.raw("event"),
     )
-    if issubclass(cls, ZendeskUserEvent):
+    family = _FAMILY.get(cls)
+    if family is ZendeskUserEvent:
         common.update(
             user_id=detail.text("id"),
             email=detail.text("email"),
             role=detail.text("role"),
             organization_id=detail.text("organization_id"),
         )
-    elif issubclass(cls, ZendeskOrganizationEvent):
+    elif family is ZendeskOrganizationEvent:
         common.update(organization_id=detail.text("id"), name=detail.text("name"))
-    elif issubclass(cls, ZendeskTicketEvent):
+    elif family is ZendeskTicketEvent:
         common.update(ticket_id=detail.text("id"), status=detail.text("status"))
-    elif issubclass(cls, ZendeskArticleEvent):
+    elif family is ZendeskArticleEvent:
         common.update(article_id=detail.text("id"), title=detail.text("title"))
     return _NEW[cls](**common)
 
