@@ -403,12 +403,13 @@ def _whatsapp_messages(
     entry_id: str | None, entry_time: datetime | None, value: Reader, payload: JSONObject
 ) -> WhatsAppMessages:
     metadata = value.child("metadata")
-    lists = {name: _array(value, name) for name in ("messages", "statuses", "contacts", "errors")}
+    messages, statuses = _array(value, "messages"), _array(value, "statuses")
+    contacts, errors = _array(value, "contacts"), _array(value, "errors")
     timestamp = entry_time
-    for name in ("messages", "statuses"):
-        if lists[name]:
-            timestamp = value.element(lists[name][0], name, 0).time("timestamp") or entry_time
-            break
+    if messages:
+        timestamp = value.element(messages[0], "messages", 0).time("timestamp") or entry_time
+    elif statuses:
+        timestamp = value.element(statuses[0], "statuses", 0).time("timestamp") or entry_time
     return _new_whatsapp(
         provider="meta",
         type="whatsapp_business_account.messages",
@@ -420,10 +421,10 @@ def _whatsapp_messages(
         value=value.data,
         phone_number_id=metadata.text("phone_number_id"),
         display_phone_number=metadata.text("display_phone_number"),
-        messages=lists["messages"],
-        statuses=lists["statuses"],
-        contacts=lists["contacts"],
-        errors=lists["errors"],
+        messages=messages,
+        statuses=statuses,
+        contacts=contacts,
+        errors=errors,
     )
 
 

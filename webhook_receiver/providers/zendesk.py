@@ -197,28 +197,34 @@ def zendesk_event(payload: JSONValue, headers: Headers) -> ZendeskEvent:
     cls = _EXACT.get(name) or _DOMAIN.get(name.partition(".")[0], ZendeskEvent)
     webhook_ids = headers.getlist("X-Zendesk-Webhook-Id")
     invocation_ids = headers.getlist("X-Zendesk-Webhook-Invocation-Id")
+    webhook_id = webhook_ids[0] if len(webhook_ids) == 1 else None
+    invocation_id = invocation_ids[0] if len(invocation_ids) == 1 else None
+    if not name:
+        # A trigger's or automation's own JSON: nothing in it is Zendesk's schema, so
+        # its time is the signed time it was sent at.
+        return _NEW[ZendeskEvent](
+            provider="zendesk",
+            type=kind,
+            payload=payload,
+            webhook_id=webhook_id,
+            invocation_id=invocation_id,
+            timestamp=to_datetime(_one(headers, TIMESTAMP_HEADER)),
+        )
+    detail = body.child("detail")
     common: dict[str, object] = {
         "provider": "zendesk",
         "type": kind,
         "payload": payload,
-        "webhook_id": webhook_ids[0] if len(webhook_ids) == 1 else None,
-        "invocation_id": invocation_ids[0] if len(invocation_ids) == 1 else None,
+        "webhook_id": webhook_id,
+        "invocation_id": invocation_id,
+        "id": body.text("id"),
+        "timestamp": body.time("time"),
+        "account_id": body.integer("account_id"),
+        "subject": body.text("subject"),
+        "zendesk_event_version": body.text("zendesk_event_version"),
+        "detail": detail.data,
+        "change": body.raw("event"),
     }
-    if not name:
-        # A trigger's or automation's own JSON: nothing in it is Zendesk's schema, so
-        # its time is the signed time it was sent at.
-        common["timestamp"] = to_datetime(_one(headers, TIMESTAMP_HEADER))
-        return _NEW[ZendeskEvent](**common)
-    detail = body.child("detail")
-    common.update(
-        id=body.text("id"),
-        timestamp=body.time("time"),
-        account_id=body.integer("account_id"),
-        subject=body.text("subject"),
-        zendesk_event_version=body.text("zendesk_event_version"),
-        detail=detail.data,
-        change=body.raw("event"),
-    )
     family = _FAMILY.get(cls)
     if family is ZendeskUserEvent:
         common.update(
@@ -280,7 +286,7 @@ class Zendesk(Provider):
 
         The timestamp is a trigger body's time (event subscriptions carry their own).
         """
-        saved = super().event_headers(headers, verified)
+        saved = headers.select(self.event_header_names)  # Provider.event_headers, without its call
         if verified.timestamp is None:
             return saved
         return (*saved, (TIMESTAMP_HEADER, verified.timestamp))
