@@ -280,6 +280,43 @@ def test_a_linear_request_is_decoded_once(monkeypatch: pytest.MonkeyPatch) -> No
     assert len(decoded) == 2
 
 
+def test_a_payload_decoded_by_verification_serves_only_its_own_body_and_plain_json() -> None:
+    """``Provider.parse_verified`` builds the events from a ``DecodedVerified``'s payload
+    only for the very body it was decoded from, and only where the provider reads its
+    bodies as plain JSON; a provider with a ``decode`` of its own decodes as it does."""
+    from webhook_receiver._schemes import DecodedVerified
+
+    class Decoding:
+        """A scheme that decodes the body to verify it, and says so."""
+
+        def verify(self, headers: Any, body: bytes, now: float) -> Verified:
+            return DecodedVerified(None, None, None, {"type": "read", "by": "verification"}, body)
+
+        def sign(self, body: bytes, now: float) -> dict[str, str]:
+            return {}
+
+    class Plain(providers.Provider):
+        name = "plain"
+
+    class Forms(providers.Provider):
+        name = "forms"
+
+        def decode(self, body: bytes) -> Any:
+            return {"type": "form", "by": "decode"}
+
+    body = b'{"type":"sent"}'
+    plain = Plain(Decoding())
+    verified = plain.verify({}, body)
+    assert verified == Verified() and hash(verified) == hash(Verified()) and verified != object()
+    (event,) = plain.parse({}, body, verified)
+    assert event.payload == {"type": "read", "by": "verification"}
+    (again,) = plain.parse({}, bytes(bytearray(body)), verified)  # an equal body, another object
+    assert again.payload == {"type": "sent"}
+    forms = Forms(Decoding())
+    (form,) = forms.parse({}, body, forms.verify({}, body))
+    assert form.payload == {"type": "form", "by": "decode"}
+
+
 def test_zendesk_trigger_bodies_are_identified_by_their_payload() -> None:
     provider = make("zendesk")
     sample = testing.sample("zendesk", "custom")

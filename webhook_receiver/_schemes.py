@@ -107,8 +107,8 @@ class Verified:
     (:class:`DecodedVerified`) carries.
 
     Attributes:
-        timestamp: the signed timestamp exactly as it was signed (ASCII digits), or
-            ``None`` when the scheme signs none.
+        timestamp: the signed timestamp exactly as it was signed (ASCII digits, or
+            RFC 3339 text for Twitch and Zendesk), or ``None`` when the scheme signs none.
         signed_at: the same time in unix seconds, its unit (seconds or
             milliseconds) resolved, or ``None``.
         message_id: a signed message id (Standard Webhooks' ``webhook-id``) exactly
