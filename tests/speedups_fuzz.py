@@ -339,6 +339,23 @@ class World:
             ),
         )
         self._add(
+            "keyed/rfc3339",
+            KeyedListSignature(
+                Keyring((b"k",), "sha256"),
+                header="X-Keyed",
+                entry_label="v1",
+                separator=b".",
+                timestamp_unit="rfc3339",
+                tolerance=60,
+            ),
+        )
+        self._add(
+            "standard/rfc3339",
+            StandardWebhooksSignature(
+                Keyring((b"s" * 24,), "sha256"), tolerance=30, timestamp_unit="rfc3339"
+            ),
+        )
+        self._add(
             "standard/auto-two",
             StandardWebhooksSignature(
                 Keyring((b"x" * 24, b"y"), "sha256"), tolerance=5, timestamp_unit="auto"

@@ -261,18 +261,18 @@ def _decode_standard(body: bytes) -> JSONValue:
 
 
 decode_json: Callable[[bytes], JSONValue] = _decode_standard if _orjson is None else _decode_with_orjson
-_compiled_decoder = getattr(_accel.compiled, "JsonDecoder", None)
-if _orjson is not None and _json_fits is not None and _compiled_decoder is not None:
-    # _decode_with_orjson and _decode_fast in one compiled call, without their frames.
-    decode_json = _compiled_decoder(
-        _orjson.loads, _decode_standard, _SHALLOW, len(_LONG_DIGITS), _FAST_SIZES[1]
-    )
 """Decode a UTF-8 JSON body, or raise ``PayloadError`` (see :func:`_decode_standard`).
 
 The standard library's decoder, or with orjson installed the same answers sooner (for
 bodies up to 256 KiB with the compiled path, of 128 bytes to 64 KiB without it): chosen
 once, when the module is imported. With orjson and the compiled path, it is
 ``_speedups.JsonDecoder``: :func:`_decode_with_orjson` in one C call."""
+_compiled_decoder = getattr(_accel.compiled, "JsonDecoder", None)
+if _orjson is not None and _json_fits is not None and _compiled_decoder is not None:
+    # _decode_with_orjson and _decode_fast in one compiled call, without their frames.
+    decode_json = _compiled_decoder(
+        _orjson.loads, _decode_standard, _SHALLOW, len(_LONG_DIGITS), _FAST_SIZES[1]
+    )
 
 
 def check_depth(value: JSONValue) -> None:
