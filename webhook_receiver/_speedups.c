@@ -226,14 +226,14 @@ text_str(Text t)
  * wanted one: Python lower-cases Unicode, and "\u212a" lower-cases to "k").
  */
 static int
-which_name(const NameSet *wanted, PyObject *name)
+which_name(const Name *wanted, Py_ssize_t count, PyObject *name)
 {
     Text t;
     if (PyUnicode_CheckExact(name)) {
         t.len = PyUnicode_GET_LENGTH(name);
         if (!PyUnicode_IS_ASCII(name)) {
-            for (int i = 0; i < wanted->count; i++) {
-                if (wanted->names[i].len == t.len) {
+            for (Py_ssize_t i = 0; i < count; i++) {
+                if (wanted[i].len == t.len) {
                     return -2;
                 }
             }
@@ -248,95 +248,107 @@ which_name(const NameSet *wanted, PyObject *name)
     else {
         return -2;
     }
-    for (int i = 0; i < wanted->count; i++) {
-        if (wanted->names[i].len == t.len) {
+    for (Py_ssize_t i = 0; i < count; i++) {
+        if (wanted[i].len == t.len) { /* another length: skipped unread, as Python skips it */
             if (!all_ascii(t.data, t.len)) {
                 return -2;
             }
-            if (equal_lower(t.data, t.len, &wanted->names[i])) {
-                return i;
+            if (equal_lower(t.data, t.len, &wanted[i])) {
+                return (int)i;
             }
         }
     }
     return -1;
 }
 
+/*
+ * What a walk over header pairs does with one (name, value): GO_ON, DECIDE_IN_PYTHON
+ * to leave the whole request or lookup to Python, FAILED with an exception set.
+ */
+typedef int (*PairVisitor)(PyObject *name, PyObject *value, void *context);
+
+/* Visit each (name, value) of a dict: GO_ON, or the first other answer. */
+static int
+visit_dict(PyObject *dict, PairVisitor visit, void *context)
+{
+    Py_ssize_t position = 0;
+    PyObject *name, *value;
+    int looked = GO_ON;
+    while (looked == GO_ON && PyDict_Next(dict, &position, &name, &value)) {
+        looked = visit(name, value, context);
+    }
+    return looked;
+}
+
+/*
+ * Visit each pair of a list or tuple of (name, value) tuples, or of a dict's items
+ * (read from the dict itself where its layout is public, without an item tuple per
+ * pair): GO_ON when every pair was visited; DECIDE_IN_PYTHON for another container,
+ * a pair that is not a 2-tuple, or the visitor's; FAILED. The visitors run no Python
+ * code, so a list cannot change under the walk.
+ */
+static int
+visit_pairs(PyObject *pairs, PairVisitor visit, void *context)
+{
+    int looked = GO_ON;
+    if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
+        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked == GO_ON; i++) {
+            PyObject *pair = PySequence_Fast_GET_ITEM(pairs, i);
+            if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
+                return DECIDE_IN_PYTHON;
+            }
+            looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
+        }
+        return looked;
+    }
+    if (!Py_IS_TYPE(pairs, &PyDictItems_Type)) {
+        return DECIDE_IN_PYTHON;
+    }
+#if PY_VERSION_HEX < 0x030D0000
+    return visit_dict((PyObject *)((_PyDictViewObject *)pairs)->dv_dict, visit, context);
+#else
+    /* The view's dict is private from 3.13 on: iterate. The values stay alive in the
+       dict, which the view holds, after each item tuple is released. */
+    PyObject *iterator = PyObject_GetIter(pairs), *pair;
+    if (iterator == NULL) {
+        return FAILED;
+    }
+    while (looked == GO_ON && (pair = PyIter_Next(iterator)) != NULL) {
+        looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
+        Py_DECREF(pair);
+    }
+    Py_DECREF(iterator);
+    if (looked == GO_ON && PyErr_Occurred()) {
+        looked = FAILED;
+    }
+    return looked;
+#endif
+}
+
+/* What scan_headers fills: the wanted names' values, found[i] for wanted->names[i]. */
+typedef struct {
+    const NameSet *wanted;
+    Text *found;
+} Scan;
+
 /* Record one (name, value) pair; DECIDE_IN_PYTHON on a repeat or an unusual value. */
 static int
-take_pair(const NameSet *wanted, PyObject *name, PyObject *value, Text *found)
+take_pair(PyObject *name, PyObject *value, void *context)
 {
-    int index = which_name(wanted, name);
+    Scan *scan = context;
+    int index = which_name(scan->wanted->names, scan->wanted->count, name);
     if (index == -1) {
         return GO_ON;
     }
-    if (index == -2 || found[index].owner != NULL) {
+    if (index == -2 || scan->found[index].owner != NULL) {
         return DECIDE_IN_PYTHON; /* a repeated header is malformed: Python says so */
     }
     Text t;
     if (!ascii_text(value, &t)) {
         return DECIDE_IN_PYTHON;
     }
-    found[index] = trim(t);
+    scan->found[index] = trim(t);
     return GO_ON;
-}
-
-static int
-scan_sequence(const NameSet *wanted, PyObject *seq, Text *found)
-{
-    Py_ssize_t n = PySequence_Fast_GET_SIZE(seq);
-    PyObject **items = PySequence_Fast_ITEMS(seq);
-    for (Py_ssize_t i = 0; i < n; i++) {
-        PyObject *pair = items[i];
-        if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
-            return DECIDE_IN_PYTHON;
-        }
-        if (take_pair(wanted, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found) != GO_ON) {
-            return DECIDE_IN_PYTHON;
-        }
-    }
-    return GO_ON;
-}
-
-static int
-scan_dict(const NameSet *wanted, PyObject *dict, Text *found)
-{
-    Py_ssize_t pos = 0;
-    PyObject *name, *value;
-    while (PyDict_Next(dict, &pos, &name, &value)) {
-        if (take_pair(wanted, name, value, found) != GO_ON) {
-            return DECIDE_IN_PYTHON;
-        }
-    }
-    return GO_ON;
-}
-
-static int
-scan_items_view(const NameSet *wanted, PyObject *view, Text *found)
-{
-#if PY_VERSION_HEX < 0x030D0000
-    return scan_dict(wanted, (PyObject *)((_PyDictViewObject *)view)->dv_dict, found);
-#else
-    /* The view's dict is private from 3.13 on: iterate. The values stay alive in the
-       dict, which the view holds, after each item tuple is released. */
-    PyObject *iterator = PyObject_GetIter(view);
-    if (iterator == NULL) {
-        return FAILED;
-    }
-    PyObject *pair;
-    int result = GO_ON;
-    while ((pair = PyIter_Next(iterator)) != NULL) {
-        result = take_pair(wanted, PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), found);
-        Py_DECREF(pair);
-        if (result != GO_ON) {
-            break;
-        }
-    }
-    Py_DECREF(iterator);
-    if (result == GO_ON && PyErr_Occurred()) {
-        return FAILED;
-    }
-    return result;
-#endif
 }
 
 /*
@@ -357,16 +369,8 @@ clear_found(const NameSet *wanted, Text *found)
 static int
 scan_pairs(const NameSet *wanted, PyObject *pairs, Text *found)
 {
-    if (PyDict_CheckExact(pairs)) {
-        return scan_dict(wanted, pairs, found);
-    }
-    if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
-        return scan_sequence(wanted, pairs, found);
-    }
-    if (Py_IS_TYPE(pairs, &PyDictItems_Type)) {
-        return scan_items_view(wanted, pairs, found);
-    }
-    return DECIDE_IN_PYTHON;
+    Scan scan = {wanted, found};
+    return PyDict_CheckExact(pairs) ? visit_dict(pairs, take_pair, &scan) : visit_pairs(pairs, take_pair, &scan);
 }
 
 /*
@@ -3418,84 +3422,6 @@ trimmed_value(PyObject *value)
     return part;
 }
 
-/*
- * What a lookup does with one (name, value) pair: 0 to go on, -2 to leave the whole
- * lookup to Python (DECIDE_IN_PYTHON), -1 failed (FAILED, an exception set).
- */
-typedef int (*PairVisitor)(PyObject *name, PyObject *value, void *context);
-
-/*
- * Visit each pair of a list or tuple of (name, value) tuples, or of a dict's items
- * (read from the dict itself where its layout is public, without an item tuple per
- * pair): 0 when every pair was visited, -2 for Python (another container, a pair
- * that is not a 2-tuple, or the visitor's -2), -1 failed. No Python code runs while a
- * list is walked, so it cannot change under the walk.
- */
-static int
-visit_pairs(PyObject *pairs, PairVisitor visit, void *context)
-{
-    int looked = 0;
-    if (PyList_CheckExact(pairs) || PyTuple_CheckExact(pairs)) {
-        for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(pairs) && looked == 0; i++) {
-            PyObject *pair = PySequence_Fast_GET_ITEM(pairs, i);
-            if (!PyTuple_CheckExact(pair) || PyTuple_GET_SIZE(pair) != 2) {
-                return -2;
-            }
-            looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
-        }
-        return looked;
-    }
-    if (!Py_IS_TYPE(pairs, &PyDictItems_Type)) {
-        return -2;
-    }
-#if PY_VERSION_HEX < 0x030D0000
-    PyObject *dict = (PyObject *)((_PyDictViewObject *)pairs)->dv_dict, *name, *value;
-    Py_ssize_t position = 0;
-    while (looked == 0 && PyDict_Next(dict, &position, &name, &value)) {
-        looked = visit(name, value, context);
-    }
-    return looked;
-#else
-    PyObject *iterator = PyObject_GetIter(pairs), *pair;
-    if (iterator == NULL) {
-        return -1;
-    }
-    while (looked == 0 && (pair = PyIter_Next(iterator)) != NULL) {
-        looked = visit(PyTuple_GET_ITEM(pair, 0), PyTuple_GET_ITEM(pair, 1), context);
-        Py_DECREF(pair);
-    }
-    Py_DECREF(iterator);
-    if (looked == 0 && PyErr_Occurred()) {
-        looked = -1;
-    }
-    return looked;
-#endif
-}
-
-/* The index in wanted[0..count) of a header name, -1 for none, -2 for Python (a name
-   of another type, or one beyond ASCII as long as a wanted name). */
-static int
-wanted_index(PyObject *header, const Name *wanted, Py_ssize_t count)
-{
-    if (!PyUnicode_CheckExact(header) && !PyBytes_CheckExact(header)) {
-        return -2;
-    }
-    Py_ssize_t len = PyUnicode_CheckExact(header) ? PyUnicode_GET_LENGTH(header) : PyBytes_GET_SIZE(header);
-    for (Py_ssize_t i = 0; i < count; i++) {
-        if (wanted[i].len != len) {
-            continue; /* another length: skipped unread, as the Python loop skips it */
-        }
-        Text text;
-        if (!ascii_text(header, &text)) {
-            return -2; /* not ASCII: Python's str.lower() decides */
-        }
-        if (equal_lower(text.data, text.len, &wanted[i])) {
-            return (int)i;
-        }
-    }
-    return -1;
-}
-
 typedef struct {
     const Name *wanted;
     Py_ssize_t count;
@@ -3507,29 +3433,29 @@ static int
 take_header_value(PyObject *header, PyObject *value, void *context)
 {
     Lookup *lookup = context;
-    int index = wanted_index(header, lookup->wanted, lookup->count);
+    int index = which_name(lookup->wanted, lookup->count, header);
     if (index < 0) {
-        return index == -1 ? 0 : -2;
+        return index == -1 ? GO_ON : DECIDE_IN_PYTHON;
     }
     PyObject *text = trimmed_value(value);
     if (text == NULL) {
-        return -1;
+        return FAILED;
     }
     if (text == Py_None) {
         Py_DECREF(text);
-        return -2;
+        return DECIDE_IN_PYTHON;
     }
     PyObject *entry = text;
     if (lookup->names != NULL) {
         entry = PyTuple_Pack(2, PyTuple_GET_ITEM(lookup->names, index), text);
         Py_DECREF(text);
         if (entry == NULL) {
-            return -1;
+            return FAILED;
         }
     }
     int failed = PyList_Append(lookup->found, entry) < 0;
     Py_DECREF(entry);
-    return failed ? -1 : 0;
+    return failed ? FAILED : GO_ON;
 }
 
 /* The values found (a list), None for Python, or NULL with an exception set. */
@@ -3541,11 +3467,11 @@ look_up(PyObject *pairs, const Name *wanted, Py_ssize_t count, PyObject *names)
         return NULL;
     }
     int looked = visit_pairs(pairs, take_header_value, &lookup);
-    if (looked == 0) {
+    if (looked == GO_ON) {
         return lookup.found;
     }
     Py_DECREF(lookup.found);
-    return looked == -1 ? NULL : Py_NewRef(Py_None);
+    return looked == FAILED ? NULL : Py_NewRef(Py_None);
 }
 
 static PyObject *
