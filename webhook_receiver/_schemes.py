@@ -576,19 +576,14 @@ class HmacScheme:
         return None
 
     def _common_options(self) -> dict[str, object]:
-        expires = self._keyring.expires
-        return {
-            "fallback": self.verify,
-            "pads": self._keyring.compiled_pads,
-            "expires": None if expires is None else tuple(float(until) for until in expires),
-            "digest_size": self._pads[0][0].digest_size,
-            "tolerance": float(self._tolerance),
-            "seconds_below": float(self._seconds_below),
-            "verified_type": Verified,
-            "nothing_signed": NOTHING_SIGNED,
-            "headers_type": Headers,
-            "compare_digest": hmac.compare_digest,
-        }
+        return _verifier_options(
+            self.verify,
+            self._keyring.compiled_pads,
+            self._keyring.expires,
+            digest_size=self._pads[0][0].digest_size,
+            tolerance=float(self._tolerance),
+            seconds_below=float(self._seconds_below),
+        )
 
     def timestamp_text(self, now: float) -> str:
         """``now`` written the way this scheme's sender writes timestamps."""
@@ -1108,6 +1103,32 @@ def _any_equal(received: bytes, configured: tuple[bytes, ...]) -> bool:
     return found
 
 
+def _verifier_options(
+    fallback: Callable[[HeadersLike, bytes, float], Verified],
+    pads: tuple[object, ...],
+    expires: Sequence[float] | None,
+    *,
+    digest_size: int,
+    tolerance: float,
+    seconds_below: float,
+) -> dict[str, object]:
+    """What every kind of ``_speedups.Verifier`` takes: the Python check that decides
+    what it does not accept, the secrets (or tokens) and when each stops verifying,
+    and the library's own types and comparison."""
+    return {
+        "fallback": fallback,
+        "pads": pads,
+        "expires": None if expires is None else tuple(float(until) for until in expires),
+        "digest_size": digest_size,
+        "tolerance": tolerance,
+        "seconds_below": seconds_below,
+        "verified_type": Verified,
+        "nothing_signed": NOTHING_SIGNED,
+        "headers_type": Headers,
+        "compare_digest": hmac.compare_digest,
+    }
+
+
 def _token_options(
     fallback: Callable[[HeadersLike, bytes, float], Verified],
     tokens: tuple[bytes, ...],
@@ -1118,21 +1139,9 @@ def _token_options(
     """``_speedups.Verifier``'s options for a ``<prefix> <token>`` header compared whole
     with each live token (a bearer token, or basic auth's encoded pairs); with the
     prefix ``""``, the header's whole value is compared (a shared key)."""
-    return {
-        "kind": _KIND_TOKEN,
-        "fallback": fallback,
-        "pads": tokens,
-        "expires": None if expires is None else tuple(float(until) for until in expires),
-        "digest_size": 1,  # not read: a token is compared whole
-        "tolerance": 0.0,
-        "seconds_below": 0.0,
-        "verified_type": Verified,
-        "nothing_signed": NOTHING_SIGNED,
-        "headers_type": Headers,
-        "compare_digest": hmac.compare_digest,
-        "header": header,
-        "prefix": prefix,
-    }
+    # digest_size, tolerance and seconds_below are not read: a token is compared whole.
+    options = _verifier_options(fallback, tokens, expires, digest_size=1, tolerance=0.0, seconds_below=0.0)
+    return options | {"kind": _KIND_TOKEN, "header": header, "prefix": prefix}
 
 
 class BearerToken:
@@ -1347,9 +1356,10 @@ def compiled_checker(
     (``_accel``), when ``scheme`` is not exactly one of the schemes it serves
     (a subclass may override ``verify``), or when its configuration is one the
     compiled code does not read (more than four signed headers, the signature header
-    signed, a multi-character entry separator, names beyond ASCII). The callable returned takes the same
-    ``(headers, body, now)`` as ``verify``: it accepts the usual request itself and
-    calls ``scheme.verify`` for everything else, so every error is the Python scheme's.
+    signed, a multi-character entry separator, names beyond ASCII). The callable
+    returned takes the same ``(headers, body, now)`` as ``verify``: it accepts the
+    usual request itself and calls ``scheme.verify`` for everything else, so every
+    error is the Python scheme's.
     """
     compiled = _accel.compiled
     if compiled is None or type(scheme) not in _COMPILED_SCHEMES:
