@@ -29,6 +29,15 @@ from webhook_receiver.testing import make_provider, sample, samples
 NOW = 1_700_000_000
 
 
+def _decoding() -> str:
+    """Which decoder ``decode_json`` is."""
+    if _orjson is not None:
+        return "orjson first"
+    if decode_json is not _decode_standard:
+        return "no orjson: the compiled decoder"
+    return "no orjson: the standard decoder"
+
+
 def timed(fn: Callable[[], object], repeat: int) -> float:
     """Microseconds per call."""
     return time_once(fn, repeat) / 1000
@@ -88,10 +97,7 @@ def main() -> None:
     print(f"# {machine()}; {args.rounds} interleaved rounds")
     print("# ratio = (verify + parse) / json.loads in the same round; verify, decode: each alone;")
     print("# events = ours - verify - decode (medians): headers, field reads, typed events")
-    print(
-        f"# decode: decode_json ({'orjson first' if _orjson else 'no orjson'});"
-        " std: the standard decoder alone; d/std: their ratio"
-    )
+    print(f"# decode: decode_json ({_decoding()}); std: the standard decoder alone; d/std: their ratio")
     print(
         f"{'payload':<40} {'bytes':>7} {'json.loads us':>13} {'ours us':>8} {'ratio':>6} {'spread':>11}"
         f" {'verify':>7} {'decode':>7} {'events':>7} {'std':>7} {'d/std':>6}"

@@ -7,13 +7,15 @@ import dataclasses
 import gc
 import logging
 import os
+import sys
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from webhook_receiver import _accel
+from tests.json_cases import typed
+from webhook_receiver import PayloadError, _accel, _events
 
 
 def require_compiled() -> None:
@@ -177,3 +179,43 @@ def json_fits_reference(body: bytes, depth: int, digits: int) -> bool:
         if run >= digits:
             return False
     return json_nesting(body) <= depth
+
+
+DECLINED = object()
+"""What :func:`compiled_json` gives for a body the compiled decoder hands over."""
+
+
+def compiled_json(body: bytes, speedups: Any = None) -> Any:
+    """The compiled decoder's value for ``body`` (``JsonDecoder`` without orjson, made
+    as ``_events`` makes it, from ``speedups`` or the loaded extension), or
+    :data:`DECLINED` where it hands the body over."""
+    module = _accel.compiled if speedups is None else speedups
+    assert module is not None
+    decoder = module.JsonDecoder(
+        None, lambda body: DECLINED, _events._SHALLOW, len(_events._LONG_DIGITS), sys.maxsize
+    )
+    return decoder(body)
+
+
+def compiled_json_problem(body: bytes, speedups: Any = None) -> tuple[str, str | None]:
+    """The compiled decoder held to the standard one on ``body``: it must answer exactly
+    when the standard decoder decodes the body no deeper than ``_SHALLOW``, and then with
+    the same value, types and key order included. Returns the outcome (``"answered"``,
+    ``"refused"`` or ``"too deep"``) and what went wrong, or ``None``."""
+    got = compiled_json(body, speedups)
+    try:
+        expected = _events._decode_standard(body)
+    except PayloadError:
+        return "refused", None if got is DECLINED else "answered a body the standard decoder refuses"
+    if _events._depth(expected, _events._SHALLOW + 1) > _events._SHALLOW:
+        return "too deep", None if got is DECLINED else "answered a body nested too deep"
+    if got is DECLINED:
+        return "answered", "declined a usual body"
+    return "answered", None if typed(got) == typed(expected) else "answered with another value"
+
+
+def check_compiled_json(body: bytes) -> str:
+    """:func:`compiled_json_problem` as an assertion; the outcome."""
+    outcome, problem = compiled_json_problem(body)
+    assert problem is None, (problem, body[:200])
+    return outcome

@@ -36,6 +36,11 @@ Targets (:data:`TARGETS`):
   offset, any ``depth`` and ``digits`` of at least 1; and never handing over a body that
   the pure-Python check (a count of brackets) lets orjson decode. With the usual limits,
   ``JsonDecoder`` (``decode_json`` with orjson) answers as the standard decoder.
+* ``json``: the compiled decoder (``JsonDecoder`` without orjson) on JSON texts made from
+  values (strings with escapes, surrogates and non-ASCII, integers around 18 and 19
+  digits, floats, nesting around 100) and then mutated, and on bytes made of scraps of
+  JSON: it answers exactly when the standard decoder decodes the body no deeper than
+  ``_SHALLOW``, with the same value (``tests.compiled.compiled_json_problem``).
 * ``sha256``: ``Sha256Key(block).mac(*parts)`` against ``hmac.new`` (keys of every length
   around the block, parts across block boundaries and past the GIL-release threshold).
 * ``times``: ``TimeConverter`` (``_events.to_datetime``, ``_events._time_from_number``,
@@ -89,7 +94,14 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from tests.compiled import EVENT_KEYS, PRECHECK_NAMES, PRECHECK_VALUES, json_fits_reference, same_event
+from tests.compiled import (
+    EVENT_KEYS,
+    PRECHECK_NAMES,
+    PRECHECK_VALUES,
+    compiled_json_problem,
+    json_fits_reference,
+    same_event,
+)
 from webhook_receiver import Headers, Receiver, _accel, _events, _headers, providers
 from webhook_receiver._receiver import Reply
 from webhook_receiver._schemes import (
@@ -131,6 +143,7 @@ TARGETS = (
     "header_values",
     "environ",
     "json_fits",
+    "json",
     "sha256",
     "times",
     "events",
@@ -1206,6 +1219,121 @@ def _json_fits(fdp: Choices) -> str:
     return "fits" if got else "does not fit"
 
 
+# ------------------------------------------------------------------ the compiled JSON decoder
+
+_JSON_SCRAPS = [
+    b'"',
+    b"\\",
+    b"\\u",
+    b"\\ud83d",
+    b"\\ude00",
+    b"\\u00e9",
+    b"\\n",
+    b"\\x",
+    b"\xc3\xa9",
+    b"\xc3",
+    b"\xa9",
+    b"\xed\xa0\x80",
+    b"\xf0\x9f\x98\x80",
+    b"\xf4\x90\x80\x80",
+    b"\x00",
+    b"\x1f",
+    b"\x7f",
+    b" ",
+    b"\t",
+    b"\x0b",
+    b",",
+    b":",
+    b"[",
+    b"]",
+    b"{",
+    b"}",
+    b"-",
+    b"+",
+    b".",
+    b"e",
+    b"E",
+    b"0",
+    b"1" * 18,
+    b"1" * 19,
+    b"9" * 309,
+    b"1e308",
+    b"1e309",
+    b"1e-400",
+    b"true",
+    b"fals",
+    b"null",
+    b"NaN",
+    b"-Infinity",
+]
+
+
+def _json_value(fdp: Choices, depth: int = 0) -> Any:
+    kind = fdp.ConsumeIntInRange(0, 9 if depth < 4 else 6)
+    if kind == 0:
+        return _pick(fdp, [None, True, False])
+    if kind == 1:
+        digits = fdp.ConsumeIntInRange(1, 25)
+        value = int("9" * digits) - fdp.ConsumeIntInRange(0, 1000)
+        return -value if fdp.ConsumeBool() else value
+    if kind == 2:
+        return _float(fdp)
+    if kind in (3, 4, 5, 6):
+        alphabet = [
+            "a",
+            "Z",
+            "0",
+            '"',
+            "\\",
+            "/",
+            "\n",
+            "\x00",
+            "\x1f",
+            "\x7f",
+            "\u00e9",
+            "\u20ac",
+            "\U0001f600",
+        ]
+        text = _text(fdp, alphabet + ["\ud83d", "\ude00"] * (kind == 6), 12)
+        return text * _pick(fdp, [1, 1, 1, 30])  # past the stack's buffers, at times
+    if kind in (7, 8):
+        return [_json_value(fdp, depth + 1) for _ in range(fdp.ConsumeIntInRange(0, 4))]
+    return {
+        _text(fdp, ["k", "id", "\u00e9", "x" * 30, "\\"], 3): _json_value(fdp, depth + 1)
+        for _ in range(fdp.ConsumeIntInRange(0, 4))
+    }
+
+
+def _json_body(fdp: Choices) -> bytes:
+    kind = fdp.ConsumeIntInRange(0, 3)
+    if kind == 0:
+        return fdp.ConsumeBytes(fdp.ConsumeIntInRange(0, 64))
+    if kind == 1:
+        return b"".join(_pick(fdp, _JSON_SCRAPS) for _ in range(fdp.ConsumeIntInRange(0, 24)))
+    if kind == 2:
+        levels = _pick(fdp, [1, 50, 99, 100, 101, 102, 200])
+        opened = b"".join(_pick(fdp, [b"[", b'{"a":']) for _ in range(levels))
+        closed = b"".join(
+            b"]" if opening == ord("[") else b"}" for opening in reversed(opened.replace(b'{"a":', b"{"))
+        )
+        return opened + _pick(fdp, [b"1", b"[]", b"{}", b'"x"']) + closed
+    value = _json_value(fdp)
+    ascii_only = fdp.ConsumeBool()
+    text = json.dumps(value, ensure_ascii=ascii_only, indent=_pick(fdp, [None, None, 1]))
+    body = text.encode("utf-8", "surrogatepass")
+    for _ in range(_pick(fdp, [0, 0, 1, 2])):  # a mutation or two: a scrap put in, or over a byte
+        at = fdp.ConsumeIntInRange(0, len(body))
+        body = body[:at] + _pick(fdp, _JSON_SCRAPS) + body[at + fdp.ConsumeIntInRange(0, 1) :]
+    return body
+
+
+def _json_target(fdp: Choices) -> str:
+    body = _json_body(fdp)
+    outcome, problem = compiled_json_problem(body, world().speedups)
+    _require(problem is None, f"the compiled JSON decoder {problem}", body)
+    return outcome
+
+
 # ------------------------------------------------------------------ Sha256Key
 
 
@@ -1712,6 +1840,7 @@ RUNNERS: dict[str, Callable[[Choices], str]] = {
     "header_values": _header_values,
     "environ": _environ,
     "json_fits": _json_fits,
+    "json": _json_target,
     "sha256": _sha256,
     "times": _times,
     "events": _events_target,

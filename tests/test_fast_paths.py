@@ -14,7 +14,8 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from webhook_receiver import Event, OpenEnum, PayloadError, Reply, _events
+from tests.json_cases import EDGE_BODIES, JSON_BYTES, json_outcome, json_values
+from webhook_receiver import Event, OpenEnum, Reply, _events
 from webhook_receiver._events import constructor, decode_json, member, to_datetime
 from webhook_receiver.providers import (
     courier,
@@ -242,91 +243,13 @@ def test_to_datetime_keeps_its_meaning(value: Any) -> None:
 needs_orjson = pytest.mark.skipif(
     importlib.util.find_spec("orjson") is None, reason="orjson is not installed (the orjson extra)"
 )
-JSON_BYTES = list(b'{}[]",:0123456789.eE+-\\u tnfalsrd')
-
-
-def outcome(decode: Any, body: bytes) -> tuple[str, Any]:
-    """What ``decode(body)`` gives: ``("value", v)`` with the value's exact types, or the error."""
-    try:
-        return ("value", typed(decode(body)))
-    except PayloadError as exc:
-        return ("error", str(exc))
-
-
-def typed(value: Any) -> Any:
-    """``value`` with every number tagged by its type: 1 == 1.0 == True must not hide a difference."""
-    if isinstance(value, dict):
-        return {key: typed(item) for key, item in value.items()}, list(value)
-    if isinstance(value, list):
-        return [typed(item) for item in value]
-    return type(value).__name__, repr(value)
-
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(min_value=-(2**70), max_value=2**70)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
-    max_leaves=20,
-)
-
-EDGE_BODIES = [
-    b"9223372036854775807",
-    b"9223372036854775808",
-    b"18446744073709551615",
-    b"18446744073709551616",
-    b"-9223372036854775809",
-    b'{"id":"12345678901234567890"}',
-    b"0.12345678901234567890123",
-    b"1e308",
-    b"1e309",
-    b"-0",
-    b"-0.0",
-    b"1E2",
-    b"0.1e-400",
-    b'{"a":1,"a":2,"b":3}',
-    b'"\\u0000"',
-    b'"\\ud83d\\ude00"',
-    b'"\\ud800"',
-    b'"\\\\ud800"',
-    b'"a\x00"',
-    b"\xef\xbb\xbf{}",
-    b"\xed\xa0\x80",
-    b'"\xed\xa0\x80"',
-    b"[1,]",
-    b"{} x",
-    b"  \n{}\r\n ",
-    b"\x0c{}",
-    b"NaN",
-    b"[Infinity]",
-    b"[" * 90 + b"]" * 90,
-    b"[" * 101 + b"]" * 101,
-    b"[" * 1000 + b"]" * 1000,  # orjson decodes it (its limit is 1024); the standard decoder may not
-    b"[" * 1100 + b"]" * 1100,
-    b"[" * 100_000,
-    b"[" + b"{}," * 500 + b"{}]",
-    b"1" * 5000,
-    b"",
-    b"   ",
-    # Over 64 KiB (up to 256 KiB): with the compiled check, orjson's too.
-    b"[" + b'{"s":"\\"[[{","t":"]]}\\\\","n":[1,{"m":[2]}]},' * 3000 + b"{}]",
-    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 99 + b"]" * 99 + b"}",  # 100 deep
-    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 100 + b"]" * 100 + b"}",  # 101 deep
-    b'{"pad":"' + b"x" * 70_000 + b'","deep":' + b"[" * 1000 + b"]" * 1000 + b"}",
-    b'{"pad":"' + b"x" * 70_000 + b'","n":1234567890123456789}',  # 19 digits
-    b'{"pad":"' + b"x" * 70_000 + b'","s":"\\ud800"}',  # a lone surrogate
-    b'{"pad":"' + b"x" * 70_000 + b'"',  # not ended
-    b"[" + b"1," * 40_000 + b"1]",
-]
 
 
 def both_ways(body: bytes) -> None:
     """``body`` as it is, and padded with spaces into orjson's range of sizes, decodes the same
     through ``decode_json`` as through the standard decoder alone."""
     for each in (body, body + b" " * max(0, _events._FAST_SIZES[0] - len(body))):
-        assert outcome(_events.decode_json, each) == outcome(_events._decode_standard, each)
+        assert json_outcome(_events.decode_json, each) == json_outcome(_events._decode_standard, each)
 
 
 @needs_orjson
@@ -404,14 +327,14 @@ def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.
             assert _events.decode_json(body) == json.loads(body) and calls == []
     for body in handed_over:
         calls.clear()
-        outcome(_events.decode_json, body)
+        json_outcome(_events.decode_json, body)
         assert calls == [body]
 
 
 def test_without_orjson_the_standard_decoder_answers(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(_events, "_orjson", None)
     for body in EDGE_BODIES:
-        assert outcome(_events.decode_json, body) == outcome(_events._decode_standard, body)
+        assert json_outcome(_events.decode_json, body) == json_outcome(_events._decode_standard, body)
     assert _events.decode_json(b'{"n":18446744073709551616}') == {"n": 2**64}
 
 
@@ -423,8 +346,13 @@ def test_the_library_decodes_without_orjson_installed() -> None:
     script = (
         "import sys; sys.modules['orjson'] = None\n"
         "from webhook_receiver import PayloadError\n"
-        "from webhook_receiver._events import _orjson, decode_json\n"
+        "from webhook_receiver import _accel\n"
+        "from webhook_receiver._events import _decode_standard, _orjson, decode_json\n"
         "assert _orjson is None\n"
+        # With the compiled path, its decoder; without it, the standard one itself.
+        "compiled = _accel.compiled is not None\n"
+        "assert (type(decode_json).__name__ == 'JsonDecoder') is compiled, decode_json\n"
+        "assert compiled or decode_json is _decode_standard\n"
         "assert decode_json(b'{\"a\": [1, 2.5]}' + b' ' * 300) == {'a': [1, 2.5]}\n"
         "try:\n    decode_json(b'[1e999]')\nexcept PayloadError as e:\n    print(e)\n"
     )

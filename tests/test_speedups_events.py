@@ -15,6 +15,9 @@ compiled verifier they only ever *accept*:
 - ``environ_pairs`` and ``environ_dict`` (``adapters._environ.plan_pairs`` and
   ``plan_dict``): the Flask and Django adapters' headers from the environ; the same
   pairs and dict as the Python comprehensions, the same ``KeyError``.
+- ``JsonDecoder`` without orjson (``decode_json``): the compiled decoder answers exactly
+  where the standard decoder decodes a body (no deeper than ``_SHALLOW``), with the same
+  value; every other body goes to the standard decoder.
 - ``header_values``: ``Headers.getlist`` over the usual pairs; it returns what the
   Python loop returns, or ``None`` and the loop runs. ``header_selection``: the same for
   ``Headers.select`` (the headers a provider keeps for its events).
@@ -35,7 +38,16 @@ import pytest
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from tests.compiled import EVENT_KEYS, bytes_kept, json_fits_reference, require_compiled, same_event
+from tests.compiled import (
+    EVENT_KEYS,
+    bytes_kept,
+    check_compiled_json,
+    compiled_json,
+    json_fits_reference,
+    require_compiled,
+    same_event,
+)
+from tests.json_cases import EDGE_BODIES, JSON_BYTES, json_values
 from webhook_receiver import Headers, PayloadError, Receiver, _accel, _events, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
@@ -464,6 +476,165 @@ def test_json_fits_edges() -> None:
         assert fits(body, 3, 19) and not fits(body, 2, 19), offset
 
 
+# ------------------------------------------------------------------ the compiled JSON decoder
+
+COMPILED_EDGES = [
+    b'"\\u00e9\\n\\t\\"\\\\\\/\\b\\f\\r"',  # every escape JSON has
+    b'"caf\xc3\xa9"',
+    b'{"\xc3\xa9":1,"\\u00e9":2}',  # one key, written two ways
+    b'"\\ud83d\\ude00x\\ud83d"',  # a pair, then a high surrogate alone
+    b'"\\ud83dx"',
+    b'"\\ud83d\\u0041"',  # a high surrogate followed by another escape
+    b'"\\udc00"',
+    b'"\\u12"',
+    b'"\\u12"3"',
+    b'"\\uZZZZ"',
+    b'"\\x"',
+    b'"\\',
+    b'"\xc3"',  # a lead byte the closing quote cuts short
+    b'"\xc3\\n"',  # ... or an escape
+    b'"\xc3\\u00a9"',
+    b'"\xff"',
+    b'"\xf4\x90\x80\x80"',  # above U+10FFFF
+    b'"\xc0\x80"',  # overlong
+    b'"\x7f"',
+    b'"a\x1f"',
+    b'"a\x0a"',
+    b"1" * 18,
+    b"-" + b"1" * 18,
+    b"1" * 19,
+    b"-" + b"1" * 19,
+    b"9" * 4300,
+    b"9" * 4301,  # past int()'s digit limit: refused by the standard decoder
+    b"-",
+    b"01",
+    b"-01",
+    b"1.",
+    b"1e",
+    b"1e+",
+    b".5",
+    b"+1",
+    b"-0e0",
+    b"1E-400",
+    b"9" * 300 + b".0",
+    b"9" * 309,
+    b"9" * 309 + b".5",
+    b"1.7976931348623157e308",
+    b"1.7976931348623159e308",  # rounds to infinity
+    b"2.2250738011e-308",
+    b"0." + b"1" * 300,
+    b"[1 2]",
+    b'{"a" 1}',
+    b'{"a":1 "b":2}',
+    b"{,}",
+    b"[,1]",
+    b'{"a":}',
+    b'{"a":1,}',
+    b"{1:2}",
+    b"true",
+    b"truex",
+    b"[true,false,null]",
+    b"nul",
+    b"tru",
+    b"[]",
+    b"{}",
+    b"[ ]",
+    b"{ }",
+    b' { "a" : [ 1 , { } ] } ',
+    b"\t1\n",
+    b"1\x0b",
+    b"\xc2\xa0 1",
+    b'"' + b"\\n" * 300 + b'"',  # an escaped string longer than the stack's buffer
+    b'"' + b"x" * 300 + b'"',
+    b"[" * 100 + b"]" * 100,
+    b"[" * 100 + b"1" + b"]" * 100,
+    b"{" * 1 + b'"a":' + b"[" * 99 + b"]" * 99 + b"}",
+    b'{"a":' + b"[" * 100 + b"]" * 100 + b"}",  # 101 deep
+]
+
+
+@pytest.mark.parametrize("body", EDGE_BODIES + COMPILED_EDGES)
+def test_the_compiled_decoder_answers_edge_bodies_as_the_standard_one(body: bytes) -> None:
+    check_compiled_json(body)
+
+
+def test_the_compiled_decoder_answers_what_it_should() -> None:
+    """The property's three outcomes each happen: it cannot pass by declining everything."""
+    assert check_compiled_json(b"[" * 100 + b"]" * 100) == "answered"
+    assert check_compiled_json(b"[" * 101 + b"]" * 101) == "too deep"
+    assert check_compiled_json(b'"\\ud800"') == "refused"
+    assert compiled_json(b'{"a":[1,-2.5e3,"\\u00e9\\ud83d\\ude00",true,null]}') == {
+        "a": [1, -2500.0, "\u00e9\U0001f600", True, None]
+    }
+    assert compiled_json(b'{"a":1,"b":2,"a":3}') == {"a": 3, "b": 2}
+    assert list(compiled_json(b'{"b":1,"a":2,"b":3}')) == ["b", "a"]  # a repeated key keeps its place
+    for sample_event in samples():
+        body = json.dumps(sample_event.payload).encode()
+        assert check_compiled_json(body) == "answered"
+
+
+def test_the_compiled_decoder_keeps_keys_apart() -> None:
+    """Keys are shared between bodies from a cache of 1024 slots: many more keys than
+    slots, of every length around its longest (32), read twice, each its own."""
+    keys = [f"k{index}" for index in range(5000)] + ["x" * length for length in range(28, 37)]
+    body = json.dumps({key: index for index, key in enumerate(keys)}).encode()
+    for _ in range(2):
+        decoded = compiled_json(body)
+        assert list(decoded) == keys and list(decoded.values()) == list(range(len(keys)))
+    assert compiled_json(b'[{"id":1},{"id":2}]') == [{"id": 1}, {"id": 2}]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(json_values, st.sampled_from(["compact", "spaced", "ascii"]))
+def test_the_compiled_decoder_reads_any_json_value(value: Any, style: str) -> None:
+    if style == "compact":
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    elif style == "spaced":
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(value)
+    body = text.encode("utf-8", "surrogatepass")  # a lone surrogate from st.text() too
+    event(check_compiled_json(body))
+
+
+JSON_PIECES = [
+    *(bytes([byte]) for byte in JSON_BYTES),
+    *(piece.encode() for piece in ('"', '"a"', '"k":', "\\u", "\\ud83d", "\\ude00", "\\u00e9", "\\\\")),
+    b"\xc3\xa9",
+    b"\xc3",
+    b"\xa9",
+    b"\xed\xa0\x80",
+    b"\xf0\x9f\x98\x80",
+    b"\x00",
+    b"\x1f",
+    b"1" * 18,
+    b"1" * 19,
+    b"1e308",
+    b"1e309",
+    b"true",
+    b"null",
+    b"NaN",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(
+    st.binary(max_size=64)
+    | st.lists(st.sampled_from(JSON_PIECES), max_size=60).map(b"".join)
+    | st.tuples(json_values, st.integers(min_value=0), st.sampled_from(JSON_PIECES)).map(
+        lambda case: _mutated(json.dumps(case[0]).encode("utf-8", "surrogatepass"), case[1], case[2])
+    )
+)
+def test_the_compiled_decoder_answers_any_bytes_as_the_standard_one(body: bytes) -> None:
+    event(check_compiled_json(body))
+
+
+def _mutated(body: bytes, where: int, piece: bytes) -> bytes:
+    """``body`` with ``piece`` put in at ``where`` (modulo its length), replacing a byte every other time."""
+    at = where % (len(body) + 1)
+    return body[:at] + piece + body[at + where % 2 :]
+
+
 # ------------------------------------------------------------------ environ headers
 
 
@@ -654,6 +825,7 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
     plan = (("HTTP_HOST", "host"), ("CONTENT_TYPE", "content-type"), ("HTTP_X_A", "x-a"))
     pairs = [("webhook-id", " m "), (b"Webhook-Id", b"m2 "), ("x-a", "v"), ("x-\u212a", "v")]
     decoder = speedups.JsonDecoder(json.loads, _events._decode_standard, 100, 19, 1 << 18)
+    compiled_decoder = speedups.JsonDecoder(None, lambda body: None, 100, 19, 1 << 18)
 
     def run(times: int) -> None:
         for _ in range(times):
@@ -670,6 +842,9 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
             speedups.header_selection(dict(pairs).items(), ("x-a", "x-b"))
             speedups.header_selection([("x-k", 7)], ("x-k",))
             decoder(b'{"a":[1,"x"]}')
+            compiled_decoder(b'{"a":[1,"x",{"b":2.5}],"\xc3\xa9":"\\n\\ud83d\\ude00"}')
+            for declined in (b'{"a":[1,{"b":2}', b'{"a":[1,"\\ud800"]}', b'[{"a":1e999}]', b'{"k":"\xff"}'):
+                compiled_decoder(declined)
             outcome(lambda: decoder(b'{"a":'))  # refused by orjson, then by the standard decoder
             outcome(lambda: decoder(b'{"n":12345678901234567890}'))  # handed over unread
             speedups.environ_dict(environ, plan)

@@ -6,9 +6,9 @@
  * three schemes the timestamped providers use (KeyedListSignature: Stripe, Courier,
  * Paddle, Calendly; HmacSignature without signed headers: GitHub, Slack, Customer.io,
  * Shopify and others; StandardWebhooksSignature) and BearerToken, the receiver's
- * precheck, event times, event construction (RecordMaker, EventBuilder) and the check
- * before orjson decodes a body (json_fits); and like the verifier described here, each
- * only ever *accepts*.
+ * precheck, event times, event construction (RecordMaker, EventBuilder), the check
+ * before orjson decodes a body (json_fits) and, without orjson, the JSON decoder; and
+ * like the verifier described here, each only ever *accepts*.
  *
  * A Verifier reads the request's headers, parses them, checks the timestamp and the
  * MAC, and returns the same Verified the Python scheme would. Whenever anything is
@@ -30,6 +30,7 @@
 #include <structmember.h>
 #include <stdint.h>
 #include <string.h>
+#include <math.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
@@ -3163,12 +3164,484 @@ json_fits(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
     return PyBool_FromLong(body_fits(args[0], limit, digits));
 }
 
+/* ------------------------------------------------------------- decoding JSON bodies */
+
 /*
- * JsonDecoder(loads, fallback, depth, digits, largest): _events.decode_json with orjson,
- * in one call: a bytes body of 1 to `largest` bytes that json_fits(body, depth, digits)
+ * The compiled decoder (JsonDecoder without `loads`): _events._decode_standard's value
+ * for the usual body, built straight from its UTF-8 bytes, or no answer at all. Like
+ * the verifier, it only ever accepts: it answers only where the standard decoder
+ * returns an equal value (RFC 8259's grammar; nesting at most `depth` deep; strings of
+ * valid UTF-8 without raw control characters, whose escapes make no lone surrogate;
+ * finite numbers), and declines everything else, every error included, so that the
+ * standard decoder, called next, decides and says why. It calls no Python code.
+ *
+ * The values are the standard decoder's to the bit: integers exact (PyLong_FromString
+ * above 18 digits, and its digit limit declined), floats by PyOS_string_to_double (what
+ * float() of the same text calls), a repeated key's last value at its first place, as
+ * PyDict_SetItem leaves it in both.
+ */
+typedef struct {
+    const unsigned char *at;
+    const unsigned char *end;
+    Py_ssize_t depth_left;
+} JsonReader;
+
+#define SHORT_TEXT 256  /* strings with escapes and numbers this long are read on the stack */
+
+/* Keys seen before, shared between bodies: a JSON object's keys repeat from one
+   request to the next, and a cached str costs no allocation and has its hash. Short
+   ASCII keys only; an entry is replaced by the next key of the same slot. Without a
+   GIL (a free-threaded build) there is no cache. */
+#define KEY_CACHE_SLOTS 1024
+#define KEY_CACHE_LONGEST 32
+#ifndef Py_GIL_DISABLED
+static PyObject *key_cache[KEY_CACHE_SLOTS];
+#endif
+
+static inline const unsigned char *
+skip_json_space(const unsigned char *at, const unsigned char *end)
+{
+    while (at < end && (*at == ' ' || *at == '\n' || *at == '\r' || *at == '\t')) {
+        at++;
+    }
+    return at;
+}
+
+/* NULL with an exception set when that exception is `declined` (cleared: no answer), or
+   with any other (MemoryError) as it is. */
+static PyObject *
+decline_on(PyObject *declined)
+{
+    if (PyErr_ExceptionMatches(declined)) {
+        PyErr_Clear();
+    }
+    return NULL;
+}
+
+static PyObject *
+json_ascii_text(const unsigned char *start, Py_ssize_t length, int is_key)
+{
+#ifndef Py_GIL_DISABLED
+    if (is_key && length <= KEY_CACHE_LONGEST) {
+        uint32_t hash = 2166136261u; /* FNV-1a */
+        for (Py_ssize_t i = 0; i < length; i++) {
+            hash = (hash ^ start[i]) * 16777619u;
+        }
+        PyObject **slot = &key_cache[(hash ^ (uint32_t)length) & (KEY_CACHE_SLOTS - 1)];
+        PyObject *cached = *slot;
+        if (cached != NULL && PyUnicode_GET_LENGTH(cached) == length
+            && memcmp(PyUnicode_1BYTE_DATA(cached), start, (size_t)length) == 0) {
+            return Py_NewRef(cached);
+        }
+        PyObject *text = PyUnicode_New(length, 127);
+        if (text == NULL) {
+            return NULL;
+        }
+        memcpy(PyUnicode_1BYTE_DATA(text), start, (size_t)length);
+        Py_XSETREF(*slot, Py_NewRef(text));
+        return text;
+    }
+#endif
+    PyObject *text = PyUnicode_New(length, 127);
+    if (text != NULL) {
+        memcpy(PyUnicode_1BYTE_DATA(text), start, (size_t)length);
+    }
+    return text;
+}
+
+static inline int
+hex_digit(unsigned char c)
+{
+    if ((unsigned char)(c - '0') < 10) {
+        return c - '0';
+    }
+    c |= 0x20;
+    if ((unsigned char)(c - 'a') < 6) {
+        return c - 'a' + 10;
+    }
+    return -1;
+}
+
+/* The four hex digits at `at` (which has them), or -1. */
+static long
+hex4(const unsigned char *at)
+{
+    long value = 0;
+    for (int i = 0; i < 4; i++) {
+        int digit = hex_digit(at[i]);
+        if (digit < 0) {
+            return -1;
+        }
+        value = value * 16 + digit;
+    }
+    return value;
+}
+
+/* A string with escapes, from just after its opening quote to `close` (its closing
+   quote): decoded into UTF-8, never longer than its source, then read as UTF-8. */
+static PyObject *
+escaped_text(const unsigned char *at, const unsigned char *close)
+{
+    unsigned char small[SHORT_TEXT];
+    Py_ssize_t size = close - at;
+    unsigned char *buffer = size <= SHORT_TEXT ? small : PyMem_Malloc((size_t)size);
+    if (buffer == NULL) {
+        return PyErr_NoMemory();
+    }
+    unsigned char *out = buffer;
+    PyObject *text = NULL;
+    while (at < close) {
+        unsigned char c = *at++;
+        if (c != '\\') {
+            *out++ = c;
+            continue;
+        }
+        c = *at++; /* the closing quote is not escaped, so this is before it */
+        switch (c) {
+        case '"': case '\\': case '/': *out++ = c; continue;
+        case 'b': *out++ = '\b'; continue;
+        case 'f': *out++ = '\f'; continue;
+        case 'n': *out++ = '\n'; continue;
+        case 'r': *out++ = '\r'; continue;
+        case 't': *out++ = '\t'; continue;
+        case 'u': break;
+        default: goto done; /* not an escape JSON has */
+        }
+        if (close - at < 4) {
+            goto done;
+        }
+        long code = hex4(at);
+        if (code < 0) {
+            goto done;
+        }
+        at += 4;
+        /* A surrogate alone is declined here (its UTF-8 reading below would refuse it too). */
+        if (code >= 0xDC00 && code <= 0xDFFF) {
+            goto done; /* a low surrogate alone */
+        }
+        if (code >= 0xD800 && code <= 0xDBFF) {
+            long low = close - at >= 6 && at[0] == '\\' && at[1] == 'u' ? hex4(at + 2) : -1;
+            if (low < 0xDC00 || low > 0xDFFF) {
+                goto done; /* a high surrogate alone */
+            }
+            at += 6;
+            code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00);
+        }
+        if (code < 0x80) {
+            *out++ = (unsigned char)code;
+        } else if (code < 0x800) {
+            *out++ = (unsigned char)(0xC0 | (code >> 6));
+            *out++ = (unsigned char)(0x80 | (code & 0x3F));
+        } else if (code < 0x10000) {
+            *out++ = (unsigned char)(0xE0 | (code >> 12));
+            *out++ = (unsigned char)(0x80 | ((code >> 6) & 0x3F));
+            *out++ = (unsigned char)(0x80 | (code & 0x3F));
+        } else {
+            *out++ = (unsigned char)(0xF0 | (code >> 18));
+            *out++ = (unsigned char)(0x80 | ((code >> 12) & 0x3F));
+            *out++ = (unsigned char)(0x80 | ((code >> 6) & 0x3F));
+            *out++ = (unsigned char)(0x80 | (code & 0x3F));
+        }
+    }
+    text = PyUnicode_DecodeUTF8((const char *)buffer, out - buffer, NULL);
+    if (text == NULL) {
+        decline_on(PyExc_UnicodeDecodeError);
+    }
+done:
+    if (buffer != small) {
+        PyMem_Free(buffer);
+    }
+    return text;
+}
+
+/* The string whose opening quote is just before reader->at. */
+static PyObject *
+read_json_string(JsonReader *reader, int is_key)
+{
+    const unsigned char *start = reader->at, *at = start, *end = reader->end;
+    unsigned char seen = 0; /* the bits of every byte: 0x80 set if any is not ASCII */
+    int escapes = 0;
+    for (;;) {
+        if (at >= end) {
+            return NULL; /* no closing quote */
+        }
+        unsigned char c = *at;
+        if (c == '"') {
+            break;
+        }
+        if (c < 0x20) {
+            return NULL; /* a raw control character, which the standard decoder refuses */
+        }
+        if (c == '\\') {
+            escapes = 1;
+            at += 2; /* the escaped byte cannot close the string */
+            continue;
+        }
+        seen |= c;
+        at++;
+    }
+    reader->at = at + 1;
+    if (escapes) {
+        return escaped_text(start, at);
+    }
+    if (seen < 0x80) {
+        return json_ascii_text(start, at - start, is_key);
+    }
+    PyObject *text = PyUnicode_DecodeUTF8((const char *)start, at - start, NULL);
+    return text != NULL ? text : decline_on(PyExc_UnicodeDecodeError);
+}
+
+static inline int
+is_digit(const unsigned char *at, const unsigned char *end)
+{
+    return at < end && (unsigned char)(*at - '0') < 10;
+}
+
+/* The number starting at reader->at (a '-' or a digit). */
+static PyObject *
+read_json_number(JsonReader *reader)
+{
+    const unsigned char *start = reader->at, *at = start, *end = reader->end;
+    int negative = *at == '-';
+    at += negative;
+    if (!is_digit(at, end)) {
+        return NULL;
+    }
+    if (*at == '0') {
+        at++;
+    } else {
+        while (is_digit(at, end)) {
+            at++;
+        }
+    }
+    const unsigned char *integer_end = at;
+    if (at < end && *at == '.') {
+        at++;
+        if (!is_digit(at, end)) {
+            return NULL;
+        }
+        while (is_digit(at, end)) {
+            at++;
+        }
+    }
+    if (at < end && (*at == 'e' || *at == 'E')) {
+        at++;
+        if (at < end && (*at == '+' || *at == '-')) {
+            at++;
+        }
+        if (!is_digit(at, end)) {
+            return NULL;
+        }
+        while (is_digit(at, end)) {
+            at++;
+        }
+    }
+    reader->at = at;
+    Py_ssize_t length = at - start;
+    if (at == integer_end && length - negative <= 18) {
+        long long value = 0;
+        for (const unsigned char *digit = start + negative; digit < at; digit++) {
+            value = value * 10 + (*digit - '0');
+        }
+        return PyLong_FromLongLong(negative ? -value : value);
+    }
+    char small[SHORT_TEXT];
+    char *text = length < SHORT_TEXT ? small : PyMem_Malloc((size_t)length + 1);
+    if (text == NULL) {
+        return PyErr_NoMemory();
+    }
+    memcpy(text, start, (size_t)length);
+    text[length] = '\0';
+    PyObject *value = NULL;
+    if (at == integer_end) {
+        /* Past int()'s digit limit (sys.set_int_max_str_digits) this raises ValueError,
+           as the standard decoder does: declined. */
+        value = PyLong_FromString(text, NULL, 10);
+        if (value == NULL) {
+            decline_on(PyExc_ValueError);
+        }
+    } else {
+        char *parsed_end;
+        double number = PyOS_string_to_double(text, &parsed_end, NULL);
+        if (number == -1.0 && PyErr_Occurred()) {
+            decline_on(PyExc_ValueError);
+        } else if (parsed_end == text + length && isfinite(number)) {
+            value = PyFloat_FromDouble(number); /* not finite: refused by the standard decoder */
+        }
+    }
+    if (text != small) {
+        PyMem_Free(text);
+    }
+    return value;
+}
+
+static PyObject *read_json_value(JsonReader *reader);
+
+static PyObject *
+read_json_array(JsonReader *reader)
+{
+    PyObject *list = PyList_New(0);
+    if (list == NULL) {
+        return NULL;
+    }
+    reader->at = skip_json_space(reader->at, reader->end);
+    if (reader->at < reader->end && *reader->at == ']') {
+        reader->at++;
+        return list;
+    }
+    for (;;) {
+        PyObject *item = read_json_value(reader);
+        if (item == NULL) {
+            goto failed;
+        }
+        int appended = PyList_Append(list, item);
+        Py_DECREF(item);
+        if (appended < 0) {
+            goto failed;
+        }
+        reader->at = skip_json_space(reader->at, reader->end);
+        if (reader->at >= reader->end) {
+            goto failed;
+        }
+        unsigned char c = *reader->at++;
+        if (c == ']') {
+            return list;
+        }
+        if (c != ',') {
+            goto failed;
+        }
+    }
+failed:
+    Py_DECREF(list);
+    return NULL;
+}
+
+static PyObject *
+read_json_object(JsonReader *reader)
+{
+    PyObject *dict = PyDict_New();
+    if (dict == NULL) {
+        return NULL;
+    }
+    const unsigned char *end = reader->end;
+    reader->at = skip_json_space(reader->at, end);
+    if (reader->at < end && *reader->at == '}') {
+        reader->at++;
+        return dict;
+    }
+    for (;;) {
+        if (reader->at >= end || *reader->at != '"') {
+            goto failed;
+        }
+        reader->at++;
+        PyObject *key = read_json_string(reader, 1);
+        if (key == NULL) {
+            goto failed;
+        }
+        reader->at = skip_json_space(reader->at, end);
+        if (reader->at >= end || *reader->at != ':') {
+            Py_DECREF(key);
+            goto failed;
+        }
+        reader->at++;
+        PyObject *value = read_json_value(reader);
+        if (value == NULL) {
+            Py_DECREF(key);
+            goto failed;
+        }
+        int stored = PyDict_SetItem(dict, key, value);
+        Py_DECREF(key);
+        Py_DECREF(value);
+        if (stored < 0) {
+            goto failed;
+        }
+        reader->at = skip_json_space(reader->at, end);
+        if (reader->at >= end) {
+            goto failed;
+        }
+        unsigned char c = *reader->at++;
+        if (c == '}') {
+            return dict;
+        }
+        if (c != ',') {
+            goto failed;
+        }
+        reader->at = skip_json_space(reader->at, end);
+    }
+failed:
+    Py_DECREF(dict);
+    return NULL;
+}
+
+static int
+literal(JsonReader *reader, const char *word, Py_ssize_t length)
+{
+    if (reader->end - reader->at < length || memcmp(reader->at, word, (size_t)length) != 0) {
+        return 0;
+    }
+    reader->at += length;
+    return 1;
+}
+
+/* The value after any whitespace at reader->at; NULL without an exception: declined. */
+static PyObject *
+read_json_value(JsonReader *reader)
+{
+    reader->at = skip_json_space(reader->at, reader->end);
+    if (reader->at >= reader->end) {
+        return NULL;
+    }
+    PyObject *value;
+    switch (*reader->at) {
+    case '"':
+        reader->at++;
+        return read_json_string(reader, 0);
+    case '{':
+    case '[':
+        if (reader->depth_left == 0) {
+            return NULL; /* deeper than the standard decoder surely reaches */
+        }
+        reader->depth_left--;
+        value = *reader->at++ == '{' ? read_json_object(reader) : read_json_array(reader);
+        reader->depth_left++;
+        return value;
+    case 't':
+        return literal(reader, "true", 4) ? Py_NewRef(Py_True) : NULL;
+    case 'f':
+        return literal(reader, "false", 5) ? Py_NewRef(Py_False) : NULL;
+    case 'n':
+        return literal(reader, "null", 4) ? Py_NewRef(Py_None) : NULL;
+    default:
+        if (*reader->at == '-' || (unsigned char)(*reader->at - '0') < 10) {
+            return read_json_number(reader);
+        }
+        return NULL; /* NaN, Infinity and anything that is not JSON */
+    }
+}
+
+/* The decoded body, or NULL: with an exception (MemoryError) set, or without one when
+   declined. */
+static PyObject *
+decode_usual_json(PyObject *body, Py_ssize_t depth)
+{
+    const unsigned char *data = (const unsigned char *)PyBytes_AS_STRING(body);
+    JsonReader reader = {data, data + PyBytes_GET_SIZE(body), depth};
+    PyObject *value = read_json_value(&reader);
+    if (value != NULL && skip_json_space(reader.at, reader.end) != reader.end) {
+        Py_CLEAR(value); /* data after the document */
+    }
+    return value;
+}
+
+/*
+ * JsonDecoder(loads, fallback, depth, digits, largest): _events.decode_json in one call.
+ * With orjson: a bytes body of 1 to `largest` bytes that json_fits(body, depth, digits)
  * is decoded by `loads` (orjson.loads); one `loads` refuses (any Exception), and every
- * other body, goes to `fallback` (the standard decoder), which decides and says why.
- * What _events._decode_with_orjson and _decode_fast do in Python, without their frames.
+ * other body, goes to `fallback` (the standard decoder), which decides and says why:
+ * what _events._decode_with_orjson and _decode_fast do in Python, without their frames.
+ * With `loads` None: a bytes body of up to `largest` bytes is decoded by the compiled
+ * decoder above (nesting at most `depth` deep; `digits` is not used), and every body
+ * it declines goes to `fallback`.
  */
 typedef struct {
     PyObject_HEAD
@@ -3189,7 +3662,15 @@ json_decoder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf
     }
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyBytes_CheckExact(args[0])) {
         Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
-        if (size >= 1 && size <= self->largest && body_fits(args[0], self->depth, self->digits)) {
+        if (self->loads == Py_None) {
+            if (size <= self->largest) {
+                PyObject *value = decode_usual_json(args[0], self->depth);
+                if (value != NULL || PyErr_Occurred()) {
+                    return value;
+                }
+            }
+        }
+        else if (size >= 1 && size <= self->largest && body_fits(args[0], self->depth, self->digits)) {
             PyObject *value = PyObject_Vectorcall(self->loads, args, 1, NULL);
             if (value != NULL) {
                 return value;
@@ -3213,8 +3694,8 @@ json_decoder_new(PyTypeObject *type, PyObject *args, PyObject *kwargs)
                                      &digits, &largest)) {
         return NULL;
     }
-    if (!PyCallable_Check(loads) || !PyCallable_Check(fallback)) {
-        PyErr_SetString(PyExc_TypeError, "loads and fallback must be callable");
+    if ((loads != Py_None && !PyCallable_Check(loads)) || !PyCallable_Check(fallback)) {
+        PyErr_SetString(PyExc_TypeError, "loads must be callable or None, and fallback callable");
         return NULL;
     }
     if (depth < 0 || digits < 1 || largest < 0) {
@@ -3261,8 +3742,8 @@ json_decoder_dealloc(JsonDecoder *self)
 static PyTypeObject JsonDecoderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "webhook_receiver._speedups.JsonDecoder",
-    .tp_doc = "decode_json with orjson in one call: orjson for the bodies json_fits passes, "
-              "the standard decoder given for every other and for what orjson refuses.",
+    .tp_doc = "decode_json in one call: orjson (or, with loads None, the compiled decoder) for the "
+              "bodies it serves, the standard decoder given for every other and for what it refuses.",
     .tp_basicsize = sizeof(JsonDecoder),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_new = json_decoder_new,

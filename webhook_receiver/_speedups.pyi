@@ -47,7 +47,7 @@ class Prechecker:
 class JsonDecoder:
     def __init__(
         self,
-        loads: Callable[[bytes], Any],
+        loads: Callable[[bytes], Any] | None,
         fallback: Callable[[Any], Any],
         depth: int,
         digits: int,
