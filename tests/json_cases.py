@@ -4,6 +4,7 @@ compiled decoder) are each held to the standard decoder with them, value for val
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from hypothesis import strategies as st
@@ -88,3 +89,19 @@ EDGE_BODIES = [
     b'{"pad":"' + b"x" * 70_000 + b'"',  # not ended
     b"[" + b"1," * 40_000 + b"1]",
 ]
+
+
+JSON_STYLES = ["compact", "spaced", "ascii"]
+
+
+def dumped(value: Any, style: str) -> bytes:
+    """``value`` as a JSON body in one of :data:`JSON_STYLES`: compact, indented (both
+    with non-ASCII as UTF-8) or ASCII-only; a lone surrogate from ``st.text()`` is
+    written as its UTF-8 bytes would be (``surrogatepass``), a body no decoder takes."""
+    if style == "compact":
+        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    elif style == "spaced":
+        text = json.dumps(value, indent=2, ensure_ascii=False)
+    else:
+        text = json.dumps(value)
+    return text.encode("utf-8", "surrogatepass")

@@ -102,6 +102,7 @@ from tests.compiled import (
     json_fits_reference,
     same_event,
 )
+from tests.json_cases import json_outcome
 from webhook_receiver import Headers, Receiver, _accel, _events, _headers, providers
 from webhook_receiver._receiver import Reply
 from webhook_receiver._schemes import (
@@ -1329,9 +1330,14 @@ def _json_body(fdp: Choices) -> bytes:
 
 def _json_target(fdp: Choices) -> str:
     body = _json_body(fdp)
-    outcome, problem = compiled_json_problem(body, world().speedups)
+    result, problem = compiled_json_problem(body, world().speedups)
     _require(problem is None, f"the compiled JSON decoder {problem}", body)
-    return outcome
+    if _events._compiled_decoder is not None and _events._orjson is not None:
+        # decode_json with orjson: orjson, the compiled decoder or the standard one.
+        decoded = json_outcome(_events.decode_json, body)
+        standard = json_outcome(_events._decode_standard, body)
+        _require(decoded == standard, "decode_json answered otherwise", decoded, standard, body)
+    return result
 
 
 # ------------------------------------------------------------------ Sha256Key

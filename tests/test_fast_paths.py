@@ -14,7 +14,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from tests.json_cases import EDGE_BODIES, JSON_BYTES, json_outcome, json_values
+from tests.json_cases import EDGE_BODIES, JSON_BYTES, JSON_STYLES, dumped, json_outcome, json_values
 from webhook_receiver import Event, OpenEnum, Reply, _events
 from webhook_receiver._events import constructor, decode_json, member, to_datetime
 from webhook_receiver.providers import (
@@ -260,21 +260,11 @@ def test_the_orjson_path_answers_as_the_standard_one(body: bytes) -> None:
 
 @needs_orjson
 @settings(max_examples=400, deadline=None)
-@given(json_values, st.sampled_from(["compact", "spaced", "ascii"]))
+@given(json_values, st.sampled_from(JSON_STYLES))
 @example(2**64, "compact")
 @example({"k": [1.5, -(2**63)]}, "spaced")
 def test_any_json_value_decodes_the_same_both_ways(value: Any, style: str) -> None:
-    if style == "compact":
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    elif style == "spaced":
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-    else:
-        text = json.dumps(value)
-    try:
-        body = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate from st.text(): not a UTF-8 body
-        body = text.encode("utf-8", "surrogatepass")
-    both_ways(body)
+    both_ways(dumped(value, style))
 
 
 @needs_orjson
@@ -305,8 +295,10 @@ def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.
     padding = b" " * _events._FAST_SIZES[0]
     assert _events.decode_json(b'{"a":[1,2.5,"x"]}' + padding) == {"a": [1, 2.5, "x"]}
     assert calls == []  # orjson's value, kept
+    # Not given to orjson: with the compiled path, its decoder reads them instead.
+    long_integer = b'{"n":123456789012345678901}' + padding  # an integer orjson would make a float
+    past_largest = b'{"s":"' + b"x" * _events._FAST_SIZES[1] + b'"}'  # orjson's memory
     handed_over = (
-        b'{"n":123456789012345678901}' + padding,  # an integer orjson would make a float
         b'"\\ud800"' + padding,  # refused: the standard decoder says why
         b"[" * 101 + b"]" * 101,  # might nest deeper than any stack decodes
         b'{"batch":['
@@ -320,9 +312,9 @@ def test_orjson_decodes_what_it_can_and_hands_over_the_rest(monkeypatch: pytest.
     # A batch, nested three deep; its strings hold brackets, which do not nest.
     batch = b"[" + b'{"a":[1],"s":"[[{\\"}"},' * 7_000 + b'{"a":[2]}]'
     if _events._json_fits is None:  # the Python check: a count of brackets, strings too
-        handed_over += (small, batch)
+        handed_over += (small, batch, long_integer, past_largest)
     else:
-        for body in (small, batch):
+        for body in (small, batch, long_integer, past_largest):
             calls.clear()
             assert _events.decode_json(body) == json.loads(body) and calls == []
     for body in handed_over:

@@ -39,6 +39,7 @@ from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
 from tests.compiled import (
+    DECLINED,
     EVENT_KEYS,
     bytes_kept,
     check_compiled_json,
@@ -47,7 +48,7 @@ from tests.compiled import (
     require_compiled,
     same_event,
 )
-from tests.json_cases import EDGE_BODIES, JSON_BYTES, json_values
+from tests.json_cases import EDGE_BODIES, JSON_BYTES, JSON_STYLES, dumped, json_values
 from webhook_receiver import Headers, PayloadError, Receiver, _accel, _events, _headers
 from webhook_receiver._events import (
     _LONG_DIGITS,
@@ -584,17 +585,29 @@ def test_the_compiled_decoder_keeps_keys_apart() -> None:
     assert compiled_json(b'[{"id":1},{"id":2}]') == [{"id": 1}, {"id": 2}]
 
 
+def test_with_orjson_the_compiled_decoder_reads_the_bodies_orjson_is_not_given() -> None:
+    """A run of 19 digits, nesting past the limit, a size past ``largest``: not for
+    ``loads``; the compiled decoder reads them (or declines), never ``loads``."""
+    given: list[bytes] = []
+
+    def loads(body: bytes) -> Any:
+        given.append(body)
+        return json.loads(body)
+
+    decoder = speedups.JsonDecoder(loads, lambda body: DECLINED, _SHALLOW, len(_LONG_DIGITS), 64)
+    assert decoder(b'{"a":1}') == {"a": 1} and given == [b'{"a":1}']
+    given.clear()
+    long_integer = b'{"n":12345678901234567890}'
+    assert type(decoder(long_integer)["n"]) is int and given == []
+    assert decoder(b'"' + b"x" * 100 + b'"') == "x" * 100 and given == []
+    assert decoder(b"[" * 101 + b"]" * 101) is DECLINED and given == []
+    assert decoder(b'{"a":') is DECLINED and given == [b'{"a":']  # refused by loads: the fallback's
+
+
 @settings(max_examples=1500, deadline=None)
-@given(json_values, st.sampled_from(["compact", "spaced", "ascii"]))
+@given(json_values, st.sampled_from(JSON_STYLES))
 def test_the_compiled_decoder_reads_any_json_value(value: Any, style: str) -> None:
-    if style == "compact":
-        text = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    elif style == "spaced":
-        text = json.dumps(value, indent=2, ensure_ascii=False)
-    else:
-        text = json.dumps(value)
-    body = text.encode("utf-8", "surrogatepass")  # a lone surrogate from st.text() too
-    event(check_compiled_json(body))
+    event(check_compiled_json(dumped(value, style)))
 
 
 JSON_PIECES = [
@@ -846,7 +859,7 @@ def test_no_reference_is_leaked_by_the_event_path() -> None:
             for declined in (b'{"a":[1,{"b":2}', b'{"a":[1,"\\ud800"]}', b'[{"a":1e999}]', b'{"k":"\xff"}'):
                 compiled_decoder(declined)
             outcome(lambda: decoder(b'{"a":'))  # refused by orjson, then by the standard decoder
-            outcome(lambda: decoder(b'{"n":12345678901234567890}'))  # handed over unread
+            outcome(lambda: decoder(b'{"n":12345678901234567890}'))  # not given to loads: compiled
             speedups.environ_dict(environ, plan)
             for function in (speedups.environ_pairs, speedups.environ_dict):
                 with pytest.raises(KeyError):

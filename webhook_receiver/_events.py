@@ -10,7 +10,6 @@ import dataclasses
 import json
 import math
 import re
-import sys
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -146,10 +145,11 @@ cost what orjson saves (instruction counts of the providers' samples: even at 10
 the check cost less at every size: 6.7k instructions against 10.6k for Kourier's
 105-byte sample, 4.3k against 6.9k at 40 bytes; and a 1000-event Customer.io batch
 (209 KiB, three deep) decodes in 457 µs against the standard decoder's 787, the check
-taking about 20. Above 256 KiB the standard decoder again, for memory: orjson's peak
-while decoding is 13 times the body for one long string and 20 times for a batch
-(``tracemalloc``), the standard decoder's 2 and 7.6 times; at 256 KiB that is 5 MiB at
-most, where a 5 MiB body would cost 100."""
+taking about 20. Above 256 KiB another decoder again, for memory (the compiled one
+with the compiled path, else the standard one): orjson's peak while decoding is 13
+times the body for one long string and 20 times for a batch (``tracemalloc``), the
+standard decoder's 2 and 7.6 times; at 256 KiB that is 5 MiB at most, where a 5 MiB
+body would cost 100."""
 
 
 def _decode_fast(body: bytes) -> JSONValue | object:
@@ -269,22 +269,24 @@ decode_json: Callable[[bytes], JSONValue] = _decode_standard if _orjson is None 
 
 The standard library's decoder, or the same answers sooner: chosen once, when the
 module is imported. With orjson installed, orjson first (for bodies up to 256 KiB with
-the compiled path, of 128 bytes to 64 KiB without it). With the compiled path, it is
-``_speedups.JsonDecoder``, one C call: :func:`_decode_with_orjson` with orjson, and
-without it the compiled decoder, which reads the usual body straight from its bytes
-(2 to 2.8 times as fast as the standard decoder at 1 KiB) and hands every other to
-:func:`_decode_standard`, which decides; so every body, at any size, gets the answer
+the compiled path, of 128 bytes to 64 KiB without it). With the compiled path it is
+``_speedups.JsonDecoder``, one C call: orjson for what :func:`_decode_fast` would give
+it, and the compiled decoder for every other body (every body without orjson), which
+reads the usual body straight from its bytes (2 to 2.8 times as fast as the standard
+decoder at 1 KiB, at any size, with less memory than it) and hands every other to
+:func:`_decode_standard`, which decides. So every body gets the answer
 :func:`_decode_standard` gives it."""
 _compiled_decoder = getattr(_accel.compiled, "JsonDecoder", None)
-if _compiled_decoder is not None and _orjson is not None and _json_fits is not None:
-    # _decode_with_orjson and _decode_fast in one compiled call, without their frames.
+if _compiled_decoder is not None and _json_fits is not None:
+    # _decode_with_orjson and _decode_fast (or, without orjson, the standard decoder's
+    # usual case) in one compiled call, without their frames.
     decode_json = _compiled_decoder(
-        _orjson.loads, _decode_standard, _SHALLOW, len(_LONG_DIGITS), _FAST_SIZES[1]
+        None if _orjson is None else _orjson.loads,
+        _decode_standard,
+        _SHALLOW,
+        len(_LONG_DIGITS),
+        _FAST_SIZES[1],
     )
-elif _compiled_decoder is not None:
-    # No size limit: the compiled decoder holds no copy of the body as text, so it needs
-    # less memory than the standard decoder at every size.
-    decode_json = _compiled_decoder(None, _decode_standard, _SHALLOW, len(_LONG_DIGITS), sys.maxsize)
 
 
 def check_depth(value: JSONValue) -> None:

@@ -3477,6 +3477,19 @@ read_json_number(JsonReader *reader)
 
 static PyObject *read_json_value(JsonReader *reader);
 
+/* After an array's item or an object's member: 1 at the closing bracket, 0 at a comma
+   (either read), -1 at anything else. */
+static int
+next_member(JsonReader *reader, unsigned char closing)
+{
+    reader->at = skip_json_space(reader->at, reader->end);
+    if (reader->at >= reader->end) {
+        return -1;
+    }
+    unsigned char c = *reader->at++;
+    return c == closing ? 1 : c == ',' ? 0 : -1;
+}
+
 static PyObject *
 read_json_array(JsonReader *reader)
 {
@@ -3499,15 +3512,11 @@ read_json_array(JsonReader *reader)
         if (appended < 0) {
             goto failed;
         }
-        reader->at = skip_json_space(reader->at, reader->end);
-        if (reader->at >= reader->end) {
-            goto failed;
-        }
-        unsigned char c = *reader->at++;
-        if (c == ']') {
+        int next = next_member(reader, ']');
+        if (next > 0) {
             return list;
         }
-        if (c != ',') {
+        if (next < 0) {
             goto failed;
         }
     }
@@ -3555,15 +3564,11 @@ read_json_object(JsonReader *reader)
         if (stored < 0) {
             goto failed;
         }
-        reader->at = skip_json_space(reader->at, end);
-        if (reader->at >= end) {
-            goto failed;
-        }
-        unsigned char c = *reader->at++;
-        if (c == '}') {
+        int next = next_member(reader, '}');
+        if (next > 0) {
             return dict;
         }
-        if (c != ',') {
+        if (next < 0) {
             goto failed;
         }
         reader->at = skip_json_space(reader->at, end);
@@ -3636,12 +3641,12 @@ decode_usual_json(PyObject *body, Py_ssize_t depth)
 /*
  * JsonDecoder(loads, fallback, depth, digits, largest): _events.decode_json in one call.
  * With orjson: a bytes body of 1 to `largest` bytes that json_fits(body, depth, digits)
- * is decoded by `loads` (orjson.loads); one `loads` refuses (any Exception), and every
- * other body, goes to `fallback` (the standard decoder), which decides and says why:
- * what _events._decode_with_orjson and _decode_fast do in Python, without their frames.
- * With `loads` None: a bytes body of up to `largest` bytes is decoded by the compiled
- * decoder above (nesting at most `depth` deep; `digits` is not used), and every body
- * it declines goes to `fallback`.
+ * is decoded by `loads` (orjson.loads); one `loads` refuses (any Exception) goes to
+ * `fallback` (the standard decoder), which decides and says why: what
+ * _events._decode_with_orjson and _decode_fast do in Python, without their frames. Any
+ * other bytes body (every body when `loads` is None: no orjson) is decoded by the
+ * compiled decoder above (nesting at most `depth` deep, at any size), and what it
+ * declines goes to `fallback`.
  */
 typedef struct {
     PyObject_HEAD
@@ -3662,15 +3667,8 @@ json_decoder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf
     }
     if (PyVectorcall_NARGS(nargsf) == 1 && kwnames == NULL && PyBytes_CheckExact(args[0])) {
         Py_ssize_t size = PyBytes_GET_SIZE(args[0]);
-        if (self->loads == Py_None) {
-            if (size <= self->largest) {
-                PyObject *value = decode_usual_json(args[0], self->depth);
-                if (value != NULL || PyErr_Occurred()) {
-                    return value;
-                }
-            }
-        }
-        else if (size >= 1 && size <= self->largest && body_fits(args[0], self->depth, self->digits)) {
+        if (self->loads != Py_None && size >= 1 && size <= self->largest
+            && body_fits(args[0], self->depth, self->digits)) {
             PyObject *value = PyObject_Vectorcall(self->loads, args, 1, NULL);
             if (value != NULL) {
                 return value;
@@ -3679,6 +3677,15 @@ json_decoder_vectorcall(PyObject *callable, PyObject *const *args, size_t nargsf
                 return NULL; /* KeyboardInterrupt and the like go on */
             }
             PyErr_Clear(); /* refused: the standard decoder says why */
+        }
+        else {
+            /* No orjson, or a body it is not given (a run of digits it might read
+               otherwise, nesting past `depth`, a size past `largest`): the compiled
+               decoder, at any size. */
+            PyObject *value = decode_usual_json(args[0], self->depth);
+            if (value != NULL || PyErr_Occurred()) {
+                return value;
+            }
         }
     }
     return PyObject_Vectorcall(self->fallback, args, nargsf, kwnames);
@@ -3742,8 +3749,8 @@ json_decoder_dealloc(JsonDecoder *self)
 static PyTypeObject JsonDecoderType = {
     PyVarObject_HEAD_INIT(NULL, 0)
     .tp_name = "webhook_receiver._speedups.JsonDecoder",
-    .tp_doc = "decode_json in one call: orjson (or, with loads None, the compiled decoder) for the "
-              "bodies it serves, the standard decoder given for every other and for what it refuses.",
+    .tp_doc = "decode_json in one call: orjson for the bodies json_fits passes, the compiled decoder for "
+              "the others, the standard decoder given for what either refuses.",
     .tp_basicsize = sizeof(JsonDecoder),
     .tp_flags = Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC | Py_TPFLAGS_HAVE_VECTORCALL,
     .tp_new = json_decoder_new,
