@@ -212,20 +212,24 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
         kind = "Inbound" if any(body.raw(key) is not None for key in _INBOUND_KEYS) else CUSTOM
     else:
         kind = body.kind("RecordType")
-    common: dict[str, object] = {
-        "provider": "postmark",
-        "type": kind,
-        "payload": payload,
-        "message_id": _message_id(body),
-        "server_id": _server_id(body),
-        "message_stream": body.text("MessageStream"),
-        "tag": body.text("Tag"),
-        "metadata": body.mapping("Metadata"),
-    }
+    # The fields every record has, read first (their errors come first), then passed as
+    # keywords to each class: a dict of them splatted into the call cost 0.3 µs more.
+    message_id = _message_id(body)
+    server_id = _server_id(body)
+    stream = body.text("MessageStream")
+    tag = body.text("Tag")
+    metadata = body.mapping("Metadata")
     if kind == "Delivery":
         delivered_at = body.time("DeliveredAt")
         return _NEW[Delivery](
-            **common,
+            provider="postmark",
+            type=kind,
+            payload=payload,
+            message_id=message_id,
+            server_id=server_id,
+            message_stream=stream,
+            tag=tag,
+            metadata=metadata,
             timestamp=delivered_at,
             recipient=body.text("Recipient"),
             delivered_at=delivered_at,
@@ -234,7 +238,14 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
     if kind in ("Bounce", "SpamComplaint"):
         bounced_at = body.time("BouncedAt")
         return _NEW[SpamComplaint if kind == "SpamComplaint" else Bounce](
-            **common,
+            provider="postmark",
+            type=kind,
+            payload=payload,
+            message_id=message_id,
+            server_id=server_id,
+            message_stream=stream,
+            tag=tag,
+            metadata=metadata,
             id=body.required_text("ID"),
             timestamp=bounced_at,
             email=body.text("Email"),
@@ -250,33 +261,64 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
         )
     if kind in ("Open", "Click"):
         received_at = body.time("ReceivedAt")
-        shared: dict[str, object] = {
-            "timestamp": received_at,
-            "recipient": body.text("Recipient"),
-            "received_at": received_at,
-            "platform": body.text("Platform"),
-            "user_agent": body.text("UserAgent"),
-            "client": body.mapping("Client"),
-            "os": body.mapping("OS"),
-            "geo": body.mapping("Geo"),
-        }
+        recipient = body.text("Recipient")
+        platform = body.text("Platform")
+        user_agent = body.text("UserAgent")
+        client = body.mapping("Client")
+        os = body.mapping("OS")
+        geo = body.mapping("Geo")
         if kind == "Open":
             return _NEW[Open](
-                **common,
-                **shared,
+                provider="postmark",
+                type=kind,
+                payload=payload,
+                message_id=message_id,
+                server_id=server_id,
+                message_stream=stream,
+                tag=tag,
+                metadata=metadata,
+                timestamp=received_at,
+                recipient=recipient,
+                received_at=received_at,
+                platform=platform,
+                user_agent=user_agent,
+                client=client,
+                os=os,
+                geo=geo,
                 first_open=body.boolean("FirstOpen"),
                 read_seconds=body.integer("ReadSeconds"),
             )
         return _NEW[Click](
-            **common,
-            **shared,
+            provider="postmark",
+            type=kind,
+            payload=payload,
+            message_id=message_id,
+            server_id=server_id,
+            message_stream=stream,
+            tag=tag,
+            metadata=metadata,
+            timestamp=received_at,
+            recipient=recipient,
+            received_at=received_at,
+            platform=platform,
+            user_agent=user_agent,
+            client=client,
+            os=os,
+            geo=geo,
             original_link=body.text("OriginalLink"),
             click_location=body.text("ClickLocation"),
         )
     if kind == "SubscriptionChange":
         changed_at = body.time("ChangedAt")
         return _NEW[SubscriptionChange](
-            **common,
+            provider="postmark",
+            type=kind,
+            payload=payload,
+            message_id=message_id,
+            server_id=server_id,
+            message_stream=stream,
+            tag=tag,
+            metadata=metadata,
             timestamp=changed_at,
             recipient=body.text("Recipient"),
             changed_at=changed_at,
@@ -285,10 +327,16 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
             suppression_reason=body.text("SuppressionReason"),
         )
     if kind == "Inbound":
-        message_id = body.required_text("MessageID")
         return _NEW[Inbound](
-            **common,
-            id=message_id,
+            provider="postmark",
+            type=kind,
+            payload=payload,
+            message_id=message_id,
+            server_id=server_id,
+            message_stream=stream,
+            tag=tag,
+            metadata=metadata,
+            id=body.required_text("MessageID"),
             sender=body.text("From"),
             sender_name=body.text("FromName"),
             to=body.text("To"),
@@ -302,7 +350,16 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
             headers=_objects(body, "Headers"),
             attachments=_objects(body, "Attachments"),
         )
-    return _NEW[PostmarkEvent](**common)
+    return _NEW[PostmarkEvent](
+        provider="postmark",
+        type=kind,
+        payload=payload,
+        message_id=message_id,
+        server_id=server_id,
+        message_stream=stream,
+        tag=tag,
+        metadata=metadata,
+    )
 
 
 # An HTTP field name (RFC 9110 token).
