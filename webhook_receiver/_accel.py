@@ -16,11 +16,12 @@ tokens verify through it too; events are constructed through it (``_events.const
 ``_speedups.RecordMaker``), Kourier's and Customer.io's typed events and Courier's
 messages are built from the usual payload by it (``_events.event_builder``:
 ``_speedups.EventBuilder``), with orjson installed the check before orjson decodes a body
-is its ``json_fits``, without orjson bodies are decoded by its JSON decoder (the standard
-decoder's value for the usual body, read from the bytes: ``_events.decode_json``,
-``_speedups.JsonDecoder``), ``Headers.getlist`` over the usual pairs is its ``header_values``,
-and the Flask and Django adapters take their headers from the environ with its
-``environ_pairs`` and ``environ_dict`` (``adapters._environ``).
+is its ``json_fits``, the bodies orjson does not decode (all of them without orjson) are
+decoded by its JSON decoder (the standard decoder's value for the usual body, read from
+the bytes: ``_events.decode_json``, ``_speedups.JsonDecoder``), ``Headers.getlist`` over
+the usual pairs is its ``header_values``, and the Flask and Django adapters take their
+headers from the environ with its ``environ_pairs`` and ``environ_dict``
+(``adapters._environ``).
 
 Each only ever accepts: for the usual, well-formed request the verifier reads the headers, checks
 the timestamp and the MAC (the same precomputed ``hashlib`` states, or for SHA-256 on a

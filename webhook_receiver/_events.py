@@ -231,8 +231,8 @@ def _decode_standard(body: bytes) -> JSONValue:
     value for value and error for error: orjson's value is kept only where this
     function would return an equal one (see :func:`_decode_fast`), and any body orjson
     refuses is decoded again here, which then says why. The compiled decoder (with the
-    compiled path, without orjson) answers only where this function returns, with an
-    equal value, and hands every other body here.
+    compiled path, for every body orjson is not given) answers only where this function
+    returns, with an equal value, and hands every other body here.
     """
     if not body or body.isspace():
         raise PayloadError("body is empty")
