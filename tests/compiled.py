@@ -7,7 +7,6 @@ import dataclasses
 import gc
 import logging
 import os
-import sys
 import tracemalloc
 from collections.abc import Callable
 from typing import Any
@@ -192,7 +191,7 @@ def compiled_json(body: bytes, speedups: Any = None) -> Any:
     module = _accel.compiled if speedups is None else speedups
     assert module is not None
     decoder = module.JsonDecoder(
-        None, lambda body: DECLINED, _events._SHALLOW, len(_events._LONG_DIGITS), sys.maxsize
+        None, lambda body: DECLINED, _events._SHALLOW, len(_events._LONG_DIGITS), _events._FAST_SIZES[1]
     )
     return decoder(body)
 

@@ -3221,30 +3221,28 @@ decline_on(PyObject *declined)
 static PyObject *
 json_ascii_text(const unsigned char *start, Py_ssize_t length, int is_key)
 {
+    PyObject **slot = NULL; /* the key's place in the cache, if it has one */
 #ifndef Py_GIL_DISABLED
     if (is_key && length <= KEY_CACHE_LONGEST) {
         uint32_t hash = 2166136261u; /* FNV-1a */
         for (Py_ssize_t i = 0; i < length; i++) {
             hash = (hash ^ start[i]) * 16777619u;
         }
-        PyObject **slot = &key_cache[(hash ^ (uint32_t)length) & (KEY_CACHE_SLOTS - 1)];
+        slot = &key_cache[(hash ^ (uint32_t)length) & (KEY_CACHE_SLOTS - 1)];
         PyObject *cached = *slot;
         if (cached != NULL && PyUnicode_GET_LENGTH(cached) == length
             && memcmp(PyUnicode_1BYTE_DATA(cached), start, (size_t)length) == 0) {
             return Py_NewRef(cached);
         }
-        PyObject *text = PyUnicode_New(length, 127);
-        if (text == NULL) {
-            return NULL;
-        }
-        memcpy(PyUnicode_1BYTE_DATA(text), start, (size_t)length);
-        Py_XSETREF(*slot, Py_NewRef(text));
-        return text;
     }
 #endif
     PyObject *text = PyUnicode_New(length, 127);
-    if (text != NULL) {
-        memcpy(PyUnicode_1BYTE_DATA(text), start, (size_t)length);
+    if (text == NULL) {
+        return NULL;
+    }
+    memcpy(PyUnicode_1BYTE_DATA(text), start, (size_t)length);
+    if (slot != NULL) {
+        Py_XSETREF(*slot, Py_NewRef(text));
     }
     return text;
 }

@@ -213,7 +213,8 @@ def postmark_event(payload: JSONValue) -> PostmarkEvent:
     else:
         kind = body.kind("RecordType")
     # The fields every record has, read first (their errors come first), then passed as
-    # keywords to each class: a dict of them splatted into the call cost 0.3 µs more.
+    # keywords to each class: a dict of them splatted into each call cost 0.6 µs of the
+    # function's 1.15 (building the dict, then unpacking it into keywords again).
     message_id = _message_id(body)
     server_id = _server_id(body)
     stream = body.text("MessageStream")
